@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "center.accounts"
+    label = "accounts"
+    verbose_name = "组织与账号"
+
+    def ready(self):
+        from . import signals, todos  # noqa: F401  (audit of security events; workbench to-dos)

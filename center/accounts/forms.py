@@ -1,0 +1,105 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from center.core.forms import BootstrapMixin
+
+from .enums import Role
+from .models import Department, User
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class OtpForm(BootstrapMixin, forms.Form):
+    token = forms.RegexField(
+        label=_("动态验证码"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("请输入 6 位数字验证码。")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class PasswordChangeForm(BootstrapMixin, forms.Form):
+    old_password = forms.CharField(
+        label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data
+
+
+class DelegationForm(BootstrapMixin, forms.Form):
+    delegate = forms.ModelChoiceField(label=_("受托人"), queryset=User.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("事由"), max_length=200)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = (
+            User.objects.filter(kind="staff", is_active=True)
+            .exclude(pk=actor.pk)
+            .select_related("department")
+            .order_by("department__sort", "full_name")
+        )
+        self.fields["delegate"].label_from_instance = lambda u: (
+            f"{u.full_name}（{u.department or ''} {u.position}）"
+        )
+
+
+class ApiTokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=50)
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=365, initial=90)
+
+
+class UserCreateForm(BootstrapMixin, forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[a-zA-Z0-9_.-]{3,30}$",
+        error_messages={"invalid": _("用户名须为 3–30 位字母、数字或 _ . -")},
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.all())
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class UserEditForm(BootstrapMixin, forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.all())
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )

@@ -1,0 +1,310 @@
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from center.core.audit import audit_log
+from center.core.enums import AuditOutcome, Scope
+from center.core.errors import ApplicationError
+from center.core.permissions import ANY_STAFF, PUBLIC, SIGNED_IN, access, staff
+from center.core.views import apply_errors
+
+from . import selectors, services
+from .enums import Role
+from .forms import (
+    ApiTokenForm,
+    DelegationForm,
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+    UserCreateForm,
+    UserEditForm,
+)
+
+ACCOUNT_ADMIN = staff("account-admin", {Role.SYSADMIN: Scope.UNIT})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = access(PUBLIC)(LoginView.as_view())
+logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
+
+
+def lockout_response(request, response, credentials):
+    """django-axes calls this once (username, IP) passed the failure limit."""
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+@access(SIGNED_IN)
+def otp_verify(request):
+    user = request.user
+    if not user_has_device(user, confirmed=True) or user.is_verified():
+        return redirect("core:workbench")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            with transaction.atomic():
+                audit_log("security.two_factor.verified", actor=user, target=user)
+            return redirect(request.GET.get("next") or "core:workbench")
+        with transaction.atomic():
+            audit_log("security.two_factor.failed", actor=user, target=user, outcome=AuditOutcome.FAILED)
+        form.add_error("token", _("验证码不正确或已过期。"))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+def _qr_data_uri(text: str) -> str:
+    svg = segno.make(text, error="m").svg_inline(scale=4, dark="#111")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@access(ANY_STAFF)
+def two_factor_setup(request):
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed:
+        return render(
+            request, "accounts/two_factor.html", {"enabled": True, "required": _two_factor_required(user)}
+        )
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "TOTP"})
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_log("security.two_factor.enabled", actor=user, target=user)
+            otp_login(request, device)
+            messages.success(request, _("已启用两步验证。"))
+            return redirect("accounts:profile")
+        form.add_error("token", _("验证码不正确，请核对手机时间后重试。"))
+    secret = base64.b32encode(device.bin_key).decode()
+    uri = device.config_url
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "enabled": False,
+            "form": form,
+            "qr": _qr_data_uri(uri),
+            "secret": secret,
+            "required": _two_factor_required(user),
+        },
+    )
+
+
+def _two_factor_required(user) -> bool:
+    return settings.TWO_FACTOR_ENFORCED and user.has_role(*settings.TWO_FACTOR_REQUIRED_ROLES)
+
+
+@require_POST
+@access(ANY_STAFF)
+def two_factor_disable(request):
+    user = request.user
+    if _two_factor_required(user):
+        messages.error(request, _("您的岗位必须启用两步验证，不能关闭。"))
+        return redirect("accounts:two_factor_setup")
+    if match_token(user, request.POST.get("token", "")) is None:
+        messages.error(request, _("验证码不正确，未关闭两步验证。"))
+        return redirect("accounts:two_factor_setup")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_log("security.two_factor.disabled", actor=user, target=user)
+    messages.success(request, _("已关闭两步验证。"))
+    return redirect("accounts:profile")
+
+
+@access(SIGNED_IN)
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            request.user.refresh_from_db()
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("core:workbench")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@access(ANY_STAFF)
+def profile(request):
+    user = request.user
+    token_form = ApiTokenForm(request.POST or None) if request.POST.get("form") == "token" else ApiTokenForm()
+    new_token = None
+    if request.method == "POST" and request.POST.get("form") == "token" and token_form.is_valid():
+        try:
+            _obj, new_token = services.api_token_create(
+                actor=user, name=token_form.cleaned_data["name"], days=token_form.cleaned_data["days"]
+            )
+        except ApplicationError as exc:
+            apply_errors(token_form, exc)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "token_form": token_form,
+            "new_token": new_token,
+            "tokens": user.api_tokens.filter(revoked_at__isnull=True),
+            "two_factor": user_has_device(user, confirmed=True),
+        },
+    )
+
+
+@require_POST
+@access(ANY_STAFF)
+def api_token_revoke(request, pk: int):
+    try:
+        services.api_token_revoke(actor=request.user, token_id=pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("令牌已撤销。"))
+    return redirect("accounts:profile")
+
+
+@access(ANY_STAFF)
+def delegations(request):
+    user = request.user
+    form = DelegationForm(request.POST or None, actor=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_create(
+                actor=user,
+                delegate_id=form.cleaned_data["delegate"].pk,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("委托已登记。"))
+            return redirect("accounts:delegations")
+    return render(
+        request,
+        "accounts/delegations.html",
+        {
+            "form": form,
+            "can_delegate": user.has_role(Role.DIRECTOR, Role.DEPUTY, Role.DEPT_HEAD, Role.FINANCE),
+            "given": selectors.delegations_given(user),
+            "received": selectors.delegations_received(user),
+        },
+    )
+
+
+@require_POST
+@access(ANY_STAFF)
+def delegation_revoke(request, pk: int):
+    try:
+        services.delegation_revoke(actor=request.user, delegation_id=pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("委托已撤销。"))
+    return redirect("accounts:delegations")
+
+
+@access(ACCOUNT_ADMIN)
+def user_list(request):
+    users = selectors.user_list_for(
+        request.user, department=request.GET.get("department"), q=request.GET.get("q", "")
+    )
+    return render(
+        request, "accounts/user_list.html", {"users": users, "departments": selectors.departments()}
+    )
+
+
+@access(ACCOUNT_ADMIN)
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_create(actor=request.user, **data)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("账号已创建。"))
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@access(ACCOUNT_ADMIN)
+def user_edit(request, pk: int):
+    target = selectors.user_get_for(request.user, pk)
+    initial = {
+        "full_name": target.full_name,
+        "department": target.department_id,
+        "position": target.position,
+        "email": target.email,
+        "roles": sorted(target.role_codes),
+    }
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.user_update(
+                    actor=request.user,
+                    user_id=target.pk,
+                    full_name=data["full_name"],
+                    department=data["department"],
+                    position=data["position"],
+                    email=data["email"],
+                )
+                services.user_set_roles(actor=request.user, user_id=target.pk, roles=data["roles"])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("账号已保存。"))
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
+
+
+@require_POST
+@access(ACCOUNT_ADMIN)
+def user_toggle_active(request, pk: int):
+    target = selectors.user_get_for(request.user, pk)
+    try:
+        services.user_set_active(actor=request.user, user_id=target.pk, active=not target.is_active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:user_list")
+
+
+@require_POST
+@access(ACCOUNT_ADMIN)
+def user_reset_password(request, pk: int):
+    target = selectors.user_get_for(request.user, pk)
+    temporary = services.user_reset_password(actor=request.user, user_id=target.pk)
+    messages.info(
+        request,
+        _("%(name)s 的临时密码：%(pw)s（仅显示一次，首次登录须修改）")
+        % {"name": target.full_name, "pw": temporary},
+    )
+    return redirect("accounts:user_list")

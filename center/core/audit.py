@@ -1,0 +1,178 @@
+"""The audit trail: `audit_log` appends a hash-chained entry; `audit_chain_verify` checks the chain.
+
+Appends are serialised by locking the single `AuditChainHead` row inside the caller's transaction,
+so the entry commits (or rolls back) together with the change it records.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .context import current_request_info
+from .enums import AuditOutcome
+from .masking import mask_field
+from .models import GENESIS_HASH, AuditChainHead, AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    """The form stored in the JSON column: what is hashed must equal what is read back."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def canonical(entry: AuditEntry) -> str:
+    created = entry.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = {
+        "seq": entry.seq,
+        "created_at": created,
+        "actor_id": entry.actor_id,
+        "actor_repr": entry.actor_repr,
+        "on_behalf_of_id": entry.on_behalf_of_id,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "target_repr": entry.target_repr,
+        "changes": entry.changes,
+        "extra": entry.extra,
+        "ip": entry.ip,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Changed fields as {field: [before, after]} (`audit_log` masks personal data and secrets)."""
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            out[key] = [old, new]
+    return out
+
+
+def snapshot(obj, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def audit_log(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    changes: dict | None = None,
+    extra: dict | None = None,
+    outcome: str = AuditOutcome.SUCCESS,
+    on_behalf_of=None,
+    target_repr: str | None = None,
+) -> AuditEntry:
+    """Append an audit entry in the current transaction (opens one if there is none)."""
+    info = current_request_info()
+    actor = actor if getattr(actor, "pk", None) else None
+    masked_extra = {k: mask_field(k, v) for k, v in (extra or {}).items()}
+    masked_changes = {k: [mask_field(k, v) for v in pair] for k, pair in (changes or {}).items()}
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor=actor,
+            actor_repr=(actor.get_username() if actor else "")[:150],
+            on_behalf_of=on_behalf_of,
+            action=action,
+            outcome=outcome,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_repr=(
+                target_repr if target_repr is not None else (str(target) if target is not None else "")
+            )[:200],
+            changes=_jsonable(masked_changes),
+            extra=_jsonable(masked_extra),
+            ip=info.ip or "",
+            prev_hash=head.hash,
+        )
+        entry.hash = entry_hash(entry)
+        entry.save()
+        AuditChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+@dataclass
+class ChainProblem:
+    seq: int
+    kind: str  # altered | deleted | reordered | truncated
+    message: str
+
+
+def audit_chain_verify() -> ChainProblem | None:
+    """Walk the chain in order; return the first broken link, or None when the chain is intact."""
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    last_seq, last_hash = 0, GENESIS_HASH
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return ChainProblem(
+                expected_seq, "deleted", f"entry #{expected_seq} is missing (deleted) before #{entry.seq}"
+            )
+        if entry.prev_hash != prev_hash:
+            return ChainProblem(
+                entry.seq,
+                "reordered",
+                f"entry #{entry.seq} does not link to entry #{entry.seq - 1} (reordered, or its predecessor was rewritten)",
+            )
+        if entry_hash(entry) != entry.hash:
+            return ChainProblem(entry.seq, "altered", f"entry #{entry.seq} was altered after it was written")
+        prev_hash = entry.hash
+        expected_seq += 1
+        last_seq, last_hash = entry.seq, entry.hash
+    head = AuditChainHead.objects.get(pk=1)
+    if head.seq != last_seq or head.hash != last_hash:
+        return ChainProblem(
+            last_seq + 1,
+            "truncated",
+            f"entries after #{last_seq} were deleted (the chain head records #{head.seq})",
+        )
+    return None
+
+
+def audit_export_rows(entries):
+    """Rows for CSV/xlsx export; entries are already masked when written."""
+    yield [
+        "seq",
+        "time",
+        "actor",
+        "on_behalf_of",
+        "action",
+        "outcome",
+        "target_type",
+        "target_id",
+        "target",
+        "changes",
+        "extra",
+        "ip",
+        "hash",
+    ]
+    for e in entries:
+        yield [
+            e.seq,
+            timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+            e.actor_repr,
+            e.on_behalf_of.get_username() if e.on_behalf_of_id else "",
+            e.action,
+            e.outcome,
+            e.target_type,
+            e.target_id,
+            e.target_repr,
+            json.dumps(e.changes, ensure_ascii=False),
+            json.dumps(e.extra, ensure_ascii=False),
+            e.ip,
+            e.hash,
+        ]

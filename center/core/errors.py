@@ -1,0 +1,30 @@
+"""One error base for every domain rule: pages show it as a message, the API as {"message", "extra"}."""
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A business rule refused the operation; nothing was changed."""
+
+    status_code = 400
+
+    def __init__(self, message: str, extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = str(message)
+        self.extra = extra or {}
+
+
+class NotFoundError(ApplicationError):
+    """Missing or not visible to this user: both look the same, so IDs cannot be probed."""
+
+    status_code = 404
+
+
+class ForbiddenError(ApplicationError):
+    status_code = 403
+
+
+class ConflictError(ApplicationError):
+    """The object changed state meanwhile (double submit, race): retry from the current state."""
+
+    status_code = 409

@@ -1,0 +1,29 @@
+"""In-app notifications, with e-mail sent by a background task after the transaction commits."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+from .tasks import send_notification_email
+
+
+def notify(
+    recipients, *, title: str, body: str = "", link: str = "", email: bool = True
+) -> list[Notification]:
+    """Create one notification per recipient. Side effect: e-mails are queued on commit, never before."""
+    created = [
+        Notification.objects.create(recipient=r, title=title[:200], body=body, link=link[:300])
+        for r in recipients
+    ]
+    if email:
+        for n in created:
+            if n.recipient.email:
+                transaction.on_commit(lambda pk=n.pk: send_notification_email.enqueue(pk))
+    return created
+
+
+def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,192 @@
+import csv
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from center.accounts.enums import Role
+
+from . import selectors
+from .audit import audit_export_rows, audit_log
+from .enums import Scope
+from .errors import ApplicationError
+from .files import attachment_create, storage_path
+from .notifications import notification_mark_read
+from .permissions import PUBLIC, SIGNED_IN, access, staff
+from .workbench import todos_for
+
+AUDIT_READERS = staff("audit-readers", {Role.AUDITOR: Scope.UNIT, Role.DIRECTOR: Scope.UNIT})
+# Business documents: the system admin is deliberately absent (separation of system and business duties).
+DOCUMENT_READERS = staff(
+    "document-readers",
+    {
+        Role.STAFF: Scope.OWN,
+        Role.CASHIER: Scope.OWN,
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.DIRECTOR: Scope.UNIT,
+        Role.AUDITOR: Scope.UNIT,
+    },
+)
+
+
+def apply_errors(form, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: on the named field when it names one."""
+    field = exc.extra.get("field")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@access(PUBLIC)
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("core:workbench")
+    return redirect("accounts:login")
+
+
+@access(SIGNED_IN)
+def workbench(request):
+    user = request.user
+    context = {
+        "todos": todos_for(user),
+        "notifications": user.notifications.all()[:8],
+        "unread": user.notifications.filter(read_at__isnull=True).count(),
+    }
+    return render(request, "core/workbench.html", context)
+
+
+@access(SIGNED_IN)
+def notifications(request):
+    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+@access(SIGNED_IN)
+def notifications_read(request):
+    raw = request.POST.get("id")
+    notification_mark_read(actor=request.user, notification_id=int(raw) if raw and raw.isdigit() else None)
+    if request.htmx:
+        return render(
+            request,
+            "core/notifications.html#list",
+            {"page": Paginator(request.user.notifications.all(), 20).get_page(1)},
+        )
+    return redirect("core:notifications")
+
+
+def _parse_date(value: str | None, end: bool = False):
+    if not value:
+        return None
+    try:
+        d = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return timezone.make_aware(datetime.combine(d, time.max if end else time.min))
+
+
+def _audit_filters(request) -> dict:
+    g = request.GET
+    return {
+        "action": g.get("action", "").strip()[:100],
+        "actor": g.get("actor", "").strip()[:150],
+        "target": g.get("target", "").strip()[:100],
+        "outcome": g.get("outcome", "").strip()[:10],
+        "since": _parse_date(g.get("since")),
+        "until": _parse_date(g.get("until"), end=True),
+    }
+
+
+@access(AUDIT_READERS)
+def audit_list(request):
+    entries = selectors.audit_entries_for(request.user, **_audit_filters(request))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"
+    return render(request, template, {"page": page, "query": request.GET.urlencode()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@access(AUDIT_READERS)
+def audit_export(request):
+    filters = _audit_filters(request)
+    entries = selectors.audit_entries_for(request.user, **filters).select_related("on_behalf_of")
+    audit_log("core.audit.exported", actor=request.user, extra={k: str(v) for k, v in filters.items() if v})
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in audit_export_rows(entries.iterator(chunk_size=2000)))
+    response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response
+
+
+def _with_bom(rows):
+    yield "\ufeff"  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
+    yield from rows
+
+
+@access(DOCUMENT_READERS)
+def attachments(request):
+    user = request.user
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要上传的文件。"))
+        else:
+            try:
+                attachment_create(actor=user, name=upload.name, data=upload.read(), purpose="general")
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("文件已上传。"))
+        return redirect("core:attachments")
+    items = selectors.attachments_for(user, request.access_scope)
+    return render(request, "core/attachments.html", {"items": items, "scope": request.access_scope})
+
+
+@access(DOCUMENT_READERS)
+def attachment_download(request, pk: int):
+    att = selectors.attachment_get_for(request.user, request.access_scope, pk)
+    path = storage_path(att.stored_name)
+    if not path.exists():
+        raise Http404
+    audit_log("core.attachment.downloaded", actor=request.user, target=att)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
+    )
+
+
+@access(PUBLIC)
+def csrf_failure(request, reason=""):
+    from .audit import audit_log as log
+
+    log(
+        "security.csrf.rejected",
+        actor=request.user if request.user.is_authenticated else None,
+        outcome="denied",
+        extra={"path": request.path[:300]},
+    )
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

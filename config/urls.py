@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from center.api.urls import urls as api_urls
+from center.core.permissions import PUBLIC, access
+
+urlpatterns = [
+    path("", include("center.core.urls")),
+    path("accounts/", include("center.accounts.urls")),
+    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("api/v1/", api_urls),
+]
+
+handler400 = "center.core.views.error_400"
+handler403 = "center.core.views.error_403"
+handler404 = "center.core.views.error_404"
+handler500 = "center.core.views.error_500"

@@ -1,0 +1,39 @@
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from center.accounts.models import User
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in the test thread
+
+
+@pytest.fixture
+def org(db):
+    """The demo organisation: the Center, four departments, one account per role (see demo_seed)."""
+    call_command("demo_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def client_for(org):
+    def make(username: str, **kwargs) -> Client:
+        c = Client(**kwargs)
+        c.force_login(org[username])
+        return c
+
+    return make
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def requires_postgres():
+    return pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs the suite a second time with it)",
+    )
