@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from center.api.urls import urls as api_urls
@@ -9,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("center.accounts.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("api/v1/", api_urls),
+    path("api/docs", access(PUBLIC)(RedirectView.as_view(url="/api/v1/docs")), name="api_docs_redirect"),
 ]
 
 handler400 = "center.core.views.error_400"

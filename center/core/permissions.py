@@ -88,7 +88,8 @@ def scope_q(
 
 
 def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
+    # The API answers in JSON; its HTML docs page behaves like any other page.
+    return request.path.startswith("/api/") and not request.path.rstrip("/").endswith("/docs")
 
 
 def record_denial(request, reason: str) -> None:

@@ -44,9 +44,8 @@ def apply_errors(form, exc: ApplicationError) -> None:
 
 @access(PUBLIC)
 def home(request):
-    if request.user.is_authenticated:
-        return redirect("core:workbench")
-    return redirect("accounts:login")
+    """The public front page: what the Center offers; staff go on to their workbench."""
+    return render(request, "core/home.html")
 
 
 @access(SIGNED_IN)
