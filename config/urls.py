@@ -8,6 +8,9 @@ from center.core.permissions import PUBLIC, access
 urlpatterns = [
     path("", include("center.core.urls")),
     path("accounts/", include("center.accounts.urls")),
+    path("budget/", include("center.budget.urls")),
+    path("experts/", include("center.experts.urls")),
+    path("reviews/", include("center.reviews.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("api/v1/", api_urls),
     path("api/docs", access(PUBLIC)(RedirectView.as_view(url="/api/v1/docs")), name="api_docs_redirect"),

@@ -14,7 +14,7 @@ STAFF = {"audience": "staff"}
 # Business documents: never the system admin (separation of system and business duties).
 BUSINESS = {"director", "deputy", "dept_head", "finance", "cashier", "auditor", "staff"}
 
-EXPECTATIONS: dict[str, dict] = {
+CORE_EXPECTATIONS: dict[str, dict] = {
     "core:home": PUBLIC,
     "core:workbench": SIGNED_IN,
     "core:notifications": SIGNED_IN,
@@ -48,3 +48,20 @@ EXPECTATIONS: dict[str, dict] = {
     "api_docs": SIGNED_IN,
     "api_docs_redirect": PUBLIC,
 }
+
+
+def _merge():
+    from tests.budget import url_roles as budget
+    from tests.experts import url_roles as experts
+    from tests.reviews import url_roles as reviews
+
+    areas = [budget, experts, reviews]
+    merged = dict(CORE_EXPECTATIONS)
+    for area in areas:
+        clash = set(merged) & set(area.EXPECTATIONS)
+        assert not clash, f"URL names declared twice: {clash}"
+        merged.update(area.EXPECTATIONS)
+    return merged, [area.objects for area in areas]
+
+
+EXPECTATIONS, AREA_OBJECT_FACTORIES = _merge()

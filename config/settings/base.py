@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "center.core",
     "center.accounts",
+    "center.budget",
+    "center.experts",
+    "center.reviews",
 ]
 
 MIDDLEWARE = [

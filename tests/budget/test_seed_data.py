@@ -80,12 +80,23 @@ def test_catalogue_national_names(catalogue):
     assert fn["2069999"] == "其他科学技术支出"
     assert fn["2060999"] != "其他科学技术支出"
     for code, name in {
-        "206": "科学技术支出", "20605": "科技条件与服务", "2060599": "其他科技条件与服务支出",
-        "20608": "科技交流与合作", "2060899": "其他科技交流与合作支出", "208": "社会保障和就业支出",
-        "20805": "行政事业单位养老支出", "2080502": "事业单位离退休",
-        "2080505": "机关事业单位基本养老保险缴费支出", "2080506": "机关事业单位职业年金缴费支出",
-        "210": "卫生健康支出", "21011": "行政事业单位医疗", "2101102": "事业单位医疗",
-        "221": "住房保障支出", "22102": "住房改革支出", "2210201": "住房公积金", "2210203": "购房补贴",
+        "206": "科学技术支出",
+        "20605": "科技条件与服务",
+        "2060599": "其他科技条件与服务支出",
+        "20608": "科技交流与合作",
+        "2060899": "其他科技交流与合作支出",
+        "208": "社会保障和就业支出",
+        "20805": "行政事业单位养老支出",
+        "2080502": "事业单位离退休",
+        "2080505": "机关事业单位基本养老保险缴费支出",
+        "2080506": "机关事业单位职业年金缴费支出",
+        "210": "卫生健康支出",
+        "21011": "行政事业单位医疗",
+        "2101102": "事业单位医疗",
+        "221": "住房保障支出",
+        "22102": "住房改革支出",
+        "2210201": "住房公积金",
+        "2210203": "购房补贴",
     }.items():
         assert fn[code] == name, code
 
@@ -93,9 +104,23 @@ def test_catalogue_national_names(catalogue):
 def test_catalogue_income_sources(catalogue):
     src = {s["code"]: s for s in catalogue["income_sources"]}
     names = {s["name"] for s in src.values()}
-    for n in ("政府预算拨款", "一般公共预算拨款", "基本支出拨款", "履职类项目拨款", "财政专项资金拨款",
-              "政府投资项目拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "财政专户管理资金", "单位资金",
-              "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"):
+    for n in (
+        "政府预算拨款",
+        "一般公共预算拨款",
+        "基本支出拨款",
+        "履职类项目拨款",
+        "财政专项资金拨款",
+        "政府投资项目拨款",
+        "政府性基金预算拨款",
+        "国有资本经营预算拨款",
+        "财政专户管理资金",
+        "单位资金",
+        "事业收入",
+        "事业单位经营收入",
+        "上级补助收入",
+        "附属单位上缴收入",
+        "其他收入",
+    ):
         assert n in names, n
     assert any(n.startswith("上年结余") for n in names)
     for s in src.values():
@@ -284,7 +309,9 @@ def test_three_public_matches_table4_and_table8(budget):
     tp = budget["three_public"]
     for d in (tp, tp["previous_year"]):
         assert D(d["vehicle_purchase_wan"]) + D(d["vehicle_running_wan"]) == D(d["vehicle_subtotal_wan"])
-        assert D(d["overseas_wan"]) + D(d["reception_wan"]) + D(d["vehicle_subtotal_wan"]) == D(d["total_wan"])
+        assert D(d["overseas_wan"]) + D(d["reception_wan"]) + D(d["vehicle_subtotal_wan"]) == D(
+            d["total_wan"]
+        )
     rows = table_rows(budget, "表8")
     hdr = rows[3]
     y21 = dict(zip(hdr, rows[4], strict=False))
@@ -333,14 +360,18 @@ def test_project_previous_year(budget):
             pct = D(p["change_wan"]) / D(p["previous_year_wan"]) * 100
             assert abs(pct - D(p["change_pct"])) < 1, p["name"]
     py = budget["previous_year_figures"]
-    assert D(py["income_total"]["amount_wan"]) + D(py["income_change_wan"]) == D(budget["totals"]["income_wan"])
+    assert D(py["income_total"]["amount_wan"]) + D(py["income_change_wan"]) == D(
+        budget["totals"]["income_wan"]
+    )
     pct = D(py["income_change_wan"]) / D(py["income_total"]["amount_wan"]) * 100
     assert abs(pct - D(py["income_change_pct"])) < 1
 
 
 def test_performance_totals(budget):
     perf = budget["performance"]
-    assert sum(D(t["total_wan"]) for t in perf["unit_tasks"]) == D(perf["unit_tasks_total_wan"]) == Decimal(2099)
+    assert (
+        sum(D(t["total_wan"]) for t in perf["unit_tasks"]) == D(perf["unit_tasks_total_wan"]) == Decimal(2099)
+    )
     projects = {p["name"]: p["amount_wan"] for p in budget["projects"]}
     assert {t["project"]: t["amount_wan"] for t in perf["project_targets"]} == projects
     assert perf["projects_with_targets"] == len(projects)
@@ -352,7 +383,9 @@ def test_performance_totals(budget):
             assert ind["name"] in unit_names
             assert ind["level1"].endswith("指标") and ind["level2"].endswith("指标")
     # every 表11 indicator row with a name is loaded exactly once
-    printed = [r for r in table_rows(budget, "表11") if r[0] == "年度绩效指标" and r[1] != "一级指标" and r[3]]
+    printed = [
+        r for r in table_rows(budget, "表11") if r[0] == "年度绩效指标" and r[1] != "一级指标" and r[3]
+    ]
     assert len(printed) == len(perf["unit_targets"])
 
 
@@ -424,13 +457,18 @@ def test_projects_match_table7_project_column(budget):
     for code, amount in per_fn.items():
         if amount != printed[code]:
             assert "C5" in contradiction_ids(budget)
-            assert any(p.get("functional_published_wan") == str(printed[code]) for p in budget["projects"]
-                       if p["functional"] == code)
+            assert any(
+                p.get("functional_published_wan") == str(printed[code])
+                for p in budget["projects"]
+                if p["functional"] == code
+            )
 
 
 def test_expenditure_by_function_is_table7(budget):
-    loaded = [(r["code"], D(r["total_wan"]), D(r["basic_wan"]), D(r["project_wan"]))
-              for r in budget["expenditure_by_function"]]
+    loaded = [
+        (r["code"], D(r["total_wan"]), D(r["basic_wan"]), D(r["project_wan"]))
+        for r in budget["expenditure_by_function"]
+    ]
     assert loaded == _table7(budget)
 
 

@@ -96,8 +96,15 @@ def test_postgres_refuses_raw_update_and_delete():
     (e,) = _write(1)
     from django.db.utils import DatabaseError
 
-    for sql in ("UPDATE core_auditentry SET action = 'x' WHERE id = %s", "DELETE FROM core_auditentry WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    for sql in (
+        "UPDATE core_auditentry SET action = 'x' WHERE id = %s",
+        "DELETE FROM core_auditentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql, [e.pk])
 
 
@@ -114,7 +121,11 @@ def test_entry_rolls_back_with_its_transaction():
 def test_personal_data_and_secrets_are_masked():
     e = audit_log(
         "test.person.changed",
-        changes={"id_number": [None, "110101199003071234"], "phone": ["13800138000", "13912345678"], "password": ["a", "b"]},
+        changes={
+            "id_number": [None, "110101199003071234"],
+            "phone": ["13800138000", "13912345678"],
+            "password": ["a", "b"],
+        },
         extra={"bank_account": "6222020200112233445"},
     )
     e.refresh_from_db()

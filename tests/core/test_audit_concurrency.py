@@ -31,5 +31,7 @@ def test_parallel_writers_keep_one_unbroken_chain():
         t.join()
     assert errors == []
     assert AuditEntry.objects.count() == workers * per_worker
-    assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, workers * per_worker + 1))
+    assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(
+        range(1, workers * per_worker + 1)
+    )
     assert audit_chain_verify() is None

@@ -1,20 +1,29 @@
 """Every URL pattern × every role: declared, and answering as the Center's rules say (default deny)."""
 
 import pytest
-from django.core.files.base import ContentFile  # noqa: F401  (kept for object fixtures that need files)
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from center.api.urls import api
 from center.core.files import attachment_create
-from tests.url_roles import EXPECTATIONS
+from tests.url_roles import AREA_OBJECT_FACTORIES, EXPECTATIONS
 
 pytestmark = pytest.mark.django_db
 
 # One account per role, plus both kinds of external account and the anonymous visitor.
 ACCOUNTS = [
-    "director", "deputy1", "head_gen", "head_exp", "finance", "cashier", "auditor",
-    "staff_gen", "staff_exp", "sysadmin", "expert", "orgcontact",
+    "director",
+    "deputy1",
+    "head_gen",
+    "head_exp",
+    "finance",
+    "cashier",
+    "auditor",
+    "staff_gen",
+    "staff_exp",
+    "sysadmin",
+    "expert",
+    "orgcontact",
 ]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -36,7 +45,11 @@ def _named_page_patterns():
 
 
 def test_every_url_declares_an_access_policy():
-    undeclared = [str(p.pattern) for _name, p in _walk(get_resolver().url_patterns) if not hasattr(p.callback, "access_policy")]
+    undeclared = [
+        str(p.pattern)
+        for _name, p in _walk(get_resolver().url_patterns)
+        if not hasattr(p.callback, "access_policy")
+    ]
     assert undeclared == []
 
 
@@ -78,7 +91,14 @@ def _allowed(spec, user) -> bool:
 @pytest.fixture
 def objects(org):
     exp_attachment = attachment_create(actor=org["staff_exp"], name="会议纪要.pdf", data=PDF)
-    return {"exp_attachment": {"pk": exp_attachment.pk}, "any_pk": {"pk": 999999}, "staff_user": {"pk": org["staff_gen"].pk}}
+    found = {
+        "exp_attachment": {"pk": exp_attachment.pk},
+        "any_pk": {"pk": 999999},
+        "staff_user": {"pk": org["staff_gen"].pk},
+    }
+    for factory in AREA_OBJECT_FACTORIES:
+        found.update(factory(org))
+    return found
 
 
 def _reverse(name, spec, objects):
@@ -104,7 +124,9 @@ def test_url_matrix(org, objects, account):
                 ok = code == 404
                 expected = "404 (another department's object)"
             else:
-                ok = code not in (401, 403, 404) and not (code == 302 and "/accounts/login/" in response.get("Location", ""))
+                ok = code not in (401, 403, 404) and not (
+                    code == 302 and "/accounts/login/" in response.get("Location", "")
+                )
                 expected = "allowed"
         elif user is None:
             ok = code == 302 and "/accounts/login/" in response["Location"]
