@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment files override only what differs."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -84,8 +85,6 @@ def database_config(default_sqlite: Path) -> dict:
     writer takes the write lock at BEGIN (no deadlock-prone lock upgrades), synchronous=FULL so a
     committed transaction survives a power cut.
     """
-    import os
-
     url = os.environ.get("DATABASE_URL")
     if url:
         cfg = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
@@ -105,7 +104,7 @@ def database_config(default_sqlite: Path) -> dict:
     }
 
 
-DATABASES = {"default": database_config(VAR_DIR / "db.sqlite3")}
+DATABASES = {"default": database_config(Path(os.environ.get("SQLITE_PATH", VAR_DIR / "db.sqlite3")))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and passwords (等级保护 2.0: unique accounts, password rules, lockout) ---
