@@ -171,7 +171,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Files: uploads live outside the web root and are served only through a permission check ---
 MEDIA_ROOT = VAR_DIR / "uploads"
-MEDIA_URL = None
+MEDIA_URL = "/no-direct-access/"  # nothing is served here: files go through permission-checked views
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
