@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check fmt bench install clean
+.PHONY: demo test check fmt bench install clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 ## test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
+	sh scripts/system-deps.sh
 	$(PY) -m pytest -n 2 --dist loadfile
 
 check: $(STAMP)
@@ -32,6 +33,11 @@ check: $(STAMP)
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## messages: refresh the English catalogues after changing Chinese source strings, then translate them
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from center.core.errors import NotFoundError
 
@@ -28,7 +29,7 @@ def user_list_for(actor, *, department: str | None = None, q: str = ""):
 def user_get_for(actor, pk: int) -> User:
     user = User.objects.filter(pk=pk, kind=AccountKind.STAFF).select_related("department").first()
     if user is None:
-        raise NotFoundError("账号不存在。")
+        raise NotFoundError(_("账号不存在。"))
     return user
 
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -32,22 +33,22 @@ def _application_error(request, exc: ApplicationError):
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return _error(request, "您无权执行此操作。", 403)
+    return _error(request, _("您无权执行此操作。"), 403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, "对象不存在。", 404)
+    return _error(request, _("对象不存在。"), 404)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error(request, "需要登录或有效的 API 令牌。", 401)
+    return _error(request, _("需要登录或有效的 API 令牌。"), 401)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
-    return _error(request, "请求数据无效。", 422, {"errors": exc.errors})
+    return _error(request, _("请求数据无效。"), 422, {"errors": exc.errors})
 
 
 def _mark_delegated(patterns):

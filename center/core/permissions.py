@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .enums import AuditOutcome, Scope
 
@@ -110,7 +111,7 @@ def _forbidden_page(request, reason: str):
 
     record_denial(request, reason)
     if _is_api(request):
-        return JsonResponse({"message": "forbidden", "extra": {}}, status=403)
+        return JsonResponse({"message": _("您无权执行此操作。"), "extra": {}}, status=403)
     return error_403(request)
 
 
@@ -134,7 +135,7 @@ class AccessPolicyMiddleware:
             return None
         if not user.is_authenticated:
             if _is_api(request):
-                return JsonResponse({"message": "authentication required", "extra": {}}, status=401)
+                return JsonResponse({"message": _("需要登录或有效的 API 令牌。"), "extra": {}}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return _forbidden_page(request, f"policy:{policy.name}")
 

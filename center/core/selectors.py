@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .errors import NotFoundError
 from .models import Attachment, AuditEntry
@@ -33,5 +34,5 @@ def attachment_get_for(user, scope, pk: int) -> Attachment:
     att = Attachment.objects.filter(scope_q(user, scope), pk=pk).first()
     if att is None:
         # Same answer for "missing" and "not yours": IDs cannot be probed.
-        raise NotFoundError("附件不存在。")
+        raise NotFoundError(_("附件不存在。"))
     return att

@@ -20,8 +20,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# TEST_DB_SUFFIX keeps parallel runs on one machine apart (pytest-xdist adds its own per-worker suffix).
-_suffix = os.environ.get("TEST_DB_SUFFIX", "")
+# Each test run gets its own database, so parallel runs on one machine never collide (pytest-django
+# drops it at the end; pytest-xdist workers are separate processes and add their own suffix too).
+_suffix = os.environ.get("TEST_DB_SUFFIX", f"_{os.getpid()}")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file (not :memory:) so that threads and the live server share one real database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test{_suffix}.sqlite3")}
