@@ -41,12 +41,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "center.core.middleware.RequestContextMiddleware",
     "center.core.middleware.ApplicationErrorMiddleware",
     "center.accounts.middleware.SessionTimeoutMiddleware",
     "center.accounts.middleware.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -78,14 +78,14 @@ TEMPLATES = [
 ]
 
 
-def database_config(default_sqlite: Path) -> dict:
+def database_config(default_sqlite: Path, url: str | None = None) -> dict:
     """PostgreSQL when DATABASE_URL is set; otherwise the embedded SQLite file.
 
     SQLite is tuned for money: WAL so readers never block the writer, IMMEDIATE transactions so a
     writer takes the write lock at BEGIN (no deadlock-prone lock upgrades), synchronous=FULL so a
     committed transaction survives a power cut.
     """
-    url = os.environ.get("DATABASE_URL")
+    url = os.environ.get("DATABASE_URL") if url is None else url
     if url:
         cfg = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         cfg.setdefault("OPTIONS", {})
