@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("center.core.urls")),
     path("accounts/", include("center.accounts.urls")),
     path("budget/", include("center.budget.urls")),
+    path("control/", include("center.control.urls")),
+    path("events/", include("center.events.urls")),
     path("experts/", include("center.experts.urls")),
     path("reviews/", include("center.reviews.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),

@@ -28,8 +28,10 @@ INSTALLED_APPS = [
     "center.core",
     "center.accounts",
     "center.budget",
+    "center.control",
     "center.experts",
     "center.reviews",
+    "center.events",
 ]
 
 MIDDLEWARE = [
