@@ -1,10 +1,10 @@
 import os
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from center.accounts import demo as accounts_demo
 from center.accounts.models import User
 
 os.environ.setdefault(
@@ -12,10 +12,16 @@ os.environ.setdefault(
 )  # Playwright's sync API runs an event loop in the test thread
 
 
+class _Quiet:
+    def write(self, *args, **kwargs):
+        pass
+
+
 @pytest.fixture
 def org(db):
-    """The demo organisation: the Center, four departments, one account per role (see demo_seed)."""
-    call_command("demo_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    """The demo organisation only: the Center, four departments, one account per role (accounts demo).
+    Areas that need their own demo data load it in their own fixtures."""
+    accounts_demo.seed(_Quiet())
     return {u.username: u for u in User.objects.all()}
 
 

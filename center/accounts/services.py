@@ -85,6 +85,7 @@ def user_create(
         phone=phone,
         password_changed_at=timezone.now(),
     )
+    _check_role_combination(set(roles or []))
     _validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -97,6 +98,16 @@ def user_create(
         changes=diff({}, snapshot(user, USER_AUDITED_FIELDS) | {"roles": sorted(roles or [])}),
     )
     return user
+
+
+def _check_role_combination(roles: set[str]) -> None:
+    """不相容岗位: roles one person may never hold together."""
+    if Role.SYSADMIN in roles and len(roles) > 1:
+        raise ApplicationError(_("系统管理员角色不能与业务角色或审计角色兼任。"), {"field": "roles"})
+    if Role.AUDITOR in roles and roles & (APPROVER_ROLES | {Role.CASHIER}):
+        raise ApplicationError(_("审计员不能兼任审批或出纳角色。"), {"field": "roles"})
+    if Role.CASHIER in roles and Role.FINANCE in roles:
+        raise ApplicationError(_("财务审核与出纳不能由同一人兼任。"), {"field": "roles"})
 
 
 def _role_add(user: User, role: str) -> None:
@@ -144,10 +155,7 @@ def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
     if user.pk == actor.pk and wanted != {Role.SYSADMIN}:
         # Separation of system administration from business duties: an admin cannot make themself an approver.
         raise ForbiddenError(_("系统管理员不能给自己分配业务角色。"))
-    if Role.SYSADMIN in wanted and len(wanted) > 1:
-        raise ApplicationError(_("系统管理员角色不能与业务角色或审计角色兼任。"), {"field": "roles"})
-    if Role.AUDITOR in wanted and wanted & (APPROVER_ROLES | {Role.CASHIER}):
-        raise ApplicationError(_("审计员不能兼任审批或出纳角色。"), {"field": "roles"})
+    _check_role_combination(wanted)
     before = sorted(user.role_codes)
     UserRole.objects.filter(user=user).exclude(role__in=wanted).delete()
     for role in wanted:

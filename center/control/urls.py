@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "control"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("quotas/", views.quota_list, name="quota_list"),
+    path("quotas/<int:pk>/", views.quota_detail, name="quota_detail"),
+    path("documents/", views.application_list, name="application_list"),
+    path("approvals/", views.approvals_inbox, name="approvals"),
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/act/", views.application_act, name="application_act"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/resubmit/", views.application_resubmit, name="application_resubmit"),
+    path("reimbursements/new/", views.reimbursement_new, name="reimbursement_new"),
+    path("reimbursements/<int:pk>/", views.reimbursement_detail, name="reimbursement_detail"),
+    path("reimbursements/<int:pk>/act/", views.reimbursement_act, name="reimbursement_act"),
+    path("reimbursements/<int:pk>/withdraw/", views.reimbursement_withdraw, name="reimbursement_withdraw"),
+    path("reimbursements/<int:pk>/pay/", views.payment_record, name="payment_record"),
+]

@@ -8,10 +8,15 @@ class ApplicationError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, extra: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, extra: dict[str, Any] | None = None, *, audit: dict[str, Any] | None = None
+    ):
         super().__init__(message)
         self.message = str(message)
         self.extra = extra or {}
+        # A security-relevant refusal to record even though the transaction rolls back:
+        # {"action": "...", "actor": user, "target": obj, "extra": {...}} (see core.services.service).
+        self.audit = audit
 
 
 class NotFoundError(ApplicationError):

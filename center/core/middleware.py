@@ -23,7 +23,11 @@ class RequestContextMiddleware:
             )
         )
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            from .services import flush_refusals
+
+            flush_refusals()  # refusals recorded inside transactions that have now ended
+            return response
         finally:
             reset_request_info(token)
 

@@ -75,6 +75,8 @@ def test_separation_of_duties_in_roles(org):
         services.user_set_roles(actor=admin, user_id=org["staff_gen"].pk, roles=["sysadmin", "staff"])
     with pytest.raises(ApplicationError):
         services.user_set_roles(actor=admin, user_id=org["auditor"].pk, roles=["auditor", "finance"])
+    with pytest.raises(ApplicationError, match="出纳"):
+        services.user_set_roles(actor=admin, user_id=org["finance"].pk, roles=["finance", "cashier"])
     before = AuditEntry.objects.count()
     services.user_set_roles(actor=admin, user_id=org["staff_gen"].pk, roles=["staff", "cashier"])
     entry = AuditEntry.objects.order_by("-seq").first()

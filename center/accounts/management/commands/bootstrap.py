@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, admin_username, admin_name, **options):
         password = os.environ.get("ADMIN_PASSWORD", "")
         if not password:
-            raise CommandError("Set ADMIN_PASSWORD in the environment (it is never taken from the command line).")
+            raise CommandError(
+                "Set ADMIN_PASSWORD in the environment (it is never taken from the command line)."
+            )
         unit = Unit.objects.filter(code="SZSTEC").first() or services.unit_create(
             actor=None,
             code="SZSTEC",
@@ -34,7 +36,13 @@ class Command(BaseCommand):
                 actor=None, unit=unit, code=code, name=name, name_en=name_en, sort=i
             )
         try:
-            services.bootstrap_sysadmin(username=admin_username, full_name=admin_name, password=password, department=depts["GEN"])
+            services.bootstrap_sysadmin(
+                username=admin_username, full_name=admin_name, password=password, department=depts["GEN"]
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {unit.name}, {len(depts)} departments and administrator {admin_username}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {unit.name}, {len(depts)} departments and administrator {admin_username}."
+            )
+        )

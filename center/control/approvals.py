@@ -1,0 +1,437 @@
+"""Approval chains configured as data (ApprovalFlow / ApprovalStepDef), resolved to people at run time.
+
+Rules that always hold, whatever the configuration:
+- the applicant never approves their own document;
+- no person acts twice in one chain (neither as assignee nor as someone's delegate);
+- a delegate acts only within an active delegation and is recorded as acting for the delegator;
+- above the collective-decision threshold (三重一大) the final approval needs the meeting minutes.
+Every action locks the document row first, so concurrent actions on one document have one outcome.
+"""
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from center.accounts.enums import Role
+from center.accounts.models import User
+from center.accounts.services import acting_principals
+from center.core.audit import audit_log
+from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.notifications import notify
+
+from .enums import ApproverRule, DocState, StepKind, TaskState
+from .models import ApprovalFlow, ApprovalTask
+
+
+def _role_holders(role: str):
+    return list(User.objects.filter(kind="staff", is_active=True, roles__role=role).order_by("pk"))
+
+
+def _dept_head(department):
+    if department is None:
+        return []
+    return list(
+        User.objects.filter(
+            kind="staff", is_active=True, department=department, roles__role=Role.DEPT_HEAD
+        ).order_by("pk")
+    )
+
+
+def _deputy(department):
+    return (
+        [department.deputy]
+        if department is not None and department.deputy_id and department.deputy.is_active
+        else []
+    )
+
+
+def _resolve(rule: str, step, doc, owner_departments) -> list[list[User]]:
+    """Candidates for a rule, as an escalation ladder: the first non-empty rung (after exclusions) is used."""
+    dept = doc.department
+    if rule == ApproverRule.DEPT_HEAD:
+        return [_dept_head(dept), _deputy(dept), _role_holders(Role.DIRECTOR)]
+    if rule == ApproverRule.DEPUTY:
+        return [_deputy(dept), _role_holders(Role.DIRECTOR)]
+    if rule == ApproverRule.DIRECTOR:
+        return [_role_holders(Role.DIRECTOR)]
+    if rule == ApproverRule.FINANCE:
+        return [_role_holders(Role.FINANCE)]
+    if rule == ApproverRule.OWNER_DEPT_HEAD:
+        heads = [u for d in owner_departments for u in _dept_head(d)]
+        deputies = [u for d in owner_departments for u in _deputy(d)]
+        return [heads, deputies, _role_holders(Role.DIRECTOR)]
+    if rule == ApproverRule.USERS:
+        return [list(step.users.filter(is_active=True).order_by("pk"))]
+    raise ApplicationError(_("未知的审批人规则：%(r)s") % {"r": rule})
+
+
+def flow_for(doc_type: str, doc, owner_departments) -> ApprovalFlow:
+    app_type = getattr(doc, "app_type", "")
+    owner_ids = {d.pk for d in owner_departments}
+    candidates = (
+        ApprovalFlow.objects.filter(active=True, doc_type=doc_type, min_amount__lte=doc.amount)
+        .filter(Q(max_amount__isnull=True) | Q(max_amount__gt=doc.amount))
+        .filter(Q(department__isnull=True) | Q(department=doc.department))
+        .prefetch_related("steps__users")
+        .order_by("priority", "id")
+    )
+    for flow in candidates:
+        if flow.app_types and app_type not in flow.app_types:
+            continue
+        if flow.owner_department_id and flow.owner_department_id not in owner_ids:
+            continue
+        return flow
+    raise ApplicationError(
+        _("没有适用于该单据的审批流程，请联系财务配置。"), {"doc_type": doc_type, "amount": str(doc.amount)}
+    )
+
+
+def _doc_ct(doc):
+    return ContentType.objects.get_for_model(type(doc))
+
+
+def chain_tasks(doc, round_no: int | None = None):
+    qs = ApprovalTask.objects.filter(content_type=_doc_ct(doc), object_id=doc.pk)
+    if round_no is not None:
+        qs = qs.filter(round=round_no)
+    return qs.select_related("assignee", "acted_by").order_by("round", "step_order", "id")
+
+
+def current_round(doc) -> int:
+    last = ApprovalTask.objects.filter(content_type=_doc_ct(doc), object_id=doc.pk).order_by("-round").first()
+    return last.round if last else 0
+
+
+def chain_start(
+    doc, *, doc_type: str, owner_departments, extra_final_step: str | None = None
+) -> list[ApprovalTask]:
+    """Create the tasks of a new round for `doc` (already locked and saved). The first step becomes pending."""
+    flow = flow_for(doc_type, doc, owner_departments)
+    steps = list(flow.steps.all())
+    if not steps:
+        raise ApplicationError(_("审批流程“%(f)s”没有审批环节。") % {"f": flow.name})
+    round_no = current_round(doc) + 1
+    used: set[int] = {doc.applicant_id}
+    plan: list[tuple[int, str, str, list[User]]] = []
+    for step in steps:
+        plan.append(
+            (
+                step.order,
+                step.name,
+                step.kind,
+                _pick(_resolve(step.rule, step, doc, owner_departments), used, step.name),
+            )
+        )
+    if extra_final_step:
+        plan.append(
+            (
+                plan[-1][0] + 1,
+                extra_final_step,
+                StepKind.SINGLE,
+                _pick([_role_holders(Role.DIRECTOR)], used, extra_final_step),
+            )
+        )
+    ct = _doc_ct(doc)
+    now = timezone.now()
+    tasks = []
+    last_order = plan[-1][0]
+    for i, (order, name, kind, people) in enumerate(plan):
+        for person in people:
+            tasks.append(
+                ApprovalTask(
+                    content_type=ct,
+                    object_id=doc.pk,
+                    round=round_no,
+                    step_order=order,
+                    step_name=name,
+                    kind=kind,
+                    final=order == last_order,
+                    assignee=person,
+                    state=TaskState.PENDING if i == 0 else TaskState.WAITING,
+                    activated_at=now if i == 0 else None,
+                )
+            )
+    ApprovalTask.objects.bulk_create(tasks)
+    _notify_pending(doc, [t for t in tasks if t.state == TaskState.PENDING])
+    return tasks
+
+
+def _pick(ladder: list[list[User]], used: set[int], step_name: str) -> list[User]:
+    for rung in ladder:
+        eligible = [u for u in rung if u.pk not in used]
+        if eligible:
+            used.update(u.pk for u in eligible)
+            return eligible
+    raise ApplicationError(
+        _("审批环节“%(s)s”找不到可用的审批人（申请人本人或已在本流程中审批的人员不能再审批）。")
+        % {"s": step_name}
+    )
+
+
+def _notify_pending(doc, tasks) -> None:
+    if tasks:
+        notify(
+            [t.assignee for t in tasks],
+            title=_("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
+            body=_("金额 %(amount)s 元，申请人 %(who)s。")
+            % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name},
+            link=doc_link(doc),
+        )
+
+
+def doc_link(doc) -> str:
+    from django.urls import reverse
+
+    name = (
+        "control:application_detail"
+        if doc._meta.model_name == "application"
+        else "control:reimbursement_detail"
+    )
+    return reverse(name, args=[doc.pk])
+
+
+def _acting_as(actor, task: ApprovalTask):
+    """Whom `actor` acts for on this task: the assignee themself or a delegator; None if neither."""
+    for principal in acting_principals(actor):
+        if principal.pk == task.assignee_id:
+            return principal
+    return None
+
+
+def task_for_actor(doc, actor) -> ApprovalTask | None:
+    """The pending task of this round that `actor` may act on (own first, then as a delegate)."""
+    pending = [t for t in chain_tasks(doc, current_round(doc)) if t.state == TaskState.PENDING]
+    mine = [t for t in pending if t.assignee_id == actor.pk]
+    if mine:
+        return mine[0]
+    for t in pending:
+        if _acting_as(actor, t) is not None:
+            return t
+    return None
+
+
+def _check_actor(doc, task: ApprovalTask, actor) -> None:
+    if task.state != TaskState.PENDING:
+        raise ConflictError(_("该审批任务已处理或尚未到达。"))
+    if actor.pk == doc.applicant_id:
+        raise ForbiddenError(_("申请人不能审批自己的单据。"))
+    if _acting_as(actor, task) is None:
+        raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
+    acted = (
+        chain_tasks(doc, task.round)
+        .filter(state=TaskState.APPROVED)
+        .filter(Q(acted_by=actor) | Q(assignee=actor))
+    )
+    if acted.exists():
+        raise ForbiddenError(_("同一人不能在同一审批流程中审批两次。"))
+
+
+def act(
+    doc,
+    task_id: int,
+    *,
+    actor,
+    action: str,
+    comment: str = "",
+    collective_threshold: Decimal,
+    target_user=None,
+    to_step=None,
+):
+    """Apply an approval action to a locked document. Returns the document's new state (or None if unchanged).
+
+    Actions: approve, reject (reason required), return (to the applicant, or to an earlier step),
+    add_signer, transfer.
+    """
+    task = (
+        ApprovalTask.objects.select_for_update()
+        .filter(pk=task_id, content_type=_doc_ct(doc), object_id=doc.pk)
+        .first()
+    )
+    if task is None:
+        raise NotFoundError(_("审批任务不存在。"))
+    if doc.state != DocState.PENDING:
+        raise ConflictError(_("单据当前状态为“%(s)s”，不能审批。") % {"s": doc.get_state_display()})
+    _check_actor(doc, task, actor)
+    principal = _acting_as(actor, task)
+    on_behalf = principal if principal.pk != actor.pk else None
+    now = timezone.now()
+    log_extra = {"step": task.step_name, "task": task.pk, "comment": comment[:300]}
+    if action == "approve":
+        if task.final and doc.amount >= collective_threshold and doc.minutes_id is None:
+            raise ApplicationError(
+                _("金额达到集体决策标准（%(t)s 元），须上传“三重一大”会议纪要后才能终审。")
+                % {"t": f"{collective_threshold:,.2f}"},
+                {"field": "minutes"},
+            )
+        _close(task, TaskState.APPROVED, actor, comment, now)
+        audit_log(
+            "control.approval.approved", actor=actor, on_behalf_of=on_behalf, target=doc, extra=log_extra
+        )
+        return _advance(doc, task, now)
+    if action == "reject":
+        if not comment.strip():
+            raise ApplicationError(_("驳回须填写理由。"), {"field": "comment"})
+        _close(task, TaskState.REJECTED, actor, comment, now)
+        _cancel_open(doc, task.round)
+        audit_log(
+            "control.approval.rejected", actor=actor, on_behalf_of=on_behalf, target=doc, extra=log_extra
+        )
+        notify(
+            [doc.applicant],
+            title=_("单据被驳回：%(no)s") % {"no": doc.number},
+            body=comment,
+            link=doc_link(doc),
+        )
+        return DocState.REJECTED
+    if action == "return":
+        if not comment.strip():
+            raise ApplicationError(_("退回须填写理由。"), {"field": "comment"})
+        _close(task, TaskState.RETURNED, actor, comment, now)
+        if to_step is None:
+            _cancel_open(doc, task.round)
+            audit_log(
+                "control.approval.returned", actor=actor, on_behalf_of=on_behalf, target=doc, extra=log_extra
+            )
+            notify(
+                [doc.applicant],
+                title=_("单据被退回修改：%(no)s") % {"no": doc.number},
+                body=comment,
+                link=doc_link(doc),
+            )
+            return DocState.RETURNED
+        _return_to_step(doc, task, int(to_step), now)
+        audit_log(
+            "control.approval.returned",
+            actor=actor,
+            on_behalf_of=on_behalf,
+            target=doc,
+            extra={**log_extra, "to_step": to_step},
+        )
+        return None
+    if action in {"add_signer", "transfer"}:
+        if target_user is None or not target_user.is_staff_account or not target_user.is_active:
+            raise ApplicationError(_("请选择一位在职职工。"), {"field": "user"})
+        in_chain = chain_tasks(doc, task.round).exclude(
+            state__in=[TaskState.CANCELLED, TaskState.TRANSFERRED]
+        )
+        if target_user.pk == doc.applicant_id or in_chain.filter(assignee=target_user).exists():
+            raise ApplicationError(_("该人员是申请人或已在本审批流程中，不能再加入。"), {"field": "user"})
+        if action == "transfer":
+            _close(task, TaskState.TRANSFERRED, actor, comment, now)
+        new = ApprovalTask.objects.create(
+            content_type=task.content_type,
+            object_id=task.object_id,
+            round=task.round,
+            step_order=task.step_order,
+            step_name=task.step_name,
+            kind=StepKind.ALL if action == "add_signer" else task.kind,
+            final=task.final,
+            assignee=target_user,
+            state=TaskState.PENDING,
+            activated_at=now,
+        )
+        audit_log(
+            f"control.approval.{'signer_added' if action == 'add_signer' else 'transferred'}",
+            actor=actor,
+            on_behalf_of=on_behalf,
+            target=doc,
+            extra={**log_extra, "to": target_user.username},
+        )
+        _notify_pending(doc, [new])
+        return None
+    raise ApplicationError(_("未知的审批操作。"))
+
+
+def _close(task, state, actor, comment, now) -> None:
+    task.state = state
+    task.acted_by = actor
+    task.comment = comment[:300]
+    task.acted_at = now
+    task.save(update_fields=["state", "acted_by", "comment", "acted_at"])
+
+
+def _cancel_open(doc, round_no) -> None:
+    chain_tasks(doc, round_no).filter(state__in=[TaskState.PENDING, TaskState.WAITING]).update(
+        state=TaskState.CANCELLED
+    )
+
+
+def _advance(doc, task, now):
+    tasks = list(chain_tasks(doc, task.round))
+    step = [
+        t
+        for t in tasks
+        if t.step_order == task.step_order and t.state not in (TaskState.CANCELLED, TaskState.TRANSFERRED)
+    ]
+    needs_all = any(t.kind == StepKind.ALL for t in step)
+    if needs_all and any(t.state != TaskState.APPROVED for t in step):
+        return None  # 会签: wait for the others
+    for t in step:
+        if t.state == TaskState.PENDING:  # 或签: the others are no longer needed
+            t.state = TaskState.CANCELLED
+            t.save(update_fields=["state"])
+    later = sorted(
+        {t.step_order for t in tasks if t.step_order > task.step_order and t.state == TaskState.WAITING}
+    )
+    if not later:
+        return DocState.APPROVED
+    nxt = [t for t in tasks if t.step_order == later[0] and t.state == TaskState.WAITING]
+    for t in nxt:
+        t.state = TaskState.PENDING
+        t.activated_at = now
+        t.save(update_fields=["state", "activated_at"])
+    _notify_pending(doc, nxt)
+    return None
+
+
+def _return_to_step(doc, task, to_step: int, now) -> None:
+    """Send the document back to an earlier step: a new round where earlier steps keep their approvals
+    (copied, with who and when) and the chain runs again from `to_step`. The old round stays as history."""
+    tasks = list(chain_tasks(doc, task.round))
+    if to_step >= task.step_order or to_step not in {t.step_order for t in tasks}:
+        raise ApplicationError(_("只能退回到之前的审批环节。"), {"field": "to_step"})
+    _cancel_open(doc, task.round)
+    fresh = []
+    for t in tasks:
+        if t.state in (TaskState.CANCELLED, TaskState.TRANSFERRED):
+            continue
+        keep = t.step_order < to_step and t.state == TaskState.APPROVED
+        fresh.append(
+            ApprovalTask(
+                content_type=t.content_type,
+                object_id=t.object_id,
+                round=task.round + 1,
+                step_order=t.step_order,
+                step_name=t.step_name,
+                kind=t.kind,
+                final=t.final,
+                assignee=t.assignee,
+                state=TaskState.APPROVED
+                if keep
+                else (TaskState.PENDING if t.step_order == to_step else TaskState.WAITING),
+                acted_by=t.acted_by if keep else None,
+                acted_at=t.acted_at if keep else None,
+                comment=t.comment if keep else "",
+                activated_at=now if t.step_order == to_step else t.activated_at if keep else None,
+            )
+        )
+    ApprovalTask.objects.bulk_create(fresh)
+    _notify_pending(doc, [t for t in fresh if t.state == TaskState.PENDING])
+
+
+def withdraw_allowed(doc) -> bool:
+    """The applicant may withdraw before anyone has approved in the current round."""
+    return not chain_tasks(doc, current_round(doc)).filter(state=TaskState.APPROVED).exists()
+
+
+def cancel_round(doc) -> None:
+    _cancel_open(doc, current_round(doc))
+
+
+def approvers_of(doc) -> set[int]:
+    """Everyone who approved anything on this document (any round): for the payer check."""
+    rows = chain_tasks(doc).filter(state=TaskState.APPROVED).values_list("acted_by_id", "assignee_id")
+    return {pk for pair in rows for pk in pair if pk}

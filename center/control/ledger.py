@@ -1,0 +1,150 @@
+"""The quota ledger (指标账): the only code that changes quota balances.
+
+Every movement locks its quota rows (SELECT … FOR UPDATE, in id order so two movements never deadlock),
+checks the rule, updates the balances and appends an immutable entry — all in the caller's transaction.
+SQLite gets the same serialisation from IMMEDIATE transactions; the CHECK constraints on `Quota` are the
+last line: even a bug here cannot store a negative available balance.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from center.core.errors import ApplicationError, NotFoundError
+
+from .enums import EntryKind
+from .models import LedgerEntry, Quota
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999999999.99")
+
+# kind → (Δapproved, Δadjusted, Δfrozen, Δexecuted) per unit of amount. available = a + adj − f − e.
+EFFECTS: dict[str, tuple[int, int, int, int]] = {
+    EntryKind.ISSUE: (1, 0, 0, 0),
+    EntryKind.ADJUST_OUT: (0, -1, 0, 0),
+    EntryKind.ADJUST_IN: (0, 1, 0, 0),
+    EntryKind.FREEZE: (0, 0, 1, 0),
+    EntryKind.RELEASE: (0, 0, -1, 0),
+    EntryKind.EXECUTE: (0, 0, -1, 1),  # frozen → executed
+}
+
+
+def clean_amount(value, field: str = "amount") -> Decimal:
+    """A positive amount in yuan with at most 2 decimals, or a clear refusal."""
+    try:
+        amount = Decimal(str(value))
+    except Exception as exc:
+        raise ApplicationError(_("金额必须是数字。"), {"field": field}) from exc
+    if not amount.is_finite():
+        raise ApplicationError(_("金额必须是数字。"), {"field": field})
+    if amount <= 0:
+        raise ApplicationError(_("金额必须大于零。"), {"field": field})
+    if amount > MAX_AMOUNT:
+        raise ApplicationError(_("金额过大。"), {"field": field})
+    if amount != amount.quantize(CENT):
+        raise ApplicationError(_("金额最多保留两位小数（分）。"), {"field": field})
+    return amount.quantize(CENT)
+
+
+def lock_quotas(ids: Iterable[int]) -> dict[int, Quota]:
+    """Lock the quotas in id order (deadlock-free) and return them by id."""
+    wanted = sorted(set(ids))
+    assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
+    quotas = {q.pk: q for q in Quota.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    if len(quotas) != len(wanted):
+        raise NotFoundError(_("指标不存在。"), {"field": "quota"})
+    return quotas
+
+
+@dataclass(frozen=True)
+class Doc:
+    type: str = ""
+    id: int | None = None
+    no: str = ""
+
+
+def post(
+    quota: Quota, kind: str, amount: Decimal, *, actor=None, doc: Doc = Doc(), note: str = "", reverses=None
+) -> LedgerEntry:  # noqa: B008
+    """Apply one movement to a locked quota. Refuses anything that would make a balance negative."""
+    da, dadj, df, de = EFFECTS[kind] if kind != EntryKind.REVERSE else _reverse_effects(reverses)
+    new = {
+        "approved": quota.approved + da * amount,
+        "adjusted": quota.adjusted + dadj * amount,
+        "frozen": quota.frozen + df * amount,
+        "executed": quota.executed + de * amount,
+    }
+    available = new["approved"] + new["adjusted"] - new["frozen"] - new["executed"]
+    if available < 0:
+        raise ApplicationError(
+            _("指标“%(q)s”可用余额不足：可用 %(avail)s 元，本次需要 %(need)s 元。")
+            % {"q": quota.name, "avail": f"{quota.available:,.2f}", "need": f"{amount:,.2f}"},
+            {"quota": quota.pk, "available": str(quota.available), "requested": str(amount)},
+        )
+    if new["frozen"] < 0 or new["executed"] < 0 or new["approved"] < 0:
+        raise ApplicationError(_("指标冻结或执行数不足以完成本次操作。"), {"quota": quota.pk})
+    for field, value in new.items():
+        setattr(quota, field, value)
+    quota.available = available
+    quota.save(update_fields=[*new, "available"])
+    return LedgerEntry.objects.create(
+        quota=quota,
+        kind=kind,
+        amount=amount,
+        doc_type=doc.type,
+        doc_id=doc.id,
+        doc_no=doc.no,
+        actor=actor,
+        note=note[:200],
+        reverses=reverses,
+    )
+
+
+def _reverse_effects(original: LedgerEntry | None) -> tuple[int, int, int, int]:
+    if original is None or original.kind == EntryKind.REVERSE:
+        raise ApplicationError(_("只能冲销一笔原始分录。"))
+    return tuple(-x for x in EFFECTS[original.kind])
+
+
+def entry_effects(
+    kind: str, amount: Decimal, reverses_kind: str | None = None
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    sign = EFFECTS[kind] if kind != EntryKind.REVERSE else tuple(-x for x in EFFECTS[reverses_kind])
+    return tuple(s * amount for s in sign)
+
+
+@dataclass
+class Discrepancy:
+    quota_id: int
+    name: str
+    field: str
+    stored: Decimal
+    from_entries: Decimal
+
+
+def ledger_check(quota_ids: Iterable[int] | None = None) -> list[Discrepancy]:
+    """Re-add every quota's entries and report any balance that differs from them."""
+    qs = Quota.objects.all() if quota_ids is None else Quota.objects.filter(pk__in=list(quota_ids))
+    sums: dict[int, list[Decimal]] = {}
+    rows = (
+        LedgerEntry.objects.filter(quota__in=qs)
+        .values("quota_id", "kind", "reverses__kind")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        effects = entry_effects(row["kind"], row["total"], row["reverses__kind"])
+        acc = sums.setdefault(row["quota_id"], [Decimal(0)] * 4)
+        for i, v in enumerate(effects):
+            acc[i] += v
+    problems = []
+    for q in qs.order_by("pk"):
+        a, adj, f, e = sums.get(q.pk, [Decimal(0)] * 4)
+        expected = {"approved": a, "adjusted": adj, "frozen": f, "executed": e, "available": a + adj - f - e}
+        for field, value in expected.items():
+            if getattr(q, field) != value:
+                problems.append(Discrepancy(q.pk, q.name, field, getattr(q, field), value))
+    return problems

@@ -1,0 +1,220 @@
+"""Scoped reads of budget control: a user sees what their role and data scope allow, nothing else."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from center.accounts.enums import Role
+from center.accounts.services import acting_principals
+from center.core.enums import Scope
+from center.core.errors import NotFoundError
+
+from .enums import THREE_PUBLIC_CODES, DocState, EntryKind, TaskState
+from .models import Application, ApprovalTask, LedgerEntry, Quota, Reimbursement
+
+UNIT_READERS = {Role.FINANCE, Role.DIRECTOR, Role.AUDITOR, Role.CASHIER}
+
+
+def _doc_q(user, scope) -> Q:
+    if scope == Scope.UNIT:
+        return Q()
+    q = Q(applicant=user)
+    if scope == Scope.DEPARTMENT:
+        q |= Q(department__in=user.scoped_department_ids)
+    return q
+
+
+def _task_doc_ids(user, model) -> list[int]:
+    principals = [p.pk for p in acting_principals(user)]
+    return list(
+        ApprovalTask.objects.filter(
+            content_type__app_label="control",
+            content_type__model=model._meta.model_name,
+            assignee__in=principals,
+        )
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+
+
+def documents_for(user, model, scope, *, state: str = "", mine: bool = False):
+    qs = model.objects.select_related("applicant", "department")
+    visible = _doc_q(user, scope) | Q(pk__in=_task_doc_ids(user, model))
+    qs = qs.filter(visible)
+    if mine:
+        qs = qs.filter(applicant=user)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+def document_get_for(user, model, scope, pk: int):
+    doc = documents_for(user, model, scope).filter(pk=pk).first()
+    if doc is None:
+        raise NotFoundError(_("单据不存在。"))
+    return doc
+
+
+def pending_tasks_for(user):
+    """Tasks waiting for this person, directly or through an active delegation."""
+    principals = [p.pk for p in acting_principals(user)]
+    tasks = list(
+        ApprovalTask.objects.filter(assignee__in=principals, state=TaskState.PENDING)
+        .select_related("assignee", "content_type")
+        .order_by("activated_at")
+    )
+    apps = Application.objects.in_bulk([t.object_id for t in tasks if t.content_type.model == "application"])
+    reims = Reimbursement.objects.in_bulk(
+        [t.object_id for t in tasks if t.content_type.model == "reimbursement"]
+    )
+    out = []
+    for t in tasks:
+        doc = apps.get(t.object_id) if t.content_type.model == "application" else reims.get(t.object_id)
+        if doc is not None and doc.applicant_id != user.pk:
+            out.append((t, doc))
+    return out
+
+
+def quotas_for(
+    user,
+    scope,
+    *,
+    year: int | None = None,
+    kind: str = "",
+    department: int | None = None,
+    near_limit: bool = False,
+):
+    qs = Quota.objects.select_related("department", "economic", "functional", "project", "item")
+    if scope != Scope.UNIT:
+        # Staff see their department's quotas (to apply against) and the basic quotas 归口-managed for everyone.
+        depts = set(user.scoped_department_ids) | ({user.department_id} if user.department_id else set())
+        qs = qs.filter(Q(department__in=depts) | Q(kind="basic"))
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if department:
+        qs = qs.filter(department_id=department)
+    quotas = list(qs.order_by("kind", "project__sort", "item__sort", "economic__code", "id"))
+    if near_limit:
+        quotas = [q for q in quotas if q.used_pct >= 80]
+    return quotas
+
+
+def quota_get_for(user, scope, pk: int) -> Quota:
+    for q in quotas_for(user, scope):
+        if q.pk == pk:
+            return q
+    raise NotFoundError(_("指标不存在。"))
+
+
+def ledger_for(quota: Quota, limit: int = 200):
+    return LedgerEntry.objects.filter(quota=quota).select_related("actor", "reverses").order_by("-id")[:limit]
+
+
+def time_elapsed_pct(year: int, today: date | None = None) -> float:
+    """序时进度: the share of the year elapsed (100% after the year ends)."""
+    today = today or timezone.localdate()
+    if today.year < year:
+        return 0.0
+    if today.year > year:
+        return 100.0
+    start = date(year, 1, 1)
+    return round(((today - start).days + 1) / ((date(year, 12, 31) - start).days + 1) * 100, 1)
+
+
+def _group_rows(quotas, key, label):
+    rows: dict = {}
+    for q in quotas:
+        k = key(q)
+        row = rows.setdefault(
+            k,
+            {
+                "label": label(q),
+                "budget": Decimal(0),
+                "frozen": Decimal(0),
+                "executed": Decimal(0),
+                "available": Decimal(0),
+            },
+        )
+        row["budget"] += q.budgeted
+        row["frozen"] += q.frozen
+        row["executed"] += q.executed
+        row["available"] += q.available
+    for row in rows.values():
+        row["pct"] = float(row["executed"] / row["budget"] * 100) if row["budget"] else 0.0
+    return list(rows.values())
+
+
+def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
+    """Execution vs the time-elapsed line, by project, item, department and economic class; 三公; trend.
+    A fixed number of queries whatever the number of ledger entries (aggregation happens in the database)."""
+    quotas = quotas_for(user, scope, year=year)
+    ids = [q.pk for q in quotas]
+    elapsed = time_elapsed_pct(year)
+
+    def flag(row):
+        row["behind"] = row["pct"] < elapsed - margin_pct
+        row["ahead"] = row["pct"] > elapsed + margin_pct
+        return row
+
+    by_project = [
+        flag(r)
+        for r in _group_rows(
+            quotas,
+            lambda q: q.project_id or q.basic_category,
+            lambda q: q.project.name if q.project_id else q.basic_category_label,
+        )
+    ]
+    by_item = [
+        flag(r)
+        for r in _group_rows(
+            [q for q in quotas if q.item_id],
+            lambda q: q.item_id,
+            lambda q: f"{q.project.name} · {q.item.name}",
+        )
+    ]
+    by_dept = [flag(r) for r in _group_rows(quotas, lambda q: q.department_id, lambda q: q.department.name)]
+    by_econ = [
+        flag(r) for r in _group_rows(quotas, lambda q: q.economic.code[:3], lambda q: q.economic.code[:3])
+    ]
+    three = [q for q in quotas if q.economic.code in THREE_PUBLIC_CODES]
+    monthly = (
+        LedgerEntry.objects.filter(quota_id__in=ids, kind=EntryKind.EXECUTE)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
+    )
+    trend = {m: Decimal(0) for m in range(1, 13)}
+    for row in monthly:
+        if row["month"] and row["month"].year == year:
+            trend[row["month"].month] += row["total"]
+    total_budget = sum((q.budgeted for q in quotas), Decimal(0))
+    total_exec = sum((q.executed for q in quotas), Decimal(0))
+    return {
+        "year": year,
+        "elapsed": elapsed,
+        "margin": margin_pct,
+        "total_budget": total_budget,
+        "total_frozen": sum((q.frozen for q in quotas), Decimal(0)),
+        "total_executed": total_exec,
+        "total_available": sum((q.available for q in quotas), Decimal(0)),
+        "total_pct": float(total_exec / total_budget * 100) if total_budget else 0.0,
+        "by_project": by_project,
+        "by_item": by_item,
+        "by_department": by_dept,
+        "by_economic": by_econ,
+        "three_public": _group_rows(
+            three, lambda q: q.economic.code, lambda q: f"{q.economic.code} {q.economic.name}"
+        ),
+        "near_limit": [q for q in quotas if q.used_pct >= 80],
+        "trend": [(m, trend[m]) for m in range(1, 13)],
+        "pending_applications": Application.objects.filter(state=DocState.PENDING, lines__quota__in=ids)
+        .distinct()
+        .count(),
+    }

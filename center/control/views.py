@@ -1,0 +1,388 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from center.accounts.enums import Role
+from center.accounts.models import User
+from center.core.enums import Scope
+from center.core.errors import ApplicationError
+from center.core.files import attachment_create
+from center.core.idempotency import fingerprint, new_key, run_once
+from center.core.permissions import access, staff
+from center.core.views import apply_errors
+
+from . import approvals, selectors, services
+from .enums import DocState
+from .forms import ApplicationForm, ApprovalActionForm, PaymentForm, ReimbursementForm
+from .models import Application, Reimbursement
+
+# Business users of budget control; the system admin is not one of them.
+CONTROL_USERS = staff(
+    "control-users",
+    {
+        Role.STAFF: Scope.OWN,
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.DIRECTOR: Scope.UNIT,
+        Role.AUDITOR: Scope.UNIT,
+        Role.CASHIER: Scope.UNIT,
+    },
+)
+MONITOR_READERS = staff(
+    "control-monitor",
+    {
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.DIRECTOR: Scope.UNIT,
+        Role.AUDITOR: Scope.UNIT,
+    },
+)
+APPLICANTS = staff(
+    "control-applicants",
+    {
+        Role.STAFF: Scope.OWN,
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.DIRECTOR: Scope.UNIT,
+    },
+)
+CASHIERS = staff("control-cashiers", {Role.CASHIER: Scope.UNIT})
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+def _run_form_once(request, fn):
+    """Forms carry a one-time key: a double click or a resubmitted page has exactly one effect."""
+    key = request.POST.get("idempotency_key", "")
+    fp = fingerprint(
+        request.path, sorted((k, v) for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"})
+    )
+    _status, body = run_once(user=request.user, key=key, fingerprint=fp, fn=lambda: (200, {"redirect": fn()}))
+    return redirect(body["redirect"])
+
+
+@access(MONITOR_READERS)
+def dashboard(request):
+    year = _year(request)
+    cfg = services.settings_for(year)
+    data = selectors.execution_dashboard(
+        request.user, request.access_scope, year, float(cfg.progress_margin_pct)
+    )
+    peak = max([v for _m, v in data["trend"]] + [Decimal(1)])
+    data["trend_bars"] = [(m, v, float(v / peak * 100)) for m, v in data["trend"]]
+    return render(request, "control/dashboard.html", data)
+
+
+@access(CONTROL_USERS)
+def quota_list(request):
+    year = _year(request)
+    quotas = selectors.quotas_for(
+        request.user,
+        request.access_scope,
+        year=year,
+        kind=request.GET.get("kind", ""),
+        near_limit=request.GET.get("near") == "1",
+    )
+    return render(request, "control/quota_list.html", {"quotas": quotas, "year": year})
+
+
+@access(CONTROL_USERS)
+def quota_detail(request, pk: int):
+    quota = selectors.quota_get_for(request.user, request.access_scope, pk)
+    return render(
+        request, "control/quota_detail.html", {"quota": quota, "entries": selectors.ledger_for(quota)}
+    )
+
+
+@access(CONTROL_USERS)
+def application_list(request):
+    docs = selectors.documents_for(
+        request.user,
+        Application,
+        request.access_scope,
+        state=request.GET.get("state", ""),
+        mine=request.GET.get("mine") == "1",
+    )[:200]
+    reims = selectors.documents_for(
+        request.user, Reimbursement, request.access_scope, mine=request.GET.get("mine") == "1"
+    )[:200]
+    return render(
+        request,
+        "control/application_list.html",
+        {"applications": docs, "reimbursements": reims, "states": DocState.choices},
+    )
+
+
+@access(CONTROL_USERS)
+def approvals_inbox(request):
+    return render(request, "control/approvals.html", {"rows": selectors.pending_tasks_for(request.user)})
+
+
+@access(APPLICANTS)
+def application_new(request):
+    user = request.user
+    year = _year(request)
+    quotas = [q for q in selectors.quotas_for(user, Scope.OWN, year=year) if q.available > 0]
+    form = ApplicationForm(request.POST or None, request.FILES or None, quotas=quotas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def submit():
+            with transaction.atomic():
+                letter = _upload(user, request.FILES.get("letter"), "general")
+                minutes = _upload(user, request.FILES.get("minutes"), "general")
+                app = services.application_submit(
+                    actor=user,
+                    app_type=data["app_type"],
+                    title=data["title"],
+                    year=year,
+                    lines=[(data["quota"], data["amount"])],
+                    details=form.details(),
+                    justification=data["justification"],
+                    letter_id=letter,
+                    minutes_id=minutes,
+                )
+            messages.success(request, _("事前申请 %(no)s 已提交，金额已冻结。") % {"no": app.number})
+            return reverse("control:application_detail", args=[app.pk])
+
+        try:
+            return _run_form_once(request, submit)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+    return render(
+        request, "control/application_form.html", {"form": form, "idempotency_key": new_key(), "year": year}
+    )
+
+
+def _upload(user, upload, purpose):
+    if upload is None:
+        return None
+    return attachment_create(actor=user, name=upload.name, data=upload.read(), purpose=purpose).pk
+
+
+def _detail_context(request, doc, kind: str):
+    task = approvals.task_for_actor(doc, request.user) if doc.state == DocState.PENDING else None
+    chain = list(approvals.chain_tasks(doc))
+    return {
+        "doc": doc,
+        "kind": kind,
+        "lines": list(doc.lines.select_related("quota__economic", "quota__department")),
+        "chain": chain,
+        "task": task,
+        "action_form": ApprovalActionForm(),
+        "earlier_steps": sorted(
+            {
+                t.step_order: t.step_name
+                for t in chain
+                if task and t.round == task.round and t.step_order < task.step_order
+            }.items()
+        ),
+        "colleagues": User.objects.filter(kind="staff", is_active=True)
+        .exclude(pk=doc.applicant_id)
+        .order_by("department__sort", "full_name"),
+        "is_applicant": doc.applicant_id == request.user.pk,
+        "can_withdraw": doc.applicant_id == request.user.pk
+        and doc.state in (DocState.PENDING, DocState.RETURNED)
+        and approvals.withdraw_allowed(doc),
+        "idempotency_key": new_key(),
+    }
+
+
+@access(CONTROL_USERS)
+def application_detail(request, pk: int):
+    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
+    ctx = _detail_context(request, app, "application")
+    ctx["reimbursements"] = app.reimbursements.all()
+    ctx["can_reimburse"] = (
+        ctx["is_applicant"]
+        and app.state == DocState.APPROVED
+        and not app.reimbursements.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists()
+    )
+    return render(request, "control/document_detail.html", ctx)
+
+
+def _act(request, model, pk, service, key):
+    doc = selectors.document_get_for(request.user, model, request.access_scope, pk)
+    form = ApprovalActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审批操作。"))
+        return redirect(request.path.rsplit("/act/", 1)[0] + "/")
+    data = form.cleaned_data
+    task = approvals.task_for_actor(doc, request.user)
+    if task is None:
+        messages.error(request, _("该单据不在您的待审批范围内。"))
+        return redirect(approvals.doc_link(doc))
+    target = User.objects.filter(pk=data["user"]).first() if data.get("user") else None
+
+    def act():
+        service(
+            actor=request.user,
+            task_id=task.pk,
+            action=data["action"],
+            comment=data["comment"],
+            target_user=target,
+            to_step=data.get("to_step"),
+            **{key: doc.pk},
+        )
+        messages.success(request, _("已处理。"))
+        return approvals.doc_link(doc)
+
+    try:
+        return _run_form_once(request, act)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(approvals.doc_link(doc))
+
+
+@require_POST
+@access(CONTROL_USERS)
+def application_act(request, pk: int):
+    return _act(request, Application, pk, services.application_act, "application_id")
+
+
+@require_POST
+@access(CONTROL_USERS)
+def application_withdraw(request, pk: int):
+    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
+    try:
+        services.application_withdraw(actor=request.user, application_id=app.pk)
+        messages.success(request, _("已撤回，冻结金额已释放。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(approvals.doc_link(app))
+
+
+@require_POST
+@access(CONTROL_USERS)
+def application_resubmit(request, pk: int):
+    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
+    try:
+        minutes = _upload(request.user, request.FILES.get("minutes"), "general")
+        if app.state == DocState.RETURNED:
+            services.application_resubmit(actor=request.user, application_id=app.pk, minutes_id=minutes)
+            messages.success(request, _("已重新提交。"))
+        elif minutes:
+            services.application_attach_minutes(actor=request.user, application_id=app.pk, minutes_id=minutes)
+            messages.success(request, _("会议纪要已上传。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(approvals.doc_link(app))
+
+
+@access(APPLICANTS)
+def reimbursement_new(request):
+    user = request.user
+    app = None
+    raw = request.GET.get("application") or request.POST.get("application")
+    if raw:
+        app = selectors.document_get_for(user, Application, Scope.OWN, int(raw) if str(raw).isdigit() else 0)
+        quotas = [ln.quota for ln in app.lines.select_related("quota__department")]
+    else:
+        quotas = [q for q in selectors.quotas_for(user, Scope.OWN, year=_year(request)) if q.available > 0]
+    form = ReimbursementForm(
+        request.POST or None,
+        request.FILES or None,
+        quotas=quotas,
+        initial={"title": app.title if app else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = request.FILES["invoice_file"]
+
+        def submit():
+            r = services.reimbursement_submit(
+                actor=user,
+                title=d["title"],
+                application_id=app.pk if app else None,
+                year=app.year if app else _year(request),
+                lines=[(d["quota"], d["amount"])],
+                invoices=[
+                    {
+                        "code": d["invoice_code"],
+                        "number": d["invoice_number"],
+                        "amount": d["invoice_amount"],
+                        "issued_on": d["invoice_date"],
+                        "file_name": upload.name,
+                        "file_data": upload.read(),
+                    }
+                ],
+            )
+            messages.success(request, _("报销单 %(no)s 已提交。") % {"no": r.number})
+            return reverse("control:reimbursement_detail", args=[r.pk])
+
+        try:
+            return _run_form_once(request, submit)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+    return render(
+        request,
+        "control/reimbursement_form.html",
+        {"form": form, "application": app, "idempotency_key": new_key()},
+    )
+
+
+@access(CONTROL_USERS)
+def reimbursement_detail(request, pk: int):
+    r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
+    ctx = _detail_context(request, r, "reimbursement")
+    ctx["invoices"] = list(r.invoices.all())
+    ctx["payment"] = getattr(r, "payment", None)
+    ctx["can_pay"] = request.user.has_role(Role.CASHIER) and r.state == DocState.APPROVED
+    ctx["payment_form"] = PaymentForm()
+    return render(request, "control/document_detail.html", ctx)
+
+
+@require_POST
+@access(CONTROL_USERS)
+def reimbursement_act(request, pk: int):
+    return _act(request, Reimbursement, pk, services.reimbursement_act, "reimbursement_id")
+
+
+@require_POST
+@access(CONTROL_USERS)
+def reimbursement_withdraw(request, pk: int):
+    r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
+    try:
+        services.reimbursement_withdraw(actor=request.user, reimbursement_id=r.pk)
+        messages.success(request, _("已撤回。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(approvals.doc_link(r))
+
+
+@require_POST
+@access(CASHIERS)
+def payment_record(request, pk: int):
+    r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择支付方式。"))
+        return redirect(approvals.doc_link(r))
+
+    def pay():
+        services.payment_record(
+            actor=request.user,
+            reimbursement_id=r.pk,
+            method=form.cleaned_data["method"],
+            reference=form.cleaned_data["reference"],
+        )
+        messages.success(request, _("已登记支付。"))
+        return approvals.doc_link(r)
+
+    try:
+        return _run_form_once(request, pay)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(approvals.doc_link(r))
