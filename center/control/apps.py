@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ControlConfig(AppConfig):
     name = "center.control"
     label = "control"
+    verbose_name = "预算控制"
+
+    def ready(self):
+        from . import nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)

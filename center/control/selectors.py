@@ -20,8 +20,6 @@ UNIT_READERS = {Role.FINANCE, Role.DIRECTOR, Role.AUDITOR, Role.CASHIER}
 
 
 def _doc_q(user, scope) -> Q:
-    if scope == Scope.UNIT:
-        return Q()
     q = Q(applicant=user)
     if scope == Scope.DEPARTMENT:
         q |= Q(department__in=user.scoped_department_ids)
@@ -43,8 +41,9 @@ def _task_doc_ids(user, model) -> list[int]:
 
 def documents_for(user, model, scope, *, state: str = "", mine: bool = False):
     qs = model.objects.select_related("applicant", "department")
-    visible = _doc_q(user, scope) | Q(pk__in=_task_doc_ids(user, model))
-    qs = qs.filter(visible)
+    if scope != Scope.UNIT:
+        # (Q() | x) is just x in Django, so the unit scope must not be OR-ed: it filters nothing.
+        qs = qs.filter(_doc_q(user, scope) | Q(pk__in=_task_doc_ids(user, model)))
     if mine:
         qs = qs.filter(applicant=user)
     if state:
@@ -88,7 +87,9 @@ def quotas_for(
     department: int | None = None,
     near_limit: bool = False,
 ):
-    qs = Quota.objects.select_related("department", "economic", "functional", "project", "item")
+    qs = Quota.objects.select_related(
+        "department", "economic__parent", "functional", "source", "project", "item"
+    )
     if scope != Scope.UNIT:
         # Staff see their department's quotas (to apply against) and the basic quotas 归口-managed for everyone.
         depts = set(user.scoped_department_ids) | ({user.department_id} if user.department_id else set())
@@ -191,8 +192,8 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
         .order_by("month")
     )
     trend = {m: Decimal(0) for m in range(1, 13)}
-    for row in monthly:
-        if row["month"] and row["month"].year == year:
+    for row in monthly:  # executions against this year's quotas, by calendar month
+        if row["month"]:
             trend[row["month"].month] += row["total"]
     total_budget = sum((q.budgeted for q in quotas), Decimal(0))
     total_exec = sum((q.executed for q in quotas), Decimal(0))

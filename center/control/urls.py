@@ -19,4 +19,6 @@ urlpatterns = [
     path("reimbursements/<int:pk>/act/", views.reimbursement_act, name="reimbursement_act"),
     path("reimbursements/<int:pk>/withdraw/", views.reimbursement_withdraw, name="reimbursement_withdraw"),
     path("reimbursements/<int:pk>/pay/", views.payment_record, name="payment_record"),
+    path("print/<str:kind>/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
+    path("verify/<str:kind>/<int:pk>/<str:token>/", views.verify, name="verify"),
 ]

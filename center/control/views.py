@@ -59,8 +59,14 @@ CASHIERS = staff("control-cashiers", {Role.CASHIER: Scope.UNIT})
 
 
 def _year(request) -> int:
+    """?year=, else the latest year that has quotas, else this calendar year."""
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    from .models import Quota
+
+    latest = Quota.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
 
 
 def _run_form_once(request, fn):
@@ -81,7 +87,17 @@ def dashboard(request):
         request.user, request.access_scope, year, float(cfg.progress_margin_pct)
     )
     peak = max([v for _m, v in data["trend"]] + [Decimal(1)])
-    data["trend_bars"] = [(m, v, float(v / peak * 100)) for m, v in data["trend"]]
+    data["trend_bars"] = [
+        {
+            "month": m,
+            "value": v,
+            "x": (m - 1) * 21 + 4,
+            "cx": (m - 1) * 21 + 11.5,
+            "h": round(float(v / peak) * 95, 1),
+            "y": round(100 - float(v / peak) * 95, 1),
+        }
+        for m, v in data["trend"]
+    ]
     return render(request, "control/dashboard.html", data)
 
 
@@ -204,6 +220,8 @@ def _detail_context(request, doc, kind: str):
 def application_detail(request, pk: int):
     app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
     ctx = _detail_context(request, app, "application")
+    labels = ApplicationForm.base_fields
+    ctx["details"] = [(labels[k].label if k in labels else k, v) for k, v in app.details.items()]
     ctx["reimbursements"] = app.reimbursements.all()
     ctx["can_reimburse"] = (
         ctx["is_applicant"]
@@ -386,3 +404,66 @@ def payment_record(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(r))
+
+
+def _doc_model(kind: str):
+    from django.http import Http404
+
+    if kind == "application":
+        return Application
+    if kind == "reimbursement":
+        return Reimbursement
+    raise Http404
+
+
+@access(CONTROL_USERS)
+def document_pdf(request, kind: str, pk: int):
+    from django.http import HttpResponse
+
+    from .printing import document_pdf as build
+
+    doc = selectors.document_get_for(request.user, _doc_model(kind), request.access_scope, pk)
+    response = HttpResponse(
+        build(kind, doc, request.build_absolute_uri("/").rstrip("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
+    return response
+
+
+@access(CONTROL_USERS)
+def verify(request, kind: str, pk: int, token: str):
+    """Opened from the QR code on a printed form: is this form genuine, and what is the record's state now?"""
+    import hmac
+
+    from .printing import verification_token
+
+    doc = _doc_model(kind).objects.select_related("applicant", "department").filter(pk=pk).first()
+    genuine = doc is not None and any(
+        hmac.compare_digest(token, verification_token(kind, _with_state(doc, s))) for s in DocState.values
+    )
+    printed_state = next(
+        (
+            s
+            for s in DocState.values
+            if doc and hmac.compare_digest(token, verification_token(kind, _with_state(doc, s)))
+        ),
+        None,
+    )
+    context = {
+        "doc": doc if genuine else None,
+        "kind": kind,
+        "genuine": genuine,
+        "printed_state": DocState(printed_state).label if printed_state else "",
+    }
+    if genuine:
+        context["chain"] = list(approvals.chain_tasks(doc))
+    return render(request, "control/verify.html", context, status=200 if genuine else 404)
+
+
+def _with_state(doc, state):
+    """The document as it was when printed in `state` (the token binds number, amount and state)."""
+    from copy import copy
+
+    snapshot = copy(doc)
+    snapshot.state = state
+    return snapshot

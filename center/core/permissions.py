@@ -78,7 +78,11 @@ def access(policy: Policy):
 def scope_q(
     user, scope: Scope | None, *, department_field: str = "department", owner_field: str = "owner"
 ) -> Q:
-    """Filter for the rows a user may see at a scope; no scope means nothing."""
+    """Filter for the rows a user may see at a scope; no scope means nothing.
+
+    Unit scope is the empty Q(): use it alone in `.filter()`. Never OR it with another Q — Django drops
+    an empty Q from an OR, so (Q() | x) would narrow the unit scope down to x.
+    """
     if scope == Scope.UNIT:
         return Q()
     if scope == Scope.DEPARTMENT:

@@ -61,7 +61,7 @@ def _invoice(org, who="staff_inn", number="00012345", amount="30000.00"):
             "code": "044001900111",
             "number": number,
             "amount": amount,
-            "issued_on": date(2022, 5, 1),
+            "issued_on": date(YEAR, 5, 1),
             "file_name": "发票.pdf",
             "file_data": PDF,
         }

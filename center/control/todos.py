@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from center.core.workbench import Todo, register_todo_provider
+
+from .enums import DocState
+from .models import Reimbursement
+from .selectors import pending_tasks_for
+
+
+@register_todo_provider
+def control_todos(user) -> list[Todo]:
+    if not user.is_staff_account:
+        return []
+    items = []
+    pending = pending_tasks_for(user)
+    if pending:
+        items.append(Todo(_("待审批单据"), reverse("control:approvals"), "warning", len(pending)))
+    if user.has_role("cashier"):
+        to_pay = Reimbursement.objects.filter(state=DocState.APPROVED).count()
+        if to_pay:
+            items.append(
+                Todo(
+                    _("待支付报销单"), reverse("control:application_list") + "?state=approved", "info", to_pay
+                )
+            )
+    return items
