@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from center.accounts import selectors, services
 from center.core.permissions import ANY_STAFF, api_access
@@ -50,7 +50,7 @@ def delegations(request):
 @api_access(ANY_STAFF)
 def delegation_create(request, payload: DelegationIn):
     d = services.delegation_create(actor=request.user, **payload.dict())
-    return 201, d
+    return Status(201, d)
 
 
 @router.post("/delegations/{delegation_id}/revoke", response=DelegationOut)

@@ -7,7 +7,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from center.core.errors import ApplicationError
 from center.core.permissions import DELEGATED, SIGNED_IN, access
 
-from . import accounts, core
+from . import accounts, control, core, events
+from . import budget as budget_api
 from .auth import StaffOrExternalSession, TokenAuth
 
 api = NinjaAPI(
@@ -20,6 +21,9 @@ api = NinjaAPI(
 )
 api.add_router("/", core.router)
 api.add_router("/accounts", accounts.router)
+api.add_router("/budget", budget_api.router)
+api.add_router("/control", control.router)
+api.add_router("/events", events.router)
 
 
 def _error(request, message: str, status: int, extra: dict | None = None):

@@ -1,0 +1,291 @@
+"""Budget control over JSON: the same services and rules as the pages. Every write accepts an
+`Idempotency-Key` header: a retried request has exactly one effect and gets the first answer again."""
+
+import base64
+import binascii
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from center.control import approvals, selectors, services
+from center.control.models import Application, Reimbursement
+from center.control.views import CASHIERS, CONTROL_USERS
+from center.core.errors import ApplicationError
+from center.core.idempotency import fingerprint, run_once
+from center.core.permissions import api_access
+
+router = Router(tags=["control"])
+
+
+class QuotaOut(Schema):
+    id: int
+    year: int
+    name: str
+    kind: str
+    department: str
+    functional_code: str
+    economic_code: str
+    source_code: str
+    control_level: str
+    approved: Decimal
+    adjusted: Decimal
+    frozen: Decimal
+    executed: Decimal
+    available: Decimal
+
+
+def _quota(q) -> dict:
+    return {
+        "id": q.pk,
+        "year": q.year,
+        "name": q.name,
+        "kind": q.kind,
+        "department": q.department.name,
+        "functional_code": q.functional.code,
+        "economic_code": q.economic.code,
+        "source_code": q.source.code,
+        "control_level": q.control_level,
+        "approved": q.approved,
+        "adjusted": q.adjusted,
+        "frozen": q.frozen,
+        "executed": q.executed,
+        "available": q.available,
+    }
+
+
+@router.get("/quotas", response=list[QuotaOut])
+@api_access(CONTROL_USERS)
+def quotas(request, year: int | None = None):
+    return [_quota(q) for q in selectors.quotas_for(request.user, request.access_scope, year=year)]
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    amount: Decimal
+    doc_type: str
+    doc_id: int | None
+    doc_no: str
+    note: str
+    created_at: datetime
+
+
+@router.get("/quotas/{quota_id}/ledger", response=list[EntryOut])
+@api_access(CONTROL_USERS)
+def ledger(request, quota_id: int):
+    return list(selectors.ledger_for(selectors.quota_get_for(request.user, request.access_scope, quota_id)))
+
+
+class LineIn(Schema):
+    quota_id: int
+    amount: str  # a decimal string: "1234.50" (never a float)
+
+
+class ApplicationIn(Schema):
+    app_type: str
+    title: str
+    year: int | None = None
+    lines: list[LineIn]
+    details: dict = {}
+    justification: str = ""
+    letter_id: int | None = None
+    minutes_id: int | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    round: int
+    step: str
+    assignee: str
+    state: str
+    acted_by: str | None
+    comment: str
+
+
+class DocumentOut(Schema):
+    id: int
+    number: str
+    kind: str
+    state: str
+    title: str
+    amount: Decimal
+    applicant: str
+    lines: list[dict]
+    tasks: list[TaskOut]
+
+
+def _doc(doc) -> dict:
+    kind = "application" if isinstance(doc, Application) else "reimbursement"
+    return json.loads(
+        json.dumps(
+            {
+                "id": doc.pk,
+                "number": doc.number,
+                "kind": kind,
+                "state": doc.state,
+                "title": doc.title,
+                "amount": str(doc.amount),
+                "applicant": doc.applicant.username,
+                "lines": [
+                    {"quota_id": ln.quota_id, "amount": str(ln.amount), "frozen": str(ln.frozen)}
+                    for ln in doc.lines.all()
+                ],
+                "tasks": [
+                    {
+                        "id": t.pk,
+                        "round": t.round,
+                        "step": t.step_name,
+                        "assignee": t.assignee.username,
+                        "state": t.state,
+                        "acted_by": t.acted_by.username if t.acted_by_id else None,
+                        "comment": t.comment,
+                    }
+                    for t in approvals.chain_tasks(doc)
+                ],
+            }
+        )
+    )
+
+
+def _once(request, fn, status: int = 200):
+    key = request.headers.get("Idempotency-Key")
+    fp = fingerprint(request.method, request.path, request.body.decode("utf-8", "replace"))
+    code, body = run_once(user=request.user, key=key, fingerprint=fp, fn=lambda: (status, _doc(fn())))
+    return Status(code, body)
+
+
+@router.post("/applications", response={201: DocumentOut, 200: DocumentOut})
+@api_access(CONTROL_USERS)
+def application_submit(request, payload: ApplicationIn):
+    data = payload.dict()
+    lines = [(ln["quota_id"], ln["amount"]) for ln in data.pop("lines")]
+    return _once(
+        request, lambda: services.application_submit(actor=request.user, lines=lines, **data), status=201
+    )
+
+
+@router.get("/applications/{doc_id}", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def application_get(request, doc_id: int):
+    return _doc(selectors.document_get_for(request.user, Application, request.access_scope, doc_id))
+
+
+class ActionIn(Schema):
+    action: str  # approve | reject | return | add_signer | transfer
+    comment: str = ""
+    user_id: int | None = None
+    to_step: int | None = None
+
+
+def _act(request, model, doc_id, payload, service, key):
+    from center.accounts.models import User
+
+    doc = selectors.document_get_for(request.user, model, request.access_scope, doc_id)
+    task = approvals.task_for_actor(doc, request.user)
+    if task is None:
+        from center.core.errors import ForbiddenError
+
+        raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
+    target = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
+    return _once(
+        request,
+        lambda: service(
+            actor=request.user,
+            task_id=task.pk,
+            action=payload.action,
+            comment=payload.comment,
+            target_user=target,
+            to_step=payload.to_step,
+            **{key: doc.pk},
+        ),
+    )
+
+
+@router.post("/applications/{doc_id}/actions", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def application_act(request, doc_id: int, payload: ActionIn):
+    return _act(request, Application, doc_id, payload, services.application_act, "application_id")
+
+
+@router.post("/applications/{doc_id}/withdraw", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def application_withdraw(request, doc_id: int):
+    doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
+    return _once(request, lambda: services.application_withdraw(actor=request.user, application_id=doc.pk))
+
+
+class InvoiceIn(Schema):
+    code: str
+    number: str
+    amount: str
+    issued_on: date
+    file_name: str
+    file_base64: str
+
+
+class ReimbursementIn(Schema):
+    title: str
+    application_id: int | None = None
+    year: int | None = None
+    lines: list[LineIn]
+    invoices: list[InvoiceIn]
+
+
+@router.post("/reimbursements", response={201: DocumentOut, 200: DocumentOut})
+@api_access(CONTROL_USERS)
+def reimbursement_submit(request, payload: ReimbursementIn):
+    invoices = []
+    for inv in payload.invoices:
+        try:
+            data = base64.b64decode(inv.file_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ApplicationError(_("发票文件不是有效的 base64 编码。"), {"field": "invoices"}) from exc
+        invoices.append({**inv.dict(exclude={"file_base64"}), "file_data": data})
+    lines = [(ln.quota_id, ln.amount) for ln in payload.lines]
+    return _once(
+        request,
+        lambda: services.reimbursement_submit(
+            actor=request.user,
+            title=payload.title,
+            application_id=payload.application_id,
+            year=payload.year,
+            lines=lines,
+            invoices=invoices,
+        ),
+        status=201,
+    )
+
+
+@router.get("/reimbursements/{doc_id}", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def reimbursement_get(request, doc_id: int):
+    return _doc(selectors.document_get_for(request.user, Reimbursement, request.access_scope, doc_id))
+
+
+@router.post("/reimbursements/{doc_id}/actions", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def reimbursement_act(request, doc_id: int, payload: ActionIn):
+    return _act(request, Reimbursement, doc_id, payload, services.reimbursement_act, "reimbursement_id")
+
+
+class PaymentIn(Schema):
+    method: str  # bank | card
+    reference: str = ""
+
+
+@router.post("/reimbursements/{doc_id}/payment", response=DocumentOut)
+@api_access(CASHIERS)
+def payment(request, doc_id: int, payload: PaymentIn):
+    doc = selectors.document_get_for(request.user, Reimbursement, request.access_scope, doc_id)
+
+    def pay():
+        services.payment_record(
+            actor=request.user, reimbursement_id=doc.pk, method=payload.method, reference=payload.reference
+        )
+        doc.refresh_from_db()
+        return doc
+
+    return _once(request, pay)
