@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BudgetConfig(AppConfig):
     name = "center.budget"
     label = "budget"
+
+    def ready(self):
+        from . import nav, todos  # noqa: F401  (register the sidebar entry and the workbench to-dos)

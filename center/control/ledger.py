@@ -54,7 +54,8 @@ def lock_quotas(ids: Iterable[int]) -> dict[int, Quota]:
     """Lock the quotas in id order (deadlock-free) and return them by id."""
     wanted = sorted(set(ids))
     assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
-    quotas = {q.pk: q for q in Quota.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    rows = Quota.objects.select_for_update(of=("self",)).select_related("economic", "department").filter(pk__in=wanted)
+    quotas = {q.pk: q for q in rows.order_by("pk")}
     if len(quotas) != len(wanted):
         raise NotFoundError(_("指标不存在。"), {"field": "quota"})
     return quotas

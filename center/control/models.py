@@ -1,11 +1,15 @@
 """Active budget control (主动管控): quotas and their ledger, prior applications, approval chains,
 reimbursements, invoices and payments. Every balance change is a ledger entry; see docs/control-model.md."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -89,8 +93,12 @@ class Quota(models.Model):
                 condition=Q(frozen__gte=0) & Q(executed__gte=0) & Q(approved__gte=0),
                 name="quota_parts_not_negative",
             ),
+            # SQLite keeps decimals as binary floats, so the sum is compared within half a fen, not exactly;
+            # PostgreSQL's numeric is exact and the tolerance changes nothing there.
             models.CheckConstraint(
-                condition=Q(available=F("approved") + F("adjusted") - F("frozen") - F("executed")),
+                condition=LessThan(
+                    Abs(F("available") - (F("approved") + F("adjusted") - F("frozen") - F("executed"))), Value(Decimal("0.005"))
+                ),
                 name="quota_balances_add_up",
             ),
         ]

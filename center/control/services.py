@@ -51,7 +51,9 @@ ZERO = Decimal("0")
 
 
 def settings_for(year: int) -> ControlSettings:
-    obj, _created = ControlSettings.objects.get_or_create(year=year)
+    obj = ControlSettings.objects.filter(year=year).first()
+    if obj is None:
+        obj, _created = ControlSettings.objects.get_or_create(year=year)
     return obj
 
 
@@ -151,11 +153,14 @@ def _check_warnings(quotas) -> None:
     """Warn the owning department and finance when usage passes a configured threshold (once per level)."""
     from center.accounts.models import User
 
+    thresholds: dict[int, list[int]] = {}
     for q in quotas:
         if q.control_level == ControlLevel.RECORD or q.budgeted <= 0:
             continue
         used = q.used_pct
-        crossed = [t for t in settings_for(q.year).thresholds if used >= t > q.warned_pct]
+        if q.year not in thresholds:
+            thresholds[q.year] = settings_for(q.year).thresholds
+        crossed = [t for t in thresholds[q.year] if used >= t > q.warned_pct]
         if not crossed:
             continue
         q.warned_pct = max(crossed)

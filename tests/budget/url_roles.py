@@ -1,8 +1,78 @@
-"""URL × role expectations of the budget area (merged into tests/url_roles.py; format documented there)."""
+"""URL × role expectations of the budget area (merged into tests/url_roles.py; format documented there).
 
-EXPECTATIONS: dict[str, dict] = {}
+The department budget is the unit's: every business role reads it (department scope narrows only which
+projects someone may edit); finance prepares and records, the director approves; the system admin and
+external accounts see nothing of budgets.
+"""
+
+READERS = {"director", "deputy", "dept_head", "finance", "cashier", "auditor", "staff"}
+ACTORS = {"finance", "director"}
+EDITORS = {"finance"}
+CHECKERS = {"finance", "director", "auditor"}
+
+
+def _r(roles, kwargs=None):
+    spec = {"audience": "staff", "roles": roles}
+    if kwargs:
+        spec["kwargs"] = kwargs
+    return spec
+
+
+EXPECTATIONS: dict[str, dict] = {
+    "budget:list": _r(READERS),
+    "budget:overview": _r(READERS, "budget"),
+    "budget:disclosure": _r(READERS, "budget"),
+    "budget:table": _r(READERS, "budget_table"),
+    "budget:drill": _r(READERS, "budget"),
+    # 科技智库与交流 is drafted by 专家服务部 (EXP): its head, its deputy (deputy1), its staff and unit-wide readers.
+    "budget:project": {
+        **_r(READERS, "exp_project"),
+        "sees": {"head_exp", "deputy1", "staff_exp", "director", "finance", "cashier", "auditor"},
+    },
+    # POST only (GET answers 405); the POST itself refuses other departments with 404 (tests/budget/test_views.py).
+    "budget:project_line_add": _r(READERS, "exp_project"),
+    "budget:project_submit": _r(READERS, "exp_project"),
+    "budget:project_indicator_add": _r(READERS, "exp_project"),
+    "budget:project_create": _r(READERS, "budget"),
+    "budget:details": _r(EDITORS, "budget"),
+    "budget:check": _r(CHECKERS, "budget"),
+    "budget:versions": _r(READERS, "budget"),
+    "budget:version": _r(READERS, "budget_version"),
+    "budget:workflow": _r(ACTORS, "budget"),
+    "budget:export_xlsx": _r(READERS, "budget"),
+    "budget:export_pdf": _r(READERS, "budget"),
+    "budget:export_fdp": _r(READERS, "budget"),
+    "budget:export_template": _r(READERS, "budget"),
+    "budget:import": _r(EDITORS, "budget"),
+    "budget:catalogue": _r(READERS, "catalogue_year"),
+    "budget:catalogue_copy": _r(EDITORS, "catalogue_year"),
+    "budget:catalogue_entry": _r(EDITORS, "catalogue_year"),
+    "budget:create": _r(EDITORS),
+    "budget:public_disclosure": {"audience": "public", "kwargs": "published_budget"},
+}
 
 
 def objects(org) -> dict[str, dict]:
-    """Objects the expectations refer to by name in "kwargs": name -> URL kwargs."""
-    return {}
+    """The demo's 2022 budget (approved) and a published budget of another year for the public page."""
+    import io
+
+    from center.accounts.models import Unit
+    from center.budget import demo
+    from center.budget.enums import BudgetState
+    from center.budget.models import Budget, FiscalYear
+
+    demo.seed(io.StringIO())
+    budget = Budget.objects.get(unit__code="SZSTEC", fiscal_year__year=2022)
+    fy, _ = FiscalYear.objects.get_or_create(year=2030)
+    # A published budget: state set directly (this fixture tests access rules, not the workflow).
+    published, _ = Budget.objects.get_or_create(
+        unit=Unit.objects.get(code="SZSTEC"), fiscal_year=fy, defaults={"state": BudgetState.PUBLISHED}
+    )
+    return {
+        "budget": {"pk": budget.pk},
+        "budget_table": {"pk": budget.pk, "number": 3},
+        "exp_project": {"pk": budget.pk, "project_id": budget.projects.get(name="科技智库与交流").pk},
+        "budget_version": {"pk": budget.pk, "number": 1},
+        "catalogue_year": {"year": 2022},
+        "published_budget": {"pk": published.pk},
+    }

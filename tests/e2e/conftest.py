@@ -32,7 +32,7 @@ def page(chromium, live_server, org):
     """A fresh browser page; `page.base` is the live server's URL. Demo accounts exist (password Center#2026)."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(30000)
     pg.base = live_server.url
     yield pg
     context.close()
@@ -42,5 +42,5 @@ def login(page, username: str, password: str = "Center#2026") -> None:
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#login-submit")

@@ -1,0 +1,792 @@
+"""公开前校验: the pre-publication check. Every rule lists problems with a severity and where they are.
+
+The rules run on the budget's data, on the tables generated from it and — when the budget was loaded from
+a published document (`PublishedDisclosure`) — on the tables as printed, which is how the source
+document's own inconsistencies are reported. Publishing is refused while any finding is an error.
+
+Tolerance for sums (docs/budget-model.md § Rounding rule): parts and totals are rounded independently, so
+a displayed sum may differ from the displayed total. For generated tables the yuan amounts are known: the
+difference is a warning when the yuan amounts do add up (rounding) and an error otherwise. For printed
+tables only the rounded figures exist: a difference is a warning when it is smaller than
+0.5 × (number of non-zero parts + 1) 万元 (what rounding can produce) and an error otherwise.
+"""
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ExpenditureKind, IndicatorKind, Severity
+from .rounding import WAN, fmt_wan, to_wan
+from .selectors import ZERO, BudgetData, budget_data
+from .tables import EMPTY_NOTE, all_tables
+
+THREE_PUBLIC_ECONOMIC = {
+    "overseas": "30212",
+    "reception": "30217",
+    "vehicle_running": "30231",
+    "vehicle_purchase": "31013",
+}
+THREE_PUBLIC_LABEL = {
+    "overseas": "因公出国（境）费",
+    "reception": "公务接待费",
+    "vehicle_running": "公务用车运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    where: str
+    message: str
+    table: str = ""
+    row: int | None = None
+    col: int | None = None
+    source: str = "data"  # data | generated | published
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def rule_label(self) -> str:
+        return str(RULES.get(self.rule, self.rule))
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.WARNING]
+
+    def by_rule(self, rule: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule == rule]
+
+
+RULES: dict[str, str] = {
+    "income_expenditure": _("收入与支出不平衡"),
+    "cross_table": _("表间合计不一致"),
+    "parts_total": _("分项之和与合计不符"),
+    "procurement_projects": _("政府采购预算与项目不符"),
+    "three_public_lines": _("“三公”经费与经济分类支出不符"),
+    "table11_amounts": _("表11金额与表3/表5不符"),
+    "code_name": _("科目名称与当年目录不符"),
+    "indicator_conflict": _("同一指标目标值冲突"),
+    "empty_table_note": _("空表缺少说明"),
+    "published_diff": _("生成的表格与已公开表格不一致"),
+    "text_figures": _("文字中的数字与表格不符"),
+    "control_figures": _("超出控制数"),
+}
+
+
+# --------------------------------------------------------------------------- grids (generated or printed)
+
+
+@dataclass
+class GCell:
+    text: str
+    exact: Decimal | None = None  # yuan, generated tables only
+
+    @property
+    def wan(self) -> Decimal | None:
+        t = self.text.replace(",", "").strip()
+        if not t or not re.fullmatch(r"-?\d+(\.\d+)?", t):
+            return None
+        try:
+            return Decimal(t)
+        except InvalidOperation:
+            return None
+
+
+Grid = list[list[GCell]]
+
+
+def grid_from_table(table) -> Grid:
+    printed = table.printed()
+    return [
+        [GCell(text, cell.amount) for text, cell in zip(prow, row.cells, strict=False)]
+        for prow, row in zip(printed, table.rows, strict=False)
+    ]
+
+
+_HEADER_ROWS = {"表1": 5, "表6": 5, "表11": 3}
+
+
+def published_grids(tables: dict) -> tuple[dict[str, Grid], dict[str, list[str]]]:
+    """Split a transcription into data rows and notes, in the same shape as `Table.printed()`."""
+    grids, notes = {}, {}
+    for number, rows in tables.items():
+        if not number.startswith("表"):
+            continue
+        skip = _HEADER_ROWS.get(number, 4)
+        body = rows[skip:]
+        data_rows = [
+            r for r in body if not (len(r) == 1 and (r[0].startswith("注") or r[0].startswith("本套")))
+        ]
+        notes[number] = [
+            r[0] for r in body if len(r) == 1 and (r[0].startswith("注") or r[0].startswith("本套"))
+        ]
+        grids[number] = [[GCell(c) for c in r] for r in data_rows]
+    return grids, notes
+
+
+def _level(text: str) -> int:
+    return (len(text) - len(text.lstrip(" "))) // 2
+
+
+# --------------------------------------------------------------------------- the sum helper
+
+
+class Sums:
+    """Collects 'parts vs total' comparisons with the rounding tolerance."""
+
+    def __init__(self, result: CheckResult, number: str, source: str):
+        self.result, self.number, self.source = result, number, source
+
+    def compare(
+        self, total: GCell, parts: list[GCell], where: str, row: int, col: int, rule: str = "parts_total"
+    ):
+        if total.wan is None:
+            return
+        values = [p.wan or ZERO for p in parts]
+        shown = sum(values, ZERO)
+        if shown == total.wan:
+            return
+        exact_known = total.exact is not None and all(p.exact is not None for p in parts)
+        if exact_known:
+            exact_ok = sum((p.exact for p in parts), ZERO) == total.exact
+        else:
+            nonzero = sum(1 for v in values if v != 0)
+            exact_ok = abs(shown - total.wan) < Decimal("0.5") * (nonzero + 1)
+        severity = Severity.WARNING if exact_ok else Severity.ERROR
+        reason = "尾数误差（四舍五入）可以解释" if exact_ok else "不能以尾数误差解释"
+        self.result.findings.append(
+            Finding(
+                rule,
+                severity,
+                f"{self.number} {where}",
+                f"{self.number}{where}：分项之和 {_fmt(shown)} 与合计 {_fmt(total.wan)} 不符，{reason}。",
+                self.number,
+                row,
+                col,
+                self.source,
+            )
+        )
+
+
+def _fmt(v: Decimal) -> str:
+    return f"{v:,.0f}" if v == v.to_integral() else f"{v:,}"
+
+
+def _tree_sums(sums: Sums, grid: Grid, rows: list[int], levels: list[int], cols: list[int], label_col: int):
+    """Each row equals the sum of its direct children (next rows one level deeper)."""
+    for pos, r in enumerate(rows):
+        lvl = levels[pos]
+        children = []
+        for pos2 in range(pos + 1, len(rows)):
+            if levels[pos2] <= lvl:
+                break
+            if levels[pos2] == lvl + 1:
+                children.append(rows[pos2])
+        if not children:
+            continue
+        for c in cols:
+            label = grid[r][label_col].text.strip() or grid[r][0].text.strip()
+            sums.compare(grid[r][c], [grid[ch][c] for ch in children], f"“{label}”第{c + 1}列", r, c)
+
+
+def _col_sums(sums: Sums, grid: Grid, total_col: int, part_cols: list[int], label_col: int = 0, rows=None):
+    for r in rows if rows is not None else range(len(grid)):
+        row = grid[r]
+        if len(row) <= max(part_cols + [total_col]):
+            continue
+        label = row[label_col].text.strip() or row[1].text.strip()
+        sums.compare(row[total_col], [row[c] for c in part_cols], f"“{label}”横向合计", r, total_col)
+
+
+def check_grid_sums(result: CheckResult, grids: dict[str, Grid], source: str) -> None:
+    for number, grid in grids.items():
+        if not grid:
+            continue
+        s = Sums(result, number, source)
+        if number in ("表1", "表6"):
+            _two_sided_sums(s, grid, number)
+        elif number == "表2":
+            _col_sums(s, grid, 1, [2, 7, 8, 9, 10, 11, 12, 13, 14, 15])
+            _col_sums(s, grid, 2, [3, 4, 5, 6])
+        elif number == "表3":
+            _col_sums(s, grid, 1, [2, 3])
+        elif number == "表4":
+            rows = list(range(len(grid)))
+            _tree_sums(s, grid, rows, [_level(grid[r][0].text) for r in rows], list(range(1, 13)), 0)
+            _col_sums(s, grid, 1, [2, 5, 6, 7, 8, 9, 10, 11])
+            _col_sums(s, grid, 2, [3, 4])
+        elif number == "表5":
+            rows = list(range(len(grid)))
+            _tree_sums(s, grid, rows, [_level(grid[r][0].text) for r in rows], list(range(1, 15)), 0)
+            _col_sums(s, grid, 1, [2, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+            _col_sums(s, grid, 2, [3, 4, 5])
+        elif number in ("表7", "表9", "表10"):
+            rows = list(range(len(grid)))
+            levels = [0 if r == 0 else {3: 1, 5: 2, 7: 3}.get(len(grid[r][1].text.strip()), 3) for r in rows]
+            _tree_sums(s, grid, rows, levels, [3, 4, 5], 2)
+            _col_sums(s, grid, 3, [4, 5], label_col=2)
+        elif number == "表8":
+            _col_sums(s, grid, 2, [3, 4, 5], label_col=1)
+            _col_sums(s, grid, 5, [6, 7], label_col=1)
+            if len(grid) >= 3:
+                for c in range(2, 8):
+                    prev, cur, chg = grid[0][c], grid[1][c], grid[2][c]
+                    if None not in (prev.wan, cur.wan, chg.wan) and cur.wan - prev.wan != chg.wan:
+                        s.compare(chg, [GCell(_fmt(cur.wan - prev.wan))], f"增减变化第{c + 1}列", 2, c)
+        elif number == "表11":
+            tasks = [
+                r for r, row in enumerate(grid) if row and row[0].text == "年度主要任务" and len(row) >= 6
+            ]
+            tasks = [r for r in tasks if grid[r][1].text not in ("任务名称",)]
+            total = [r for r in tasks if grid[r][1].text == "金额合计"]
+            parts = [r for r in tasks if grid[r][1].text != "金额合计"]
+            for t in total:
+                for c in (3, 4):
+                    s.compare(grid[t][c], [grid[p][c] for p in parts], f"金额合计第{c + 1}列", t, c)
+
+
+def _two_sided_sums(s: Sums, grid: Grid, number: str) -> None:
+    sum_rows = [
+        r
+        for r, row in enumerate(grid)
+        if row[0].text.strip() in ("本年收入合计", "收入总计", "上年结余、结转")
+    ]
+    body = [r for r in range(len(grid)) if r < (sum_rows[0] if sum_rows else len(grid))]
+    # Right side: functional hierarchy; 类 rows add up to 本年支出合计.
+    right = [r for r in body if grid[r][2].text.strip()]
+    _tree_sums(s, grid, right, [_level(grid[r][2].text) for r in right], [3], 2)
+    year_row = next((r for r in sum_rows if grid[r][0].text.strip() == "本年收入合计"), None)
+    if year_row is not None:
+        classes = [r for r in right if _level(grid[r][2].text) == 0]
+        s.compare(grid[year_row][3], [grid[r][3] for r in classes], "本年支出合计", year_row, 3)
+        left = [r for r in body if grid[r][0].text.strip()]
+        _tree_sums(s, grid, left, [_level(grid[r][0].text) for r in left], [1], 0)
+        tops = [r for r in left if _level(grid[r][0].text) == 0]
+        s.compare(grid[year_row][1], [grid[r][1] for r in tops], "本年收入合计", year_row, 1)
+    labels = {grid[r][0].text.strip(): r for r in sum_rows}
+    if {"本年收入合计", "上年结余、结转", "收入总计"} <= set(labels):
+        for c in (1, 3):
+            s.compare(
+                grid[labels["收入总计"]][c],
+                [grid[labels["本年收入合计"]][c], grid[labels["上年结余、结转"]][c]],
+                "总计",
+                labels["收入总计"],
+                c,
+            )
+
+
+# --------------------------------------------------------------------------- cross-table totals
+
+
+def _cell(grids, number, row, col) -> GCell | None:
+    try:
+        return grids[number][row][col]
+    except (KeyError, IndexError):
+        return None
+
+
+def _find(grids, number, col, label) -> GCell | None:
+    for row in grids.get(number, []):
+        if row and row[0].text.strip() == label:
+            return row[col] if len(row) > col else None
+    return None
+
+
+def check_cross_tables(result: CheckResult, grids: dict[str, Grid], source: str) -> None:
+    def same(a_name, a: GCell | None, b_name, b: GCell | None, rule="cross_table", table=""):
+        if a is None or b is None or a.wan is None or b.wan is None:
+            return
+        if a.wan != b.wan:
+            result.findings.append(
+                Finding(
+                    rule,
+                    Severity.ERROR,
+                    f"{a_name} / {b_name}",
+                    f"{a_name} {_fmt(a.wan)} 与 {b_name} {_fmt(b.wan)} 不一致。",
+                    table or a_name.split(" ")[0],
+                    source=source,
+                )
+            )
+
+    t1_exp = _find(grids, "表1", 3, "本年收入合计")
+    t1_inc = _find(grids, "表1", 1, "本年收入合计")
+    same("表1 本年支出合计", t1_exp, "表3 支出总计", _cell(grids, "表3", 0, 1))
+    same("表1 本年收入合计", t1_inc, "表2 收入总计", _cell(grids, "表2", 0, 1))
+    same(
+        "表6 本年支出合计", _find(grids, "表6", 3, "本年收入合计"), "表7 支出总计", _cell(grids, "表7", 0, 3)
+    )
+    same("表3 基本支出", _cell(grids, "表3", 0, 2), "表4 总计", _cell(grids, "表4", 0, 1))
+    same("表3 项目支出", _cell(grids, "表3", 0, 3), "表5 总计", _cell(grids, "表5", 0, 1))
+    same("表2 基本支出拨款", _cell(grids, "表2", 0, 3), "表4 一般公共预算拨款", _cell(grids, "表4", 0, 3))
+    same("表2 履职类项目拨款", _cell(grids, "表2", 0, 4), "表5 履职类项目拨款", _cell(grids, "表5", 0, 3))
+    same("表7 基本支出", _cell(grids, "表7", 0, 4), "表4 一般公共预算拨款", _cell(grids, "表4", 0, 3))
+    same("表7 项目支出", _cell(grids, "表7", 0, 5), "表5 一般公共预算拨款", _cell(grids, "表5", 0, 2))
+    same(
+        "表1 一般公共预算拨款",
+        _find(grids, "表1", 1, "  1.一般公共预算拨款"),
+        "表6 一般公共预算拨款",
+        _find(grids, "表6", 1, "  一般公共预算拨款"),
+    )
+    same(
+        "表1 政府性基金预算拨款",
+        _find(grids, "表1", 1, "  2.政府性基金预算拨款"),
+        "表9 支出总计",
+        _cell(grids, "表9", 0, 3),
+    )
+    same(
+        "表1 国有资本经营预算拨款",
+        _find(grids, "表1", 1, "  3.国有资本经营预算拨款"),
+        "表10 支出总计",
+        _cell(grids, "表10", 0, 3),
+    )
+    # 表1/表6 functional rows against 表7 (for a budget funded only by the general budget they coincide).
+    t7 = grids.get("表7", [])
+    if t7 and (
+        _cell(grids, "表7", 0, 3)
+        and _cell(grids, "表3", 0, 1)
+        and _cell(grids, "表7", 0, 3).wan == _cell(grids, "表3", 0, 1).wan
+    ):
+        t1_right = [row for row in grids.get("表1", []) if len(row) > 3 and row[2].text.strip()]
+        t7_rows = t7[1:]
+        for i, (a, b) in enumerate(zip(t1_right, t7_rows, strict=False)):
+            if a[3].wan is not None and b[3].wan is not None and a[3].wan != b[3].wan:
+                same(f"表1 “{a[2].text.strip()}”", a[3], f"表7 {b[1].text} {b[2].text}", b[3])
+            if i > 200:
+                break
+    # 表11 against 表3/表5.
+    t11 = grids.get("表11", [])
+    tasks = {row[1].text: row for row in t11 if row and row[0].text == "年度主要任务" and len(row) >= 6}
+    if "金额合计" in tasks:
+        same(
+            "表11 金额合计",
+            tasks["金额合计"][3],
+            "表3 支出总计",
+            _cell(grids, "表3", 0, 1),
+            "table11_amounts",
+            "表11",
+        )
+    if "基本支出" in tasks:
+        same(
+            "表11 基本支出",
+            tasks["基本支出"][3],
+            "表3 基本支出",
+            _cell(grids, "表3", 0, 2),
+            "table11_amounts",
+            "表11",
+        )
+    for row in grids.get("表5", [])[1:]:
+        name = row[0].text.strip()
+        if name in tasks:
+            same(f"表11 “{name}”", tasks[name][3], f"表5 “{name}”", row[1], "table11_amounts", "表11")
+        elif name:
+            result.findings.append(
+                Finding(
+                    "table11_amounts",
+                    Severity.ERROR,
+                    f"表11 / 表5 “{name}”",
+                    f"表5 的项目“{name}”在表11 年度主要任务中没有对应行。",
+                    "表11",
+                    source=source,
+                )
+            )
+
+
+# --------------------------------------------------------------------------- data rules
+
+
+def check_income_expenditure(result: CheckResult, data: BudgetData) -> None:
+    income = sum((v for k, v in data.income.items()), ZERO)
+    expenditure = data.total() + data.budget.carry_out
+    if income != expenditure:
+        result.findings.append(
+            Finding(
+                "income_expenditure",
+                Severity.ERROR,
+                "收入总计 / 支出总计",
+                f"收入总计 {income:,.2f} 元与支出总计 {expenditure:,.2f} 元不相等（差 {income - expenditure:,.2f} 元）。",
+                "表1",
+            )
+        )
+    by_source: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for ln in data.lines:
+        by_source[ln.source.code] += ln.amount
+    # gpb.basic finances basic lines, gpb.duty/special/invest projects: compare source by source.
+    for code in sorted(set(by_source) | {k for k, v in data.income.items() if v}):
+        if code == "carry":
+            continue
+        inc, exp = data.income.get(code, ZERO), by_source.get(code, ZERO)
+        if inc != exp:
+            name = data.sources[code].name if code in data.sources else code
+            result.findings.append(
+                Finding(
+                    "income_expenditure",
+                    Severity.ERROR,
+                    f"资金来源 {code} {name}",
+                    f"“{name}”收入 {inc:,.2f} 元，安排支出 {exp:,.2f} 元，不相等。",
+                    "表2",
+                )
+            )
+
+
+def check_procurement(result: CheckResult, data: BudgetData) -> None:
+    for p in data.procurements:
+        label = p.description or p.kind.name
+        if p.project is None:
+            result.findings.append(
+                Finding(
+                    "procurement_projects",
+                    Severity.WARNING,
+                    f"政府采购 {label}",
+                    f"政府采购“{label}”没有对应的项目。",
+                    "表3",
+                )
+            )
+            continue
+        amount = data.project_amount(p.project)
+        if p.amount > amount:
+            result.findings.append(
+                Finding(
+                    "procurement_projects",
+                    Severity.ERROR,
+                    f"政府采购 {label} / 项目 {p.project.name}",
+                    f"政府采购“{label}”{fmt_wan(p.amount, 2)} 万元超过项目“{p.project.name}”的预算 "
+                    f"{fmt_wan(amount, 2)} 万元。",
+                    "表3",
+                )
+            )
+        if p.sme_amount > p.amount or p.small_micro_amount > p.sme_amount:
+            result.findings.append(
+                Finding(
+                    "procurement_projects",
+                    Severity.ERROR,
+                    f"政府采购 {label}",
+                    "面向中小企业、小微企业的份额不能超过采购金额。",
+                    "表3",
+                )
+            )
+    total = sum((p.amount for p in data.procurements), ZERO)
+    if total > data.total():
+        result.findings.append(
+            Finding(
+                "procurement_projects",
+                Severity.ERROR,
+                "政府采购合计",
+                "政府采购预算合计超过支出总计。",
+                "表3",
+            )
+        )
+
+
+def check_three_public(result: CheckResult, data: BudgetData) -> None:
+    tp = data.three_public
+    for key, code in THREE_PUBLIC_ECONOMIC.items():
+        budgeted = getattr(tp, key) if tp else ZERO
+        lines = sum(
+            (ln.amount for ln in data.lines if ln.economic.code == code and ln.source.code.startswith("gpb")),
+            ZERO,
+        )
+        if budgeted != lines:
+            result.findings.append(
+                Finding(
+                    "three_public_lines",
+                    Severity.ERROR,
+                    f"表8 {THREE_PUBLIC_LABEL[key]} / 经济分类 {code}",
+                    f"“三公”经费{THREE_PUBLIC_LABEL[key]} {budgeted:,.2f} 元，而经济分类 {code} "
+                    f"的一般公共预算支出为 {lines:,.2f} 元。",
+                    "表8",
+                )
+            )
+
+
+def check_control(result: CheckResult, data: BudgetData) -> None:
+    b = data.budget
+    if b.control_total is not None and data.total() > b.control_total:
+        result.findings.append(
+            Finding(
+                "control_figures",
+                Severity.ERROR,
+                "一下控制数",
+                f"支出合计 {data.total():,.2f} 元超过控制数 {b.control_total:,.2f} 元。",
+            )
+        )
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+
+
+def _mentions(text: str, name: str, unit: str) -> list[Decimal]:
+    """Numbers given for an indicator in free text: "举办海智交流活动3场" or "举办3场创新周主题活动"."""
+    found = []
+    u = re.escape(unit)
+    for m in re.finditer(re.escape(name) + r"\s*" + _NUM + r"\s*" + u, text):
+        found.append(Decimal(m.group(1)))
+    for cut in (2, 4):
+        if len(name) > cut + 2:
+            verb, obj = re.escape(name[:cut]), re.escape(name[cut:])
+            for m in re.finditer(verb + r"\s*" + _NUM + r"\s*" + u + r"\s*" + obj, text):
+                found.append(Decimal(m.group(1)))
+    return found
+
+
+def check_indicators(result: CheckResult, data: BudgetData, published_texts: list[tuple[str, str]]) -> None:
+    by_name: dict[str, list] = defaultdict(list)
+    for ind in data.indicators:
+        by_name[ind.name].append(ind)
+    for name, inds in by_name.items():
+        targets = {i.target_display for i in inds}
+        if len(targets) > 1:
+            result.findings.append(
+                Finding(
+                    "indicator_conflict",
+                    Severity.ERROR,
+                    f"指标“{name}”",
+                    f"指标“{name}”有不同的目标值：{'、'.join(sorted(targets))}。",
+                    "表11",
+                )
+            )
+    texts = [
+        (f"项目“{p.name}”绩效目标", p.performance_summary) for p in data.projects if p.performance_summary
+    ]
+    texts += published_texts
+    for ind in data.indicators:
+        if ind.kind != IndicatorKind.QUANTITATIVE or not ind.measure_unit or ind.measure_unit == "%":
+            continue
+        target = Decimal(ind.value)
+        for where, text in texts:
+            values = set(_mentions(text, ind.name, ind.measure_unit))
+            conflicting = sorted(v for v in values if v != target)
+            if conflicting:
+                shown = "、".join(f"{_fmt(v)}{ind.measure_unit}" for v in conflicting)
+                result.findings.append(
+                    Finding(
+                        "indicator_conflict",
+                        Severity.ERROR,
+                        f"{where} / 指标“{ind.name}”",
+                        f"{where}写“{ind.name}”{shown}，而绩效指标的目标值是 {ind.target_display}。",
+                        "表11",
+                    )
+                )
+
+
+def check_empty_notes(
+    result: CheckResult, tables_notes: dict[str, tuple[bool, list[str]]], source: str
+) -> None:
+    for number, (empty, notes) in tables_notes.items():
+        if empty and not any("本表本年无发生额" in n for n in notes):
+            result.findings.append(
+                Finding(
+                    "empty_table_note",
+                    Severity.ERROR,
+                    number,
+                    f"{number}本年无数据，须注明“{EMPTY_NOTE}”。",
+                    number,
+                    source=source,
+                )
+            )
+
+
+def check_code_names(result: CheckResult, grids: dict[str, Grid], data: BudgetData, source: str) -> None:
+    for number in ("表7", "表9", "表10"):
+        for r, row in enumerate(grids.get(number, [])):
+            if len(row) < 3:
+                continue
+            code, name = row[1].text.strip(), row[2].text.strip()
+            if not code:
+                continue
+            expected = data.functional_names.get(code)
+            if expected is None:
+                result.findings.append(
+                    Finding(
+                        "code_name",
+                        Severity.ERROR,
+                        f"{number} {code}",
+                        f"{number}的科目编码 {code} 不在{data.year}年目录中。",
+                        number,
+                        r,
+                        1,
+                        source,
+                    )
+                )
+            elif expected != name:
+                result.findings.append(
+                    Finding(
+                        "code_name",
+                        Severity.ERROR,
+                        f"{number} {code}",
+                        f"{number}的科目 {code} 印作“{name}”，{data.year}年目录中为“{expected}”。",
+                        number,
+                        r,
+                        2,
+                        source,
+                    )
+                )
+
+
+def check_published_diff(result: CheckResult, generated: dict[str, Grid], published: dict[str, Grid]) -> None:
+    for number, pub in published.items():
+        gen = generated.get(number)
+        if gen is None:
+            continue
+        a = [[c.text.strip() for c in row] for row in gen]
+        b = [[c.text.strip() for c in row] for row in pub]
+        matcher = difflib.SequenceMatcher(a=[tuple(r) for r in a], b=[tuple(r) for r in b], autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            if op == "replace" and i2 - i1 == j2 - j1:
+                for k in range(i2 - i1):
+                    ga, pb = a[i1 + k], b[j1 + k]
+                    for c in range(max(len(ga), len(pb))):
+                        x = ga[c] if c < len(ga) else ""
+                        y = pb[c] if c < len(pb) else ""
+                        if x != y:
+                            label = next(
+                                (t for t in reversed(pb[:c]) if t and not re.fullmatch(r"[\d,.%\s]+", t)),
+                                next((t for t in pb if t and not re.fullmatch(r"[\d,.%\s]+", t)), ""),
+                            )
+                            result.findings.append(
+                                Finding(
+                                    "published_diff",
+                                    Severity.ERROR,
+                                    f"{number} 第{j1 + k + 1}行第{c + 1}列",
+                                    f"{number}“{label}”：已公开表格为“{y}”，按数据生成为“{x}”。",
+                                    number,
+                                    j1 + k,
+                                    c,
+                                    "published",
+                                )
+                            )
+                continue
+            for j in range(j1, j2):
+                result.findings.append(
+                    Finding(
+                        "published_diff",
+                        Severity.ERROR,
+                        f"{number} 第{j + 1}行",
+                        f"{number}已公开表格有一行“{' | '.join(t for t in b[j] if t)}”，按数据生成的表格中没有。",
+                        number,
+                        j,
+                        None,
+                        "published",
+                    )
+                )
+            for i in range(i1, i2):
+                result.findings.append(
+                    Finding(
+                        "published_diff",
+                        Severity.ERROR,
+                        f"{number} 生成第{i + 1}行",
+                        f"{number}按数据生成的一行“{' | '.join(t for t in a[i] if t)}”不在已公开表格中。",
+                        number,
+                        None,
+                        None,
+                        "published",
+                    )
+                )
+
+
+TEXT_FIGURES = [
+    ("人员支出", lambda d: d.total_category("personnel")),
+    ("公用支出", lambda d: d.total_category("public")),
+    ("对个人和家庭的补助支出", lambda d: d.total_category("family_subsidy")),
+    ("对个人和家庭补助支出", lambda d: d.total_category("family_subsidy")),
+    ("项目支出", lambda d: d.total(ExpenditureKind.PROJECT)),
+    ("预算收入", lambda d: sum(d.income.values(), ZERO)),
+    ("预算支出", lambda d: d.total()),
+]
+
+
+def check_text_figures(result: CheckResult, data: BudgetData, texts: dict[str, str]) -> None:
+    for where, text in texts.items():
+        for label, getter in TEXT_FIGURES:
+            for m in re.finditer(re.escape(label) + r"\s*([\d,]+(?:\.\d+)?)\s*万元", text):
+                printed = Decimal(m.group(1).replace(",", ""))
+                expected = to_wan(getter(_Totals(data)))
+                if printed != expected:
+                    result.findings.append(
+                        Finding(
+                            "text_figures",
+                            Severity.ERROR,
+                            f"{where}",
+                            f"{where}写“{label}{m.group(1)}万元”，表格为 {fmt_wan(expected * WAN)} 万元。",
+                            source="published",
+                        )
+                    )
+
+
+class _Totals:
+    def __init__(self, data: BudgetData):
+        self.data = data
+        self.income = data.income
+
+    def total(self, kind=None):
+        return self.data.total(kind)
+
+    def total_category(self, category):
+        return sum((ln.amount for ln in self.data.lines if ln.basic_category == category), ZERO)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run_checks(budget, data: BudgetData | None = None) -> CheckResult:
+    data = data or budget_data(budget)
+    result = CheckResult()
+    tables = all_tables(data)
+    generated = {t.number: grid_from_table(t) for t in tables}
+    check_income_expenditure(result, data)
+    check_control(result, data)
+    check_procurement(result, data)
+    check_three_public(result, data)
+    check_grid_sums(result, generated, "generated")
+    check_cross_tables(result, generated, "generated")
+    check_empty_notes(result, {t.number: (t.empty, t.notes) for t in tables}, "generated")
+    published = getattr(budget, "published", None) if _has_published(budget) else None
+    texts: list[tuple[str, str]] = []
+    if published is not None:
+        grids, notes = published_grids(published.tables)
+        check_grid_sums(result, grids, "published")
+        check_cross_tables(result, grids, "published")
+        check_code_names(result, grids, data, "published")
+        check_published_diff(result, generated, grids)
+        empties = {
+            n: (all((c.wan or ZERO) == 0 for row in g for c in row[3:]), notes.get(n, []))
+            for n, g in grids.items()
+            if n in ("表9", "表10")
+        }
+        check_empty_notes(result, empties, "published")
+        check_text_figures(result, data, published.texts or {})
+        for row in published.tables.get("表11", []):
+            if len(row) >= 3 and row[0] == "年度主要任务" and row[2]:
+                texts.append((f"已公开表11“{row[1]}”主要内容", row[2]))
+        for row in published.tables.get("第七部分", []):
+            if len(row) >= 3 and row[2]:
+                texts.append((f"已公开第七部分“{row[0]}”", row[2]))
+    check_indicators(result, data, texts)
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    result.findings.sort(
+        key=lambda f: (order.get(f.severity, 3), list(RULES).index(f.rule) if f.rule in RULES else 99)
+    )
+    return result
+
+
+def _has_published(budget) -> bool:
+    from .models import PublishedDisclosure
+
+    return PublishedDisclosure.objects.filter(budget_id=budget.pk).exists()

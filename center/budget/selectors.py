@@ -1,0 +1,351 @@
+"""Scoped reads of budgets, the data bundle behind the disclosure, snapshots and version diffs.
+
+`approved_lines(budget)` is the entry point of the quota ledger (issue 4): see docs/budget-model.md.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from center.accounts.enums import Role
+from center.core.enums import Scope
+from center.core.errors import ApplicationError, NotFoundError
+
+from .enums import APPROVED_STATES, BudgetState, ExpenditureKind
+from .models import (
+    Budget,
+    BudgetVersion,
+    ExpenditureLine,
+    FunctionalCode,
+    ProjectItem,
+)
+
+ZERO = Decimal("0.00")
+
+
+# --------------------------------------------------------------------------- access
+
+
+def budget_list_for(user, scope):
+    """Budgets a user may open. Everybody allowed in sees the unit's budgets (the budget is unit-wide);
+    department scope only narrows which projects they may edit."""
+    if scope is None:
+        return Budget.objects.none()
+    return Budget.objects.select_related("unit", "fiscal_year").order_by("-fiscal_year__year", "unit__name")
+
+
+def budget_get_for(user, scope, pk: int) -> Budget:
+    budget = budget_list_for(user, scope).filter(pk=pk).first()
+    if budget is None:
+        raise NotFoundError(_("预算不存在。"))
+    return budget
+
+
+def project_list_for(user, scope, budget: Budget):
+    qs = budget.projects.select_related("department", "owner")
+    if scope == Scope.UNIT:
+        return qs
+    if scope == Scope.DEPARTMENT:
+        return qs.filter(Q(department_id__in=user.scoped_department_ids) | Q(owner=user))
+    return qs.filter(Q(owner=user) | Q(department_id=user.department_id))
+
+
+def published_budget_get(pk: int) -> Budget:
+    budget = (
+        Budget.objects.select_related("unit", "fiscal_year")
+        .filter(pk=pk, state=BudgetState.PUBLISHED)
+        .first()
+    )
+    if budget is None:
+        raise NotFoundError(_("预算不存在。"))
+    return budget
+
+
+def can_edit_budget(user) -> bool:
+    return user.has_role(Role.FINANCE)
+
+
+# --------------------------------------------------------------------------- the quota ledger's entry point
+
+
+@dataclass(frozen=True)
+class ApprovedLine:
+    id: int
+    key: str
+    year: int
+    kind: str
+    basic_category: str
+    project_id: int | None
+    project_name: str
+    item_id: int | None
+    item_name: str
+    functional_code: str
+    economic_code: str
+    source_code: str
+    amount: Decimal
+
+
+def line_key(year, kind, basic_category, project_name, item_name, functional, economic, source) -> str:
+    what = basic_category if kind == ExpenditureKind.BASIC else f"{project_name}|{item_name}"
+    return f"{year}|{kind}|{what}|{functional}|{economic}|{source}"
+
+
+def approved_lines(budget: Budget) -> list[ApprovedLine]:
+    """The expenditure lines of an approved (二下) budget, in one query. Refuses a budget not approved."""
+    if budget.state not in APPROVED_STATES:
+        raise ApplicationError(_("预算尚未批复，不能据以建立指标。"), {"state": budget.state})
+    year = budget.fiscal_year.year
+    rows = (
+        ExpenditureLine.objects.filter(budget=budget)
+        .select_related("functional", "economic", "source", "project", "item")
+        .order_by("kind", "sort", "id")
+    )
+    return [
+        ApprovedLine(
+            id=r.pk,
+            key=line_key(
+                year,
+                r.kind,
+                r.basic_category,
+                r.project.name if r.project else "",
+                r.item.name if r.item else "",
+                r.functional.code,
+                r.economic.code,
+                r.source.code,
+            ),
+            year=year,
+            kind=r.kind,
+            basic_category=r.basic_category,
+            project_id=r.project_id,
+            project_name=r.project.name if r.project else "",
+            item_id=r.item_id,
+            item_name=r.item.name if r.item else "",
+            functional_code=r.functional.code,
+            economic_code=r.economic.code,
+            source_code=r.source.code,
+            amount=r.amount,
+        )
+        for r in rows
+    ]
+
+
+# --------------------------------------------------------------------------- totals, snapshot, diff
+
+
+def budget_totals(budget: Budget) -> dict[str, Decimal]:
+    agg = {r["kind"]: r["s"] for r in budget.lines.values("kind").annotate(s=Sum("amount"))}
+    basic, project = agg.get("basic") or ZERO, agg.get("project") or ZERO
+    income = budget.income_lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    return {"basic": basic, "project": project, "expenditure": basic + project, "income": income}
+
+
+def budget_snapshot(budget: Budget) -> dict:
+    """Everything a version must preserve, in plain JSON (amounts as strings, yuan)."""
+    year = budget.fiscal_year.year
+    lines = budget.lines.select_related("functional", "economic", "source", "project", "item").order_by(
+        "kind", "sort", "id"
+    )
+    return {
+        "state": budget.state,
+        "lines": [
+            {
+                "key": line_key(
+                    year,
+                    r.kind,
+                    r.basic_category,
+                    r.project.name if r.project else "",
+                    r.item.name if r.item else "",
+                    r.functional.code,
+                    r.economic.code,
+                    r.source.code,
+                ),
+                "kind": r.kind,
+                "category": r.basic_category,
+                "project": r.project.name if r.project else "",
+                "item": r.item.name if r.item else "",
+                "functional": r.functional.code,
+                "economic": r.economic.code,
+                "source": r.source.code,
+                "amount": str(r.amount),
+            }
+            for r in lines
+        ],
+        "income": [
+            {"source": r.source.code, "amount": str(r.amount)}
+            for r in budget.income_lines.select_related("source")
+        ],
+        "projects": [
+            {"name": p.name, "state": p.state, "purpose": p.purpose, "department": p.department_id}
+            for p in budget.projects.all()
+        ],
+        "indicators": [
+            {"project": i.project_id, "name": i.name, "target": i.target_display, "level2": i.level2}
+            for i in budget.indicators.all()
+        ],
+        "control_total": str(budget.control_total) if budget.control_total is not None else None,
+        "approval_doc_no": budget.approval_doc_no,
+    }
+
+
+@dataclass
+class VersionDiff:
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)  # {"key", "before", "after", "delta", …}
+    total_before: Decimal = ZERO
+    total_after: Decimal = ZERO
+
+
+def _line_map(snapshot: dict) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for line in snapshot.get("lines", []):
+        if line["key"] in out:  # two lines with the same identity: add them up
+            prev = out[line["key"]]
+            out[line["key"]] = {**prev, "amount": str(Decimal(prev["amount"]) + Decimal(line["amount"]))}
+        else:
+            out[line["key"]] = line
+    return out
+
+
+def version_diff(a: BudgetVersion, b: BudgetVersion) -> VersionDiff:
+    before, after = _line_map(a.snapshot), _line_map(b.snapshot)
+    d = VersionDiff()
+    d.total_before = sum((Decimal(x["amount"]) for x in before.values()), ZERO)
+    d.total_after = sum((Decimal(x["amount"]) for x in after.values()), ZERO)
+    for key in sorted(set(before) | set(after)):
+        x, y = before.get(key), after.get(key)
+        if x and not y:
+            d.removed.append(x)
+        elif y and not x:
+            d.added.append(y)
+        elif Decimal(x["amount"]) != Decimal(y["amount"]):
+            d.changed.append(
+                {
+                    **y,
+                    "before": x["amount"],
+                    "after": y["amount"],
+                    "delta": str(Decimal(y["amount"]) - Decimal(x["amount"])),
+                }
+            )
+    return d
+
+
+# --------------------------------------------------------------------------- the data bundle
+
+
+@dataclass
+class BudgetData:
+    """Everything the disclosure needs, loaded with a fixed number of queries."""
+
+    budget: Budget
+    lines: list
+    income: dict[str, Decimal]
+    sources: dict  # code -> IncomeSource
+    projects: list
+    items: dict  # project_id -> [ProjectItem]
+    indicators: list
+    procurements: list
+    three_public: object
+    staffing: object
+    assets: object
+    narrative: object
+    comparison: dict[str, Decimal]
+    functional_names: dict[str, str]
+    economic_names: dict[str, str]
+    previous: "BudgetData | None" = None
+
+    @property
+    def year(self) -> int:
+        return self.budget.fiscal_year.year
+
+    def total(self, kind=None) -> Decimal:
+        return sum((ln.amount for ln in self.lines if kind is None or ln.kind == kind), ZERO)
+
+    def project_amount(self, project) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.project_id == project.pk), ZERO)
+
+    def item_amount(self, item) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.item_id == item.pk), ZERO)
+
+
+def _one(budget, name):
+    try:
+        return getattr(budget, name)
+    except Exception:  # RelatedObjectDoesNotExist
+        return None
+
+
+def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
+    from .models import EconomicCode, IncomeSource
+
+    fy = budget.fiscal_year
+    lines = list(
+        budget.lines.select_related("functional", "economic", "source", "project", "item").order_by(
+            "kind", "sort", "id"
+        )
+    )
+    sources = {s.code: s for s in IncomeSource.objects.filter(fiscal_year=fy)}
+    income: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in budget.income_lines.select_related("source"):
+        income[row.source.code] += row.amount
+    projects = list(budget.projects.select_related("department").order_by("sort", "id"))
+    items: dict[int, list] = defaultdict(list)
+    for it in ProjectItem.objects.filter(project__budget=budget).order_by("project", "sort", "id"):
+        items[it.project_id].append(it)
+    budget = Budget.objects.select_related(
+        "three_public", "staffing", "assets", "narrative", "unit", "fiscal_year"
+    ).get(pk=budget.pk)
+    data = BudgetData(
+        budget=budget,
+        lines=lines,
+        income=dict(income),
+        sources=sources,
+        projects=projects,
+        items=dict(items),
+        indicators=list(budget.indicators.select_related("project").order_by("table_sort", "id")),
+        procurements=list(budget.procurements.select_related("kind", "project")),
+        three_public=_one(budget, "three_public"),
+        staffing=_one(budget, "staffing"),
+        assets=_one(budget, "assets"),
+        narrative=_one(budget, "narrative"),
+        comparison={c.key: c.amount for c in budget.comparison_figures.all()},
+        functional_names=dict(FunctionalCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
+        economic_names=dict(EconomicCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
+    )
+    if with_previous:
+        prev = (
+            Budget.objects.filter(unit=budget.unit, fiscal_year__year=fy.year - 1, state__in=APPROVED_STATES)
+            .select_related("fiscal_year", "unit")
+            .first()
+        )
+        if prev is not None:
+            data.previous = budget_data(prev, with_previous=False)
+    return data
+
+
+def previous_figure(data: BudgetData, key: str) -> Decimal | None:
+    """A previous-year figure: from last year's approved budget when there is one, else as stated."""
+    prev = data.previous
+    if prev is not None:
+        if key in ("income_total",):
+            return sum(prev.income.values(), ZERO) if prev.income else prev.total()
+        if key == "expenditure_total":
+            return prev.total()
+        if key == "basic_total":
+            return prev.total(ExpenditureKind.BASIC)
+        if key == "project_total":
+            return prev.total(ExpenditureKind.PROJECT)
+        if key.startswith("project:"):
+            name = key.split(":", 1)[1]
+            for p in prev.projects:
+                if p.name == name:
+                    return prev.project_amount(p)
+            return None
+        if key.startswith("three_public.") and prev.three_public is not None:
+            return getattr(prev.three_public, key.split(".", 1)[1])
+        if key == "operating_costs" and prev.narrative is not None:
+            return prev.narrative.operating_costs
+    return data.comparison.get(key)

@@ -1,0 +1,733 @@
+"""Budget pages: list, overview (charts), the disclosure (tables + text), drill-down, check, versions,
+workflow actions, exports and import. Thin: selector → service → render."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from center.accounts.enums import Role
+from center.core.enums import Scope
+from center.core.errors import ApplicationError, NotFoundError
+from center.core.permissions import PUBLIC, access, staff
+
+from . import charts, exports, services
+from .checks import RULES, run_checks
+from .enums import EDITABLE_STATES, ExpenditureKind, Severity
+from .models import BudgetVersion, FiscalYear
+from .narrative import compose
+from .rounding import fmt_wan, pct_change
+from .selectors import (
+    ZERO,
+    budget_data,
+    budget_get_for,
+    budget_list_for,
+    previous_figure,
+    project_list_for,
+    published_budget_get,
+    version_diff,
+)
+from .tables import all_tables, table_by_number
+
+# Who reads budgets: every business role (the budget is the unit's); the system admin sees nothing.
+BUDGET_READERS = staff(
+    "budget-readers",
+    {
+        Role.DIRECTOR: Scope.UNIT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.CASHIER: Scope.UNIT,
+        Role.AUDITOR: Scope.UNIT,
+        Role.STAFF: Scope.OWN,
+    },
+)
+# Workflow steps: finance prepares and records, the director approves; the services check which role does what.
+BUDGET_ACTORS = staff("budget-actors", {Role.FINANCE: Scope.UNIT, Role.DIRECTOR: Scope.UNIT})
+BUDGET_EDITORS = staff("budget-editors", {Role.FINANCE: Scope.UNIT})
+CHECK_RUNNERS = staff(
+    "budget-check", {Role.FINANCE: Scope.UNIT, Role.DIRECTOR: Scope.UNIT, Role.AUDITOR: Scope.UNIT}
+)
+
+
+def _drill_url(budget, drill: dict | None) -> str:
+    if drill is None:
+        return ""
+    q = QueryDict(mutable=True)
+    for k, v in drill.items():
+        q[k] = str(v)
+    return reverse("budget:drill", args=[budget.pk]) + ("?" + q.urlencode() if q else "")
+
+
+def _render_tables(budget, tables):
+    """Tables for the template: headings grid and rows with drill-down links per amount cell."""
+    out = []
+    for t in tables:
+        rows = []
+        for row, printed in zip(t.rows, t.printed(), strict=False):
+            cells = []
+            for cell, text in zip(row.cells, printed, strict=False):
+                stripped = text.lstrip(" ")
+                cells.append(
+                    {
+                        "text": stripped,
+                        "level": (len(text) - len(stripped)) // 2,
+                        "amount": cell.is_amount,
+                        "link": _drill_url(budget, cell.drill) if cell.is_amount else "",
+                    }
+                )
+            rows.append({"cells": cells, "level": row.level, "kind": row.kind})
+        if t.number == "表11":
+            _layout_table11(rows)
+        out.append({"t": t, "headers": t.header_grid() if t.columns and any(t.columns) else [], "rows": rows})
+    return out
+
+
+# Column spans of 表11's kinds of rows (6 columns), as the printed table lays them out.
+_T11_SPANS = {2: [1, 5], 4: [1, 2, 1, 2], 5: [1, 1, 1, 2, 1], 6: [1, 1, 1, 1, 1, 1]}
+
+
+def _layout_table11(rows) -> None:
+    """Merge repeated section labels (and 一级/二级 labels) down the rows; widen short rows to 6 columns."""
+    for row in rows:
+        if row["kind"] == "header":
+            for cell in row["cells"]:
+                cell["text"] = cell["text"].replace("/", " ")
+        spans = _T11_SPANS.get(len(row["cells"]), [1] * len(row["cells"]))
+        for cell, span in zip(row["cells"], spans, strict=False):
+            cell["colspan"], cell["rowspan"], cell["hidden"] = span, 1, False
+    for col in (0, 1, 2):
+        start = None
+        for i, row in enumerate(rows):
+            cells = row["cells"]
+            if col > 0 and len(cells) != 5:
+                start = None
+                continue
+            if (
+                start is not None
+                and len(cells) > col
+                and cells[col]["text"] == rows[start]["cells"][col]["text"]
+                and (col == 0 or all(cells[c]["text"] == rows[start]["cells"][c]["text"] for c in range(col)))
+            ):
+                rows[start]["cells"][col]["rowspan"] += 1
+                cells[col]["hidden"] = True
+            else:
+                start = i
+
+
+@access(BUDGET_READERS)
+def budget_list(request):
+    budgets = list(budget_list_for(request.user, request.access_scope)[:200])
+    totals = exports.totals_for_budgets(budgets)
+    rows = [{"b": b, "total_wan": fmt_wan(totals.get(b.pk, ZERO))} for b in budgets]
+    years = FiscalYear.objects.all()
+    return render(
+        request,
+        "budget/list.html",
+        {"rows": rows, "years": years, "can_edit": request.user.has_role(Role.FINANCE)},
+    )
+
+
+@access(BUDGET_READERS)
+def overview(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    data = budget_data(budget)
+    total = data.total()
+    basic, project = data.total(ExpenditureKind.BASIC), data.total(ExpenditureKind.PROJECT)
+    by_class: dict[str, Decimal] = {}
+    by_econ: dict[str, Decimal] = {}
+    for ln in data.lines:
+        by_class[ln.functional.code[:3]] = by_class.get(ln.functional.code[:3], ZERO) + ln.amount
+        by_econ[ln.economic.code[:3]] = by_econ.get(ln.economic.code[:3], ZERO) + ln.amount
+    fn_chart = charts.donut(
+        [
+            charts.Bar(data.functional_names.get(c, c), v, _drill_url(budget, {"functional": c}))
+            for c, v in sorted(by_class.items())
+        ],
+        title=_("按功能分类"),
+    )
+    econ_chart = charts.donut(
+        [
+            charts.Bar(data.economic_names.get(c, c), v, _drill_url(budget, {"economic": c}))
+            for c, v in sorted(by_econ.items())
+        ],
+        title=_("按经济分类"),
+    )
+    proj_chart = charts.hbar(
+        [
+            charts.Bar(
+                p.name,
+                data.project_amount(p),
+                _drill_url(budget, {"project": p.pk}),
+                previous_figure(data, f"project:{p.name}")
+                if p.previous_year_amount is None
+                else p.previous_year_amount,
+            )
+            for p in data.projects
+        ],
+        title=_("按项目"),
+        legend=(str(data.year), str(data.year - 1)),
+    )
+    prev_total = previous_figure(data, "expenditure_total")
+    yoy = [
+        charts.Bar(_("支出总计"), total, "", prev_total),
+        charts.Bar(
+            _("基本支出"), basic, _drill_url(budget, {"kind": "basic"}), previous_figure(data, "basic_total")
+        ),
+        charts.Bar(
+            _("项目支出"),
+            project,
+            _drill_url(budget, {"kind": "project"}),
+            previous_figure(data, "project_total"),
+        ),
+    ]
+    yoy_chart = charts.hbar(yoy, title=_("与上年比较"), legend=(str(data.year), str(data.year - 1)))
+    context = {
+        "budget": budget,
+        "data": data,
+        "kpis": [
+            (_("支出总计"), fmt_wan(total), prev_total, pct_change(total, prev_total)),
+            (_("基本支出"), fmt_wan(basic), None, None),
+            (_("项目支出"), fmt_wan(project), None, None),
+            (_("“三公”经费"), fmt_wan(data.three_public.total if data.three_public else ZERO), None, None),
+        ],
+        "prev_total": fmt_wan(prev_total) if prev_total is not None else "",
+        "charts": [
+            (_("按功能分类（类）"), fn_chart),
+            (_("按经济分类（类）"), econ_chart),
+            (_("项目支出"), proj_chart),
+            (_("与上年比较"), yoy_chart),
+        ],
+        "projects": [
+            (p, fmt_wan(data.project_amount(p), 2))
+            for p in project_list_for(request.user, request.access_scope, budget).order_by("sort", "id")
+        ],
+        "can_edit": request.user.has_role(Role.FINANCE),
+        "editable": budget.state in EDITABLE_STATES,
+    }
+    return render(request, "budget/overview.html", context)
+
+
+@access(BUDGET_READERS)
+def disclosure(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    return _disclosure_page(request, budget, public=False)
+
+
+@access(PUBLIC)
+def public_disclosure(request, pk: int):
+    budget = published_budget_get(pk)
+    return _disclosure_page(request, budget, public=True)
+
+
+def _disclosure_page(request, budget, *, public: bool):
+    data = budget_data(budget)
+    only = request.GET.get("part", "")
+    context = {
+        "budget": budget,
+        "sections": compose(data) if only != "tables" else [],
+        "tables": _render_tables(budget, all_tables(data)) if only != "text" else [],
+        "public": public,
+        "drill": not public,
+    }
+    return render(request, "budget/public_disclosure.html" if public else "budget/disclosure.html", context)
+
+
+@access(BUDGET_READERS)
+def table_page(request, pk: int, number: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    try:
+        table = table_by_number(budget_data(budget), f"表{number}")
+    except KeyError:
+        raise NotFoundError(_("没有这张表。")) from None
+    return render(
+        request,
+        "budget/table.html",
+        {"budget": budget, "tables": _render_tables(budget, [table]), "drill": True},
+    )
+
+
+DRILL_KEYS = ("functional", "economic", "kind", "project", "source", "source_group", "gov")
+
+
+@access(BUDGET_READERS)
+def drill(request, pk: int):
+    """The lines behind a table cell."""
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    data = budget_data(budget, with_previous=False)
+    f = {k: request.GET.get(k, "") for k in DRILL_KEYS}
+    lines = data.lines
+    if f["functional"]:
+        lines = [ln for ln in lines if ln.functional.code.startswith(f["functional"])]
+    if f["economic"]:
+        lines = [ln for ln in lines if ln.economic.code.startswith(f["economic"])]
+    if f["kind"] in ExpenditureKind.values:
+        lines = [ln for ln in lines if ln.kind == f["kind"]]
+    if f["project"].isdigit():
+        lines = [ln for ln in lines if ln.project_id == int(f["project"])]
+    if f["source"]:
+        lines = [ln for ln in lines if ln.source.code == f["source"]]
+    if f["source_group"]:
+        lines = [ln for ln in lines if ln.source.code.startswith(f["source_group"])]
+    if f["gov"]:
+        lines = [ln for ln in lines if ln.source.code.split(".")[0] in ("gpb", "gfb", "socb")]
+    total = sum((ln.amount for ln in lines), ZERO)
+    filters = [(k, v) for k, v in f.items() if v]
+    return render(
+        request,
+        "budget/drill.html",
+        {
+            "budget": budget,
+            "lines": lines,
+            "total": total,
+            "total_wan": fmt_wan(total, 2),
+            "filters": filters,
+            "data": data,
+        },
+    )
+
+
+@access(CHECK_RUNNERS)
+def check(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    if request.method == "POST":
+        run, result = services.budget_check(actor=request.user, budget=budget)
+        messages.info(
+            request, _("校验完成：%(e)s 个错误，%(w)s 个警告。") % {"e": run.errors, "w": run.warnings}
+        )
+        return redirect("budget:check", pk=budget.pk)
+    result = run_checks(budget)
+    last = budget.check_runs.first()
+    return render(
+        request,
+        "budget/check.html",
+        {"budget": budget, "result": result, "rules": RULES, "last": last, "Severity": Severity},
+    )
+
+
+@access(BUDGET_READERS)
+def versions(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    vs = list(budget.versions.select_related("author").order_by("-number"))
+    diff = a = b = None
+    if len(vs) >= 2:
+        numbers = {v.number: v for v in vs}
+        try:
+            a = numbers.get(int(request.GET.get("a", vs[1].number)))
+            b = numbers.get(int(request.GET.get("b", vs[0].number)))
+        except ValueError:
+            a, b = vs[1], vs[0]
+        if a and b:
+            diff = version_diff(a, b)
+    return render(
+        request, "budget/versions.html", {"budget": budget, "versions": vs, "diff": diff, "a": a, "b": b}
+    )
+
+
+WORKFLOW_ACTIONS = {
+    "consolidate": lambda actor, budget, post: services.budget_consolidate(actor=actor, budget=budget),
+    "return": lambda actor, budget, post: services.budget_return(
+        actor=actor, budget=budget, reason=post.get("reason", "")
+    ),
+    "submit_first": lambda actor, budget, post: services.budget_submit_first(actor=actor, budget=budget),
+    "record_control": lambda actor, budget, post: services.budget_record_control(
+        actor=actor,
+        budget=budget,
+        total=post.get("total"),
+        basic=post.get("basic"),
+        project=post.get("project"),
+        doc_no=post.get("doc_no", ""),
+    ),
+    "submit_second": lambda actor, budget, post: services.budget_submit_second(actor=actor, budget=budget),
+    "record_approval": lambda actor, budget, post: services.budget_record_approval(
+        actor=actor, budget=budget, doc_no=post.get("doc_no", ""), approved_on=_date(post.get("approved_on"))
+    ),
+    "publish": lambda actor, budget, post: services.budget_publish(actor=actor, budget=budget),
+}
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ApplicationError(_("日期格式应为 YYYY-MM-DD。"), {"field": "approved_on"}) from None
+
+
+@require_POST
+@access(BUDGET_ACTORS)
+def workflow(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    action = WORKFLOW_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("未知操作。"))
+        return redirect("budget:overview", pk=budget.pk)
+    try:
+        budget = action(request.user, budget, request.POST)
+        messages.success(request, _("已完成：%(s)s。") % {"s": budget.get_state_display()})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        if exc.extra.get("errors"):
+            return redirect("budget:check", pk=budget.pk)
+    return redirect("budget:overview", pk=budget.pk)
+
+
+@access(BUDGET_READERS)
+def export_xlsx(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    content = exports.workbook_bytes(budget_data(budget))
+    return _download(
+        content,
+        f"budget-{budget.year}-{budget.unit.code}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@access(BUDGET_READERS)
+def export_pdf(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    content = exports.pdf_bytes(budget_data(budget))
+    return _download(content, f"budget-{budget.year}-{budget.unit.code}.pdf", "application/pdf")
+
+
+@access(BUDGET_READERS)
+def export_fdp(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    content = exports.fiscal_data_package_zip(budget_data(budget, with_previous=False))
+    return _download(content, f"budget-{budget.year}-{budget.unit.code}-fdp.zip", "application/zip")
+
+
+@access(BUDGET_READERS)
+def export_template(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    content = exports.import_template_bytes(budget_data(budget, with_previous=False))
+    return _download(
+        content,
+        f"budget-{budget.year}-template.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access(BUDGET_EDITORS)
+def import_xlsx(request, pk: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [{"sheet": "", "row": "", "column": "", "message": _("请选择 .xlsx 文件。")}]
+        else:
+            try:
+                exports.import_workbook(actor=request.user, budget=budget, content=upload.read())
+                messages.success(request, _("导入成功。"))
+                return redirect("budget:overview", pk=budget.pk)
+            except ApplicationError as exc:
+                errors = exc.extra.get("errors") or [
+                    {"sheet": "", "row": "", "column": "", "message": exc.message}
+                ]
+    return render(request, "budget/import.html", {"budget": budget, "errors": errors})
+
+
+@access(BUDGET_READERS)
+def catalogue(request, year: int):
+    fy = FiscalYear.objects.filter(year=year).first()
+    if fy is None:
+        raise NotFoundError(_("目录不存在。"))
+    kind = request.GET.get("kind", "functional")
+    entries = (fy.economic_codes if kind == "economic" else fy.functional_codes).order_by("code")
+    return render(
+        request,
+        "budget/catalogue.html",
+        {
+            "fy": fy,
+            "kind": kind,
+            "entries": entries,
+            "sources": fy.income_sources.all(),
+            "kinds": fy.procurement_kinds.all(),
+            "can_edit": request.user.has_role(Role.FINANCE),
+            "years": FiscalYear.objects.all(),
+        },
+    )
+
+
+@require_POST
+@access(BUDGET_EDITORS)
+def catalogue_copy(request, year: int):
+    try:
+        fy = services.catalogue_copy_year(actor=request.user, from_year=year, to_year=year + 1)
+        messages.success(request, _("已复制为 %(y)s 年目录。") % {"y": fy.year})
+        return redirect("budget:catalogue", year=fy.year)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("budget:catalogue", year=year)
+
+
+@access(BUDGET_READERS)
+def version_snapshot(request, pk: int, number: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    version = BudgetVersion.objects.filter(budget=budget, number=number).select_related("author").first()
+    if version is None:
+        raise NotFoundError(_("版本不存在。"))
+    return render(request, "budget/version.html", {"budget": budget, "version": version})
+
+
+# --------------------------------------------------------------------------- projects (department drafting)
+
+
+def _project_for(request, pk: int, project_id: int):
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    project = project_list_for(request.user, request.access_scope, budget).filter(pk=project_id).first()
+    if project is None:
+        raise NotFoundError(_("项目不存在。"))
+    return budget, project
+
+
+def _can_draft(user, budget, project) -> bool:
+    if budget.state not in EDITABLE_STATES:
+        return False
+    if user.has_role(Role.FINANCE):
+        return True
+    return (
+        budget.state == "draft"
+        and project.state == "draft"
+        and (
+            (user.has_role(Role.DEPT_HEAD) and project.department_id in user.scoped_department_ids)
+            or project.owner_id == user.pk
+        )
+    )
+
+
+@access(BUDGET_READERS)
+def project_detail(request, pk: int, project_id: int):
+    budget, project = _project_for(request, pk, project_id)
+    lines = list(
+        project.lines.select_related("functional", "economic", "source", "item").order_by("sort", "id")
+    )
+    total = sum((ln.amount for ln in lines), ZERO)
+    context = {
+        "budget": budget,
+        "project": project,
+        "items": project.items.all(),
+        "lines": lines,
+        "total": total,
+        "total_wan": fmt_wan(total, 2),
+        "indicators": project.indicators.order_by("sort", "id"),
+        "framework": _framework_choices(),
+        "can_draft": _can_draft(request.user, budget, project),
+        "can_submit": budget.state == "draft"
+        and project.state == "draft"
+        and (
+            request.user.has_role(Role.FINANCE)
+            or (
+                request.user.has_role(Role.DEPT_HEAD)
+                and project.department_id in request.user.scoped_department_ids
+            )
+        ),
+    }
+    return render(request, "budget/project.html", context)
+
+
+@require_POST
+@access(BUDGET_READERS)
+def project_line_add(request, pk: int, project_id: int):
+    budget, project = _project_for(request, pk, project_id)
+    post = request.POST
+    item = project.items.filter(pk=post.get("item")).first() if post.get("item", "").isdigit() else None
+    try:
+        services.line_add(
+            actor=request.user,
+            budget=budget,
+            project=project,
+            item=item,
+            functional=post.get("functional", ""),
+            economic=post.get("economic", ""),
+            source=post.get("source", ""),
+            amount=post.get("amount", ""),
+        )
+        messages.success(request, _("已添加预算行。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+
+
+@require_POST
+@access(BUDGET_READERS)
+def project_submit(request, pk: int, project_id: int):
+    budget, project = _project_for(request, pk, project_id)
+    try:
+        services.project_submit(actor=request.user, project=project)
+        messages.success(request, _("项目已提交财务。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+
+
+@require_POST
+@access(BUDGET_EDITORS)
+def budget_create(request):
+    from center.accounts.models import Unit
+
+    try:
+        year = int(request.POST.get("year", ""))
+        unit = Unit.objects.order_by("pk").first()
+        budget = services.budget_create(actor=request.user, unit=unit, year=year)
+        messages.success(request, _("已新建 %(y)s 年预算。") % {"y": year})
+        return redirect("budget:overview", pk=budget.pk)
+    except ValueError:
+        messages.error(request, _("请填写年度。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:list")
+
+
+@require_POST
+@access(BUDGET_EDITORS)
+def catalogue_entry(request, year: int):
+    kind = request.POST.get("kind", "functional")
+    if kind not in ("functional", "economic"):
+        kind = "functional"
+    try:
+        services.catalogue_entry_save(
+            actor=request.user,
+            year=year,
+            kind=kind,
+            code=request.POST.get("code", ""),
+            name=request.POST.get("name", ""),
+        )
+        messages.success(request, _("目录已保存。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("budget:catalogue", args=[year]) + f"?kind={kind}")
+
+
+# --------------------------------------------------------------------------- disclosure inputs and targets
+
+
+@access(BUDGET_EDITORS)
+def details(request, pk: int):
+    """Finance edits the structured inputs of the disclosure: staffing, assets, 三公, narrative, unit targets."""
+    from .forms import AssetsForm, NarrativeForm, StaffingForm, ThreePublicForm
+
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    data = budget_data(budget, with_previous=False)
+    forms = {
+        "staffing": StaffingForm(instance=data.staffing, prefix="staffing"),
+        "assets": AssetsForm(instance=data.assets, prefix="assets"),
+        "three_public": ThreePublicForm(instance=data.three_public, prefix="three_public"),
+        "narrative": NarrativeForm(initial=NarrativeForm.initial_from(data.narrative), prefix="narrative"),
+    }
+    if request.method == "POST":
+        section = request.POST.get("section", "")
+        cls = {
+            "staffing": StaffingForm,
+            "assets": AssetsForm,
+            "three_public": ThreePublicForm,
+            "narrative": NarrativeForm,
+        }.get(section)
+        if section == "indicator":
+            try:
+                services.indicator_add(
+                    actor=request.user, budget=budget, project=None, data=_indicator_post(request.POST)
+                )
+                messages.success(request, _("已添加指标。"))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            return redirect("budget:details", pk=budget.pk)
+        if cls is not None:
+            form = (
+                cls(request.POST, prefix=section)
+                if cls is NarrativeForm
+                else cls(request.POST, prefix=section, instance=getattr(data, section))
+            )
+            forms[section] = form
+            if form.is_valid():
+                payload = (
+                    form.to_data() if cls is NarrativeForm else {k: v for k, v in form.cleaned_data.items()}
+                )
+                try:
+                    services.budget_details_save(
+                        actor=request.user, budget=budget, section=section, data=payload
+                    )
+                    messages.success(request, _("已保存。"))
+                    return redirect("budget:details", pk=budget.pk)
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+    unit_indicators = [i for i in data.indicators if i.project_id is None]
+    return render(
+        request,
+        "budget/details.html",
+        {
+            "budget": budget,
+            "forms": forms,
+            "editable": budget.state in EDITABLE_STATES,
+            "unit_indicators": unit_indicators,
+            "framework": _framework_choices(),
+        },
+    )
+
+
+def _framework_choices():
+    from .enums import INDICATOR_FRAMEWORK
+
+    return [(l1, l2) for l1, _s, l2s in INDICATOR_FRAMEWORK for l2, _s2 in l2s]
+
+
+def _indicator_post(post) -> dict:
+    level1, _sep, level2 = post.get("levels", "").partition("|")
+    return {
+        "level1": level1,
+        "level2": level2,
+        "name": post.get("name", ""),
+        "kind": post.get("kind", "quantitative"),
+        "comparator": post.get("comparator", "="),
+        "value": post.get("value", ""),
+        "unit": post.get("unit", ""),
+    }
+
+
+@require_POST
+@access(BUDGET_READERS)
+def project_indicator_add(request, pk: int, project_id: int):
+    budget, project = _project_for(request, pk, project_id)
+    try:
+        services.indicator_add(
+            actor=request.user, budget=budget, project=project, data=_indicator_post(request.POST)
+        )
+        messages.success(request, _("已添加指标。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+
+
+@require_POST
+@access(BUDGET_READERS)
+def project_create(request, pk: int):
+    """A department (or finance) starts a project in a budget being drafted."""
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    try:
+        project = services.project_create(
+            actor=request.user,
+            budget=budget,
+            name=request.POST.get("name", ""),
+            purpose=request.POST.get("purpose", ""),
+            department=request.user.department,
+            state="draft",
+        )
+        project_item = request.POST.get("item", "").strip()
+        if project_item:
+            services.project_item_create(actor=request.user, project=project, name=project_item)
+        messages.success(request, _("已新建项目。"))
+        return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:overview", pk=budget.pk)

@@ -1,0 +1,29 @@
+import io
+
+import pytest
+
+from center.budget import demo
+from center.budget.models import Budget
+
+
+@pytest.fixture
+def budget(org):
+    """The seed's 2022 budget, loaded through the services and approved (二下)."""
+    demo.seed(io.StringIO())
+    return Budget.objects.select_related("fiscal_year", "unit").get(
+        unit__code="SZSTEC", fiscal_year__year=2022
+    )
+
+
+@pytest.fixture
+def draft_budget(budget, org):
+    """A 2023 budget in draft, loaded with the same content as the demo (catalogue copied from 2022)."""
+    from center.budget import services
+    from center.budget.demo import load_json, payload_2022
+
+    services.catalogue_copy_year(actor=org["finance"], from_year=2022, to_year=2023)
+    b = services.budget_create(actor=org["finance"], unit=budget.unit, year=2023)
+    payload = payload_2022(load_json("budget_2022.json"))
+    payload.pop("published")
+    services.budget_load(actor=org["finance"], budget=b, payload=payload)
+    return Budget.objects.select_related("fiscal_year", "unit").get(pk=b.pk)

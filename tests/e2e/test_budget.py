@@ -1,0 +1,50 @@
+"""Browser journeys of the budget area: overview with charts → table → drill-down; the check; versions."""
+
+import io
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_budget(org):
+    from center.budget import demo
+    from center.budget.models import Budget
+
+    demo.seed(io.StringIO())
+    return Budget.objects.get(fiscal_year__year=2022)
+
+
+def test_overview_table_and_drill_down(page, demo_budget):
+    login(page, "finance")
+    page.click("#sidenav >> text=部门预算")
+    page.click("text=打开")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg.budget-chart").count() == 4
+    assert page.locator("#budget-state").inner_text() == "二下（已批复）"
+    page.click("a.btn >> text=表7")
+    row = page.locator("table[data-table='表7'] tr", has_text="2060599").first
+    row.locator("td.num a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#drill-total").inner_text() == "175.00"
+    assert page.locator("table tbody tr").count() == 7  # six items of 科技智库与交流 + 信息化系统运行维护
+
+
+def test_check_lists_the_seed_contradictions_and_publishing_is_refused(page, demo_budget):
+    login(page, "finance")
+    page.goto(page.base + f"/budget/{demo_budget.pk}/")
+    page.click("button:has-text('校验并公开')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/budget/{demo_budget.pk}/check/")
+    assert "不能公开" in page.locator(".alert-danger").first.inner_text()
+    assert page.locator("tr.finding-error").count() > 0
+    assert page.locator("text=人员支出1,144万元").count() >= 1
+
+
+def test_version_comparison(page, demo_budget):
+    login(page, "auditor")
+    page.goto(page.base + f"/budget/{demo_budget.pk}/versions/?a=1&b=2")
+    assert page.locator("#version-diff tr.table-success").count() == demo_budget.lines.count()
