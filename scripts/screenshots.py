@@ -40,7 +40,7 @@ def main() -> int:
             page.click("#login-submit")
             page.wait_for_load_state("networkidle")
         for shot in args.shots:
-            path, out = shot.split("=", 1)
+            path, out = shot.rsplit("=", 1)  # a query string may contain "=", a file name does not
             page.goto(args.base + path)
             page.wait_for_load_state("networkidle")
             Path(out).parent.mkdir(parents=True, exist_ok=True)
