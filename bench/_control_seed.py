@@ -1,5 +1,6 @@
 """Seeds the benchmark database (called by control_freeze.py / control_dashboard.py with DATABASE_URL set)."""
 
+import hashlib
 import json
 import sys
 from decimal import Decimal
@@ -36,4 +37,15 @@ for _ in range(999):
     template.save()
     spread.append(template.pk)
 tokens = [api_token_create(actor=org["staff_inn"], name=f"bench{i}", days=1)[1] for i in range(4)]
-print(json.dumps({"hot": [hot.pk], "spread": spread, "tokens": tokens}))
+token_hash = hashlib.sha256(tokens[0].encode()).hexdigest()
+print(
+    json.dumps(
+        {
+            "hot": [hot.pk],
+            "spread": spread,
+            "tokens": tokens,
+            "token_hash": token_hash,
+            "user_id": org["staff_inn"].pk,
+        }
+    )
+)

@@ -48,7 +48,14 @@ def setup() -> dict:
         conn.execute(f"CREATE DATABASE {DB}")
     env = {**os.environ, "DATABASE_URL": BENCH_URL, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    out = subprocess.run([sys.executable, str(Path(__file__).with_name("_control_seed.py"))], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_control_seed.py"))],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -60,10 +67,22 @@ def http_phase(tokens, quota_ids, seconds, clients) -> int:
         n = 0
         while time.monotonic() < stop:
             qid = quota_ids[(i * 7919 + n) % len(quota_ids)]
-            body = json.dumps({"app_type": "event", "title": "bench", "lines": [{"quota_id": qid, "amount": "1.00"}], "year": 2037}).encode()
+            body = json.dumps(
+                {
+                    "app_type": "event",
+                    "title": "bench",
+                    "lines": [{"quota_id": qid, "amount": "1.00"}],
+                    "year": 2037,
+                }
+            ).encode()
             req = urllib.request.Request(
-                f"http://127.0.0.1:{PORT}/api/v1/control/applications", data=body, method="POST",
-                headers={"Content-Type": "application/json", "Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+                f"http://127.0.0.1:{PORT}/api/v1/control/applications",
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {tokens[i % len(tokens)]}",
+                },
             )
             try:
                 with urllib.request.urlopen(req, timeout=30) as resp:
@@ -81,7 +100,9 @@ def http_phase(tokens, quota_ids, seconds, clients) -> int:
     return sum(counts)
 
 
-def sql_phase(quota_ids, seconds, clients) -> int:
+def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int:
+    """The SQL one API freeze issues (captured with CaptureQueriesContext: 35 statements), replayed through
+    psycopg with fresh values: reads, locks and writes in the same order, minus Django, HTTP and Python."""
     stop = time.monotonic() + seconds
     counts = [0] * clients
 
@@ -91,23 +112,90 @@ def sql_phase(quota_ids, seconds, clients) -> int:
             while time.monotonic() < stop:
                 qid = quota_ids[(i * 7919 + n) % len(quota_ids)]
                 with conn.transaction():
-                    row = conn.execute("SELECT available FROM control_quota WHERE id = %s FOR UPDATE", [qid]).fetchone()
-                    assert row[0] >= 1
-                    conn.execute("UPDATE control_quota SET frozen = frozen + 1, available = available - 1 WHERE id = %s", [qid])
-                    conn.execute(
-                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_no, note, created_at) "
-                        "VALUES (%s, 'freeze', 1, 'bench', '', '', now())",
+                    x = conn.execute
+                    token = x(
+                        "SELECT id, user_id FROM accounts_apitoken WHERE token_hash = %s AND revoked_at IS NULL AND expires_at > now()",
+                        [token_hash],
+                    ).fetchone()
+                    x("UPDATE accounts_apitoken SET last_used_at = now() WHERE id = %s", [token[0]])
+                    x("SELECT * FROM accounts_user WHERE id = %s", [user_id]).fetchone()
+                    x("SELECT role FROM accounts_userrole WHERE user_id = %s", [user_id]).fetchall()
+                    for city in ("", ""):
+                        x(
+                            "SELECT * FROM control_spendingstandard WHERE year = 2037 AND app_type = 'event' AND city = %s LIMIT 1",
+                            [city],
+                        ).fetchone()
+                    x(
+                        "SELECT q.*, e.code, d.name FROM control_quota q JOIN budget_economiccode e ON e.id = q.economic_id "
+                        "JOIN accounts_department d ON d.id = q.department_id WHERE q.id = %s ORDER BY q.id FOR UPDATE OF q",
+                        [qid],
+                    ).fetchone()
+                    x("SELECT * FROM control_controlsettings WHERE year = 2037 LIMIT 1").fetchone()
+                    app_id = x(
+                        "INSERT INTO control_application (number, year, title, applicant_id, department_id, amount, state, created_at, submitted_at, app_type, details, justification, valid_until) "
+                        "SELECT %s, 2037, 'bench', %s, department_id, 1, 'pending', now(), now(), 'event', '{}', '', now()::date + 90 FROM control_quota WHERE id = %s RETURNING id",
+                        [f"R{i}-{n}-{time.monotonic_ns()}"[:30], user_id, qid],
+                    ).fetchone()[0]
+                    x(
+                        "UPDATE control_application SET number = %s WHERE id = %s",
+                        [f"SQ2037-R{app_id:07d}", app_id],
+                    )
+                    x(
+                        "INSERT INTO control_applicationline (application_id, quota_id, amount, frozen, executed) VALUES (%s, %s, 1, 1, 0)",
+                        [app_id, qid],
+                    )
+                    x(
+                        "UPDATE control_quota SET frozen = frozen + 1, available = available - 1 WHERE id = %s",
                         [qid],
                     )
-                    head = conn.execute("SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
+                    x(
+                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now())",
+                        [qid, app_id],
+                    )
+                    x("SELECT * FROM control_controlsettings WHERE year = 2037 LIMIT 1").fetchone()
+                    flow = x(
+                        "SELECT id FROM control_approvalflow WHERE active AND doc_type = 'application' AND min_amount <= 1 ORDER BY priority, id LIMIT 5"
+                    ).fetchall()
+                    x(
+                        'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order"',
+                        [flow[0][0]],
+                    ).fetchall()
+                    x(
+                        "SELECT * FROM control_approvalstepdef_users WHERE approvalstepdef_id IN (SELECT id FROM control_approvalstepdef WHERE flow_id = %s)",
+                        [flow[0][0]],
+                    ).fetchall()
+                    x(
+                        "SELECT * FROM control_approvaltask WHERE object_id = %s ORDER BY round DESC LIMIT 1",
+                        [app_id],
+                    ).fetchone()
+                    for role in ("dept_head", "dept_head", "finance", "finance"):
+                        x(
+                            "SELECT u.* FROM accounts_user u JOIN accounts_userrole r ON r.user_id = u.id WHERE u.is_active AND r.role = %s ORDER BY u.id",
+                            [role],
+                        ).fetchall()
+                    x(
+                        "INSERT INTO control_approvaltask (content_type_id, object_id, round, step_order, step_name, kind, final, assignee_id, state, comment, created_at, activated_at) "
+                        "VALUES (1, %s, 1, 1, 'x', 'single', false, %s, 'pending', '', now(), now()), (1, %s, 1, 2, 'y', 'single', true, %s, 'waiting', '', now(), NULL)",
+                        [app_id, user_id, app_id, user_id],
+                    )
+                    x(
+                        "INSERT INTO core_notification (recipient_id, title, body, link, created_at) VALUES (%s, 'bench', '', '', now())",
+                        [user_id],
+                    )
+                    head = x("SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
                     seq = head[0] + 1
                     h = f"{seq:064d}"
-                    conn.execute(
+                    x(
                         "INSERT INTO core_auditentry (seq, created_at, actor_repr, action, outcome, target_type, target_id, target_repr, changes, extra, ip, prev_hash, hash) "
                         "VALUES (%s, now(), 'bench', 'bench.freeze', 'success', '', '', '', '{}', '{}', '', %s, %s)",
                         [seq, head[1], h],
                     )
-                    conn.execute("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [seq, h])
+                    x("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [seq, h])
+                    x("SELECT * FROM control_applicationline WHERE application_id = %s", [app_id]).fetchall()
+                    x(
+                        "SELECT * FROM control_approvaltask WHERE object_id = %s ORDER BY round, step_order, id",
+                        [app_id],
+                    ).fetchall()
                 n += 1
         counts[i] = n
 
@@ -128,8 +216,20 @@ def main():
     data = setup()
     env = {**os.environ, "DATABASE_URL": BENCH_URL, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -141,9 +241,14 @@ def main():
         results = {}
         for label, quotas in (("one hot quota", data["hot"]), ("1,000 quotas", data["spread"])):
             http = http_phase(data["tokens"], quotas, args.seconds, args.clients) / args.seconds
-            sql = sql_phase(quotas, args.seconds, args.clients) / args.seconds
+            sql = (
+                sql_phase(quotas, args.seconds, args.clients, data["token_hash"], data["user_id"])
+                / args.seconds
+            )
             results[label] = (http, sql)
-            print(f"{label:>14}: HTTP API {http:8.1f} freezes/s | direct SQL {sql:8.1f} tx/s | ratio {http / sql:.2f}")
+            print(
+                f"{label:>14}: HTTP API {http:8.1f} freezes/s | direct SQL {sql:8.1f} tx/s | ratio {http / sql:.2f}"
+            )
     finally:
         server.terminate()
         server.wait()

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.errors import ApplicationError, NotFoundError
@@ -54,7 +55,11 @@ def lock_quotas(ids: Iterable[int]) -> dict[int, Quota]:
     """Lock the quotas in id order (deadlock-free) and return them by id."""
     wanted = sorted(set(ids))
     assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
-    rows = Quota.objects.select_for_update(of=("self",)).select_related("economic", "department").filter(pk__in=wanted)
+    rows = (
+        Quota.objects.select_for_update(of=("self",))
+        .select_related("economic", "department")
+        .filter(pk__in=wanted)
+    )
     quotas = {q.pk: q for q in rows.order_by("pk")}
     if len(quotas) != len(wanted):
         raise NotFoundError(_("指标不存在。"), {"field": "quota"})
@@ -93,6 +98,7 @@ def post(
     quota.available = available
     quota.save(update_fields=[*new, "available"])
     return LedgerEntry.objects.create(
+        period=timezone.localdate().month,
         quota=quota,
         kind=kind,
         amount=amount,

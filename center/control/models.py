@@ -97,7 +97,8 @@ class Quota(models.Model):
             # PostgreSQL's numeric is exact and the tolerance changes nothing there.
             models.CheckConstraint(
                 condition=LessThan(
-                    Abs(F("available") - (F("approved") + F("adjusted") - F("frozen") - F("executed"))), Value(Decimal("0.005"))
+                    Abs(F("available") - (F("approved") + F("adjusted") - F("frozen") - F("executed"))),
+                    Value(Decimal("0.005")),
                 ),
                 name="quota_balances_add_up",
             ),
@@ -139,10 +140,16 @@ class LedgerEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    period = models.PositiveSmallIntegerField(
+        _("会计期间（月）")
+    )  # month posted (local time); the monthly trend groups on it
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["doc_type", "doc_id"]), models.Index(fields=["quota", "kind"])]
+        indexes = [
+            models.Index(fields=["doc_type", "doc_id"]),
+            models.Index(fields=["quota", "kind", "period"]),
+        ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive")]
 
     def __str__(self) -> str:

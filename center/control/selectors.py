@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,15 +185,13 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
     three = [q for q in quotas if q.economic.code in THREE_PUBLIC_CODES]
     monthly = (
         LedgerEntry.objects.filter(quota_id__in=ids, kind=EntryKind.EXECUTE)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
+        .values("period")
         .annotate(total=Sum("amount"))
-        .order_by("month")
+        .order_by("period")
     )
     trend = {m: Decimal(0) for m in range(1, 13)}
-    for row in monthly:  # executions against this year's quotas, by calendar month
-        if row["month"]:
-            trend[row["month"].month] += row["total"]
+    for row in monthly:  # executions against this year's quotas, by accounting period (month)
+        trend[row["period"]] += row["total"]
     total_budget = sum((q.budgeted for q in quotas), Decimal(0))
     total_exec = sum((q.executed for q in quotas), Decimal(0))
     return {

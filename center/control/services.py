@@ -402,7 +402,9 @@ def application_submit(
     letter = _attachment_of(actor, letter_id)
     if app_type == ApplicationType.RECEPTION and letter is None:
         raise ApplicationError(_("公务接待须上传来访单位公函。"), {"field": "letter"})
-    quotas = lock_quotas(amounts)
+    # Checks of what never changes on a quota (year, kind, owner, codes) need no lock; the row locks are
+    # taken last, just before the freeze, so a hot quota is held only for the balance update and the commit.
+    quotas = _read_quotas(amounts)
     _check_lines(actor, year, app_type, quotas)
     cfg = settings_for(year)
     app = Application.objects.create(
@@ -423,8 +425,8 @@ def application_submit(
     _finalize_number(app, "SQ")
     for qid, amount in sorted(amounts.items()):
         ApplicationLine.objects.create(application=app, quota=quotas[qid], amount=amount, frozen=amount)
-    _freeze(quotas, amounts, actor=actor, doc=Doc("application", app.pk, app.number))
     approvals.chain_start(app, doc_type="application", owner_departments=_owners(quotas.values()))
+    _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number))
     audit_log(
         "control.application.submitted",
         actor=actor,
@@ -432,6 +434,15 @@ def application_submit(
         extra={"amount": str(total), "type": app_type},
     )
     return app
+
+
+def _read_quotas(ids) -> dict[int, Quota]:
+    quotas = {
+        q.pk: q for q in Quota.objects.select_related("economic", "department").filter(pk__in=list(ids))
+    }
+    if len(quotas) != len(set(ids)):
+        raise NotFoundError(_("指标不存在。"), {"field": "quota"})
+    return quotas
 
 
 def _owners(quotas) -> list[Department]:
