@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
@@ -178,9 +179,23 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
             lambda q: f"{q.project.name} · {q.item.name}",
         )
     ]
-    by_dept = [flag(r) for r in _group_rows(quotas, lambda q: q.department_id, lambda q: q.department.name)]
+    lang = get_language()
+    by_dept = [
+        flag(r)
+        for r in _group_rows(quotas, lambda q: q.department_id, lambda q: q.department.display_name(lang))
+    ]
+    from center.budget.models import EconomicCode
+
+    class_names = dict(
+        EconomicCode.objects.filter(fiscal_year__year=year, level=1).values_list("code", "name")
+    )
     by_econ = [
-        flag(r) for r in _group_rows(quotas, lambda q: q.economic.code[:3], lambda q: q.economic.code[:3])
+        flag(r)
+        for r in _group_rows(
+            quotas,
+            lambda q: q.economic.code[:3],
+            lambda q: f"{q.economic.code[:3]} {class_names.get(q.economic.code[:3], '')}".strip(),
+        )
     ]
     three = [q for q in quotas if q.economic.code in THREE_PUBLIC_CODES]
     monthly = (
