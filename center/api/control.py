@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from center.control import approvals, selectors, services
-from center.control.models import Application, Reimbursement
+from center.control.models import Advance, Application, Reimbursement
 from center.control.views import CASHIERS, CONTROL_USERS
 from center.core.errors import ApplicationError
 from center.core.idempotency import fingerprint, run_once
@@ -118,7 +118,7 @@ class DocumentOut(Schema):
 
 
 def _doc(doc) -> dict:
-    kind = "application" if isinstance(doc, Application) else "reimbursement"
+    kind = doc._meta.model_name
     return json.loads(
         json.dumps(
             {
@@ -284,6 +284,45 @@ def payment(request, doc_id: int, payload: PaymentIn):
     def pay():
         services.payment_record(
             actor=request.user, reimbursement_id=doc.pk, method=payload.method, reference=payload.reference
+        )
+        doc.refresh_from_db()
+        return doc
+
+    return _once(request, pay)
+
+
+class AdvanceIn(Schema):
+    amount: str
+    title: str = ""
+
+
+@router.post("/applications/{doc_id}/advance", response={201: DocumentOut, 200: DocumentOut})
+@api_access(CONTROL_USERS)
+def advance_submit(request, doc_id: int, payload: AdvanceIn):
+    doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
+    return _once(
+        request,
+        lambda: services.advance_submit(
+            actor=request.user, application_id=doc.pk, amount=payload.amount, title=payload.title
+        ),
+        status=201,
+    )
+
+
+@router.post("/advances/{doc_id}/actions", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def advance_act(request, doc_id: int, payload: ActionIn):
+    return _act(request, Advance, doc_id, payload, services.advance_act, "advance_id")
+
+
+@router.post("/advances/{doc_id}/payment", response=DocumentOut)
+@api_access(CASHIERS)
+def advance_payment(request, doc_id: int, payload: PaymentIn):
+    doc = selectors.document_get_for(request.user, Advance, request.access_scope, doc_id)
+
+    def pay():
+        services.advance_pay(
+            actor=request.user, advance_id=doc.pk, method=payload.method, reference=payload.reference
         )
         doc.refresh_from_db()
         return doc

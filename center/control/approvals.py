@@ -185,12 +185,7 @@ def _notify_pending(doc, tasks) -> None:
 def doc_link(doc) -> str:
     from django.urls import reverse
 
-    name = (
-        "control:application_detail"
-        if doc._meta.model_name == "application"
-        else "control:reimbursement_detail"
-    )
-    return reverse(name, args=[doc.pk])
+    return reverse(f"control:{doc._meta.model_name}_detail", args=[doc.pk])
 
 
 def _acting_as(actor, task: ApprovalTask):

@@ -105,3 +105,12 @@ HARD_BY_DEFAULT = THREE_PUBLIC_CODES | {"30215", "30216"}
 REQUIRED_ECONOMIC_CODE = {ApplicationType.RECEPTION: "30217"}
 # Application types that are project work and may never draw on basic expenditure.
 PROJECT_ONLY_TYPES = {ApplicationType.EVENT, ApplicationType.EXPERT_FEE, ApplicationType.PROCUREMENT}
+
+ADVANCE_TRANSITIONS = {
+    DocState.PENDING: {DocState.APPROVED, DocState.REJECTED, DocState.WITHDRAWN},
+    DocState.APPROVED: {DocState.PAID},
+    DocState.PAID: {DocState.CLOSED},  # cleared by the application's claim
+    DocState.REJECTED: set(),
+    DocState.WITHDRAWN: set(),
+    DocState.CLOSED: set(),
+}

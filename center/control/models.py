@@ -298,6 +298,8 @@ class Reimbursement(Document):
     )
     over_amount = models.DecimalField(_("超出申请金额"), default=0, **AMOUNT)
     advance_cleared = models.DecimalField(_("冲抵借款"), default=0, **AMOUNT)
+    # after clearing an advance: > 0 paid to the claimant, < 0 to be returned by the claimant
+    cash_difference = models.DecimalField(_("补付（+）/退回（−）"), default=0, **AMOUNT)
 
     class Meta(Document.Meta):
         verbose_name = _("报销单")
@@ -340,18 +342,53 @@ class Invoice(models.Model):
         return f"{self.code}-{self.number}"
 
 
-class Payment(models.Model):
-    """支付, recorded by the cashier. One payment per reimbursement: nothing is paid twice."""
+class Advance(Document):
+    """借款: cash paid out ahead of spending, against an approved application (whose freeze already covers
+    it, so the ledger does not move). It stays open until the application's claim clears it (冲借款)."""
 
-    reimbursement = models.OneToOneField(Reimbursement, on_delete=models.PROTECT, related_name="payment")
+    application = models.ForeignKey(
+        Application, verbose_name=_("事前申请"), on_delete=models.PROTECT, related_name="advances"
+    )
+    cleared_by = models.ForeignKey(
+        Reimbursement,
+        verbose_name=_("冲借款报销单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cleared_advances",
+    )
+
+    class Meta(Document.Meta):
+        verbose_name = _("借款单")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="advance_amount_positive")]
+
+
+class Payment(models.Model):
+    """支付, recorded by the cashier. One payment per document: nothing is paid twice."""
+
+    reimbursement = models.OneToOneField(
+        Reimbursement, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
+    advance = models.OneToOneField(
+        Advance, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
     amount = models.DecimalField(_("金额"), **AMOUNT)
     method = models.CharField(_("支付方式"), max_length=10, choices=PaymentMethod.choices)
     reference = models.CharField(_("银行流水号/公务卡交易号"), max_length=60, blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     paid_at = models.DateTimeField(_("支付时间"), auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reimbursement__isnull=False, advance__isnull=True)
+                | Q(reimbursement__isnull=True, advance__isnull=False),
+                name="payment_one_document",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"{self.reimbursement.number} {self.amount}"
+        return f"{(self.reimbursement or self.advance).number} {self.amount}"
 
 
 class ApprovalFlow(models.Model):

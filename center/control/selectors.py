@@ -14,7 +14,7 @@ from center.core.enums import Scope
 from center.core.errors import NotFoundError
 
 from .enums import THREE_PUBLIC_CODES, DocState, EntryKind, TaskState
-from .models import Application, ApprovalTask, LedgerEntry, Quota, Reimbursement
+from .models import Advance, Application, ApprovalTask, LedgerEntry, Quota, Reimbursement
 
 UNIT_READERS = {Role.FINANCE, Role.DIRECTOR, Role.AUDITOR, Role.CASHIER}
 
@@ -66,13 +66,16 @@ def pending_tasks_for(user):
         .select_related("assignee", "content_type")
         .order_by("activated_at")
     )
-    apps = Application.objects.in_bulk([t.object_id for t in tasks if t.content_type.model == "application"])
-    reims = Reimbursement.objects.in_bulk(
-        [t.object_id for t in tasks if t.content_type.model == "reimbursement"]
-    )
+    by_model = {m._meta.model_name: m for m in (Application, Reimbursement, Advance)}
+    docs = {
+        name: model.objects.select_related("applicant", "department").in_bulk(
+            [t.object_id for t in tasks if t.content_type.model == name]
+        )
+        for name, model in by_model.items()
+    }
     out = []
     for t in tasks:
-        doc = apps.get(t.object_id) if t.content_type.model == "application" else reims.get(t.object_id)
+        doc = docs.get(t.content_type.model, {}).get(t.object_id)
         if doc is not None and doc.applicant_id != user.pk:
             out.append((t, doc))
     return out

@@ -22,6 +22,7 @@ from center.core.services import service
 
 from . import approvals, ledger
 from .enums import (
+    ADVANCE_TRANSITIONS,
     APPLICATION_TRANSITIONS,
     HARD_BY_DEFAULT,
     PROJECT_ONLY_TYPES,
@@ -36,6 +37,7 @@ from .enums import (
 from .ledger import Doc, clean_amount, lock_quotas, post
 from .models import (
     Adjustment,
+    Advance,
     Application,
     ApplicationLine,
     ControlSettings,
@@ -825,22 +827,10 @@ def reimbursement_withdraw(*, actor, reimbursement_id: int) -> Reimbursement:
 @service
 def payment_record(*, actor, reimbursement_id: int, method: str, reference: str = "") -> Payment:
     """支付 by the cashier: executes the amounts (frozen → executed), releases what the application froze
-    beyond them and closes the application. The cashier must not have approved the document."""
-    if not actor.has_role(Role.CASHIER):
-        raise ForbiddenError(_("只有出纳可以登记支付。"))
+    beyond them, clears a paid advance (冲借款: only the difference changes hands) and closes the application.
+    The cashier must not have approved the document."""
     r = _lock_reimbursement(reimbursement_id)
-    if Payment.objects.filter(reimbursement=r).exists() or r.state == DocState.PAID:
-        raise ConflictError(
-            _("该报销单已支付，不能重复支付。"),
-            audit={"action": "control.payment.duplicate_refused", "actor": actor, "target": r},
-        )
-    if r.state != DocState.APPROVED:
-        raise ConflictError(_("报销单尚未审批通过，不能支付。"))
-    if actor.pk == r.applicant_id or actor.pk in approvals.approvers_of(r):
-        raise ForbiddenError(
-            _("审批人或申请人不能兼任本单的付款人（不相容岗位）。"),
-            audit={"action": "control.payment.incompatible_refused", "actor": actor, "target": r},
-        )
+    _check_payer(actor, r)
     if method not in PaymentMethod.values:
         raise ApplicationError(_("请选择支付方式。"), {"field": "method"})
     app = _lock_application(r.application_id) if r.application_id else None
@@ -858,7 +848,22 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
             al.frozen -= from_app
             al.executed += from_app
             al.save(update_fields=["frozen", "executed"])
+    paid_out = r.amount
     if app:
+        advance = app.advances.select_for_update().filter(state=DocState.PAID).first()
+        if advance is not None:
+            r.advance_cleared = advance.amount
+            r.cash_difference = r.amount - advance.amount
+            paid_out = max(r.cash_difference, ZERO)
+            _transition(advance, ADVANCE_TRANSITIONS, DocState.CLOSED)
+            advance.cleared_by = r
+            advance.save(update_fields=["state", "cleared_by"])
+            audit_log(
+                "control.advance.cleared",
+                actor=actor,
+                target=advance,
+                extra={"by": r.number, "difference": str(r.cash_difference)},
+            )
         _release_application(app, actor=actor, note=_("报销后释放余额"))
         _transition(app, APPLICATION_TRANSITIONS, DocState.CLOSED)
         app.closed_at = timezone.now()
@@ -868,7 +873,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
         with transaction.atomic():
             payment = Payment.objects.create(
                 reimbursement=r,
-                amount=r.amount,
+                amount=paid_out,
                 method=method,
                 reference=reference.strip()[:60],
                 paid_by=actor,
@@ -876,7 +881,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
     except IntegrityError as exc:
         raise ConflictError(_("该报销单已支付，不能重复支付。")) from exc
     _transition(r, REIMBURSEMENT_TRANSITIONS, DocState.PAID)
-    r.save(update_fields=["state"])
+    r.save(update_fields=["state", "advance_cleared", "cash_difference"])
     _check_warnings(quotas.values())
     audit_log(
         "control.payment.recorded", actor=actor, target=r, extra={"amount": str(r.amount), "method": method}
@@ -886,5 +891,145 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
         title=_("报销已支付：%(no)s") % {"no": r.number},
         body=f"{r.amount:,.2f}",
         link=approvals.doc_link(r),
+    )
+    return payment
+
+
+# ---------------------------------------------------------------------------------------------- advances
+
+
+def _lock_advance(pk: int) -> Advance:
+    adv = Advance.objects.select_for_update().filter(pk=pk).first()
+    if adv is None:
+        raise NotFoundError(_("借款单不存在。"))
+    return adv
+
+
+@service
+def advance_submit(*, actor, application_id: int, amount, title: str = "") -> Advance:
+    """借款 against the actor's approved application, at most its amount; one open advance per application.
+    The application's freeze already reserves the money, so the ledger does not move here."""
+    app = _lock_application(application_id)
+    if app.applicant_id != actor.pk:
+        raise NotFoundError(_("事前申请不存在。"))
+    if app.state != DocState.APPROVED:
+        raise ConflictError(_("事前申请尚未批准或已办结，不能借款。"))
+    amount = clean_amount(amount)
+    if amount > app.amount:
+        raise ApplicationError(
+            _("借款金额不能超过事前申请金额 %(a)s 元。") % {"a": f"{app.amount:,.2f}"}, {"field": "amount"}
+        )
+    if app.advances.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists():
+        raise ConflictError(_("该事前申请已有借款单。"))
+    adv = Advance.objects.create(
+        number=f"TMP-{uuid4().hex[:24]}",
+        year=app.year,
+        title=(title or app.title).strip()[:200],
+        applicant=actor,
+        department=actor.department,
+        amount=amount,
+        application=app,
+        submitted_at=timezone.now(),
+    )
+    _finalize_number(adv, "JK")
+    approvals.chain_start(
+        adv,
+        doc_type="advance",
+        owner_departments=_owners(q.quota for q in app.lines.select_related("quota__department")),
+    )
+    audit_log(
+        "control.advance.submitted",
+        actor=actor,
+        target=adv,
+        extra={"amount": str(amount), "application": app.number},
+    )
+    return adv
+
+
+@service
+def advance_act(
+    *, actor, advance_id: int, task_id: int, action: str, comment: str = "", target_user=None, to_step=None
+) -> Advance:
+    adv = _lock_advance(advance_id)
+    new_state = approvals.act(
+        adv,
+        task_id,
+        actor=actor,
+        action=action,
+        comment=comment,
+        target_user=target_user,
+        to_step=to_step,
+        collective_threshold=settings_for(adv.year).collective_threshold,
+    )
+    if new_state is not None:
+        if new_state == DocState.RETURNED:
+            new_state = DocState.REJECTED  # an advance goes back as a whole: the applicant asks again
+        _transition(adv, ADVANCE_TRANSITIONS, new_state)
+        adv.decided_at = timezone.now()
+        adv.save(update_fields=["state", "decided_at"])
+        if new_state == DocState.APPROVED:
+            from center.accounts.models import User
+
+            notify(
+                list(User.objects.filter(is_active=True, roles__role=Role.CASHIER)),
+                title=_("待支付：%(no)s") % {"no": adv.number},
+                link=approvals.doc_link(adv),
+            )
+        audit_log(f"control.advance.{new_state}", actor=actor, target=adv)
+    return adv
+
+
+@service
+def advance_withdraw(*, actor, advance_id: int) -> Advance:
+    adv = _lock_advance(advance_id)
+    if adv.applicant_id != actor.pk:
+        raise NotFoundError(_("借款单不存在。"))
+    if adv.state == DocState.PENDING and not approvals.withdraw_allowed(adv):
+        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
+    _transition(adv, ADVANCE_TRANSITIONS, DocState.WITHDRAWN)
+    adv.save(update_fields=["state"])
+    approvals.cancel_round(adv)
+    audit_log("control.advance.withdrawn", actor=actor, target=adv)
+    return adv
+
+
+def _check_payer(actor, doc) -> None:
+    if not actor.has_role(Role.CASHIER):
+        raise ForbiddenError(_("只有出纳可以登记支付。"))
+    if Payment.objects.filter(**{doc._meta.model_name: doc}).exists() or doc.state in (
+        DocState.PAID,
+        DocState.CLOSED,
+    ):
+        raise ConflictError(
+            _("该单据已支付，不能重复支付。"),
+            audit={"action": "control.payment.duplicate_refused", "actor": actor, "target": doc},
+        )
+    if doc.state != DocState.APPROVED:
+        raise ConflictError(_("单据尚未审批通过，不能支付。"))
+    if actor.pk == doc.applicant_id or actor.pk in approvals.approvers_of(doc):
+        raise ForbiddenError(
+            _("审批人或申请人不能兼任本单的付款人（不相容岗位）。"),
+            audit={"action": "control.payment.incompatible_refused", "actor": actor, "target": doc},
+        )
+
+
+@service
+def advance_pay(*, actor, advance_id: int, method: str, reference: str = "") -> Payment:
+    """The cashier pays the advance out; it stays open until the claim clears it."""
+    adv = _lock_advance(advance_id)
+    _check_payer(actor, adv)
+    if method not in PaymentMethod.values:
+        raise ApplicationError(_("请选择支付方式。"), {"field": "method"})
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                advance=adv, amount=adv.amount, method=method, reference=reference.strip()[:60], paid_by=actor
+            )
+    except IntegrityError as exc:
+        raise ConflictError(_("该单据已支付，不能重复支付。")) from exc
+    _transition(adv, ADVANCE_TRANSITIONS, DocState.PAID)
+    adv.save(update_fields=["state"])
+    audit_log(
+        "control.advance.paid", actor=actor, target=adv, extra={"amount": str(adv.amount), "method": method}
     )
     return payment

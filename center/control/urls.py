@@ -18,7 +18,12 @@ urlpatterns = [
     path("reimbursements/<int:pk>/", views.reimbursement_detail, name="reimbursement_detail"),
     path("reimbursements/<int:pk>/act/", views.reimbursement_act, name="reimbursement_act"),
     path("reimbursements/<int:pk>/withdraw/", views.reimbursement_withdraw, name="reimbursement_withdraw"),
-    path("reimbursements/<int:pk>/pay/", views.payment_record, name="payment_record"),
+    path("reimbursements/<int:pk>/pay/", views.reimbursement_pay, name="reimbursement_pay"),
+    path("applications/<int:pk>/advance/", views.advance_new, name="advance_new"),
+    path("advances/<int:pk>/", views.advance_detail, name="advance_detail"),
+    path("advances/<int:pk>/act/", views.advance_act, name="advance_act"),
+    path("advances/<int:pk>/withdraw/", views.advance_withdraw, name="advance_withdraw"),
+    path("advances/<int:pk>/pay/", views.advance_pay, name="advance_pay"),
     path("print/<str:kind>/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
     path("verify/<str:kind>/<int:pk>/<str:token>/", views.verify, name="verify"),
 ]

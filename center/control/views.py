@@ -20,7 +20,7 @@ from center.core.views import apply_errors
 from . import approvals, selectors, services
 from .enums import DocState
 from .forms import ApplicationForm, ApprovalActionForm, PaymentForm, ReimbursementForm
-from .models import Application, Reimbursement
+from .models import Advance, Application, Reimbursement
 
 # Business users of budget control; the system admin is not one of them.
 CONTROL_USERS = staff(
@@ -213,6 +213,10 @@ def _detail_context(request, doc, kind: str):
         and doc.state in (DocState.PENDING, DocState.RETURNED)
         and approvals.withdraw_allowed(doc),
         "idempotency_key": new_key(),
+        "urls": {
+            name: reverse(f"control:{kind}_{name}", args=[doc.pk])
+            for name in ("act", "withdraw") + (("pay",) if kind != "application" else ())
+        },
     }
 
 
@@ -363,6 +367,64 @@ def reimbursement_detail(request, pk: int):
 
 
 @require_POST
+@access(APPLICANTS)
+def advance_new(request, pk: int):
+    app = selectors.document_get_for(request.user, Application, Scope.OWN, pk)
+
+    def submit():
+        adv = services.advance_submit(
+            actor=request.user, application_id=app.pk, amount=request.POST.get("amount", "")
+        )
+        messages.success(request, _("借款单 %(no)s 已提交。") % {"no": adv.number})
+        return reverse("control:advance_detail", args=[adv.pk])
+
+    try:
+        return _run_form_once(request, submit)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(approvals.doc_link(app))
+
+
+@access(CONTROL_USERS)
+def advance_detail(request, pk: int):
+    adv = selectors.document_get_for(request.user, Advance, request.access_scope, pk)
+    ctx = _detail_context(request, adv, "advance")
+    ctx["payment"] = getattr(adv, "payment", None)
+    ctx["can_pay"] = request.user.has_role(Role.CASHIER) and adv.state == DocState.APPROVED
+    ctx["payment_form"] = PaymentForm()
+    return render(request, "control/document_detail.html", ctx)
+
+
+@require_POST
+@access(CONTROL_USERS)
+def advance_act(request, pk: int):
+    return _act(request, Advance, pk, services.advance_act, "advance_id")
+
+
+@require_POST
+@access(CONTROL_USERS)
+def advance_withdraw(request, pk: int):
+    adv = selectors.document_get_for(request.user, Advance, request.access_scope, pk)
+    try:
+        services.advance_withdraw(actor=request.user, advance_id=adv.pk)
+        messages.success(request, _("已撤回。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(approvals.doc_link(adv))
+
+
+@require_POST
+@access(CASHIERS)
+def advance_pay(request, pk: int):
+    return _pay(
+        request,
+        Advance,
+        pk,
+        lambda doc, data: services.advance_pay(actor=request.user, advance_id=doc.pk, **data),
+    )
+
+
+@require_POST
 @access(CONTROL_USERS)
 def reimbursement_act(request, pk: int):
     return _act(request, Reimbursement, pk, services.reimbursement_act, "reimbursement_id")
@@ -382,38 +444,41 @@ def reimbursement_withdraw(request, pk: int):
 
 @require_POST
 @access(CASHIERS)
-def payment_record(request, pk: int):
-    r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
+def reimbursement_pay(request, pk: int):
+    return _pay(
+        request,
+        Reimbursement,
+        pk,
+        lambda doc, data: services.payment_record(actor=request.user, reimbursement_id=doc.pk, **data),
+    )
+
+
+def _pay(request, model, pk, pay_fn):
+    doc = selectors.document_get_for(request.user, model, request.access_scope, pk)
     form = PaymentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择支付方式。"))
-        return redirect(approvals.doc_link(r))
+        return redirect(approvals.doc_link(doc))
 
     def pay():
-        services.payment_record(
-            actor=request.user,
-            reimbursement_id=r.pk,
-            method=form.cleaned_data["method"],
-            reference=form.cleaned_data["reference"],
-        )
+        pay_fn(doc, {"method": form.cleaned_data["method"], "reference": form.cleaned_data["reference"]})
         messages.success(request, _("已登记支付。"))
-        return approvals.doc_link(r)
+        return approvals.doc_link(doc)
 
     try:
         return _run_form_once(request, pay)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect(approvals.doc_link(r))
+        return redirect(approvals.doc_link(doc))
 
 
 def _doc_model(kind: str):
     from django.http import Http404
 
-    if kind == "application":
-        return Application
-    if kind == "reimbursement":
-        return Reimbursement
-    raise Http404
+    models = {"application": Application, "reimbursement": Reimbursement, "advance": Advance}
+    if kind not in models:
+        raise Http404
+    return models[kind]
 
 
 @access(CONTROL_USERS)

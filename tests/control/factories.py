@@ -84,7 +84,7 @@ def approved_budget(amounts=None, year=YEAR):
 
 def default_flows():
     """Applications and reimbursements: department head → 归口 head → finance; director above 50,000."""
-    for doc_type in ("application", "reimbursement"):
+    for doc_type in ("application", "reimbursement", "advance"):
         small = ApprovalFlow.objects.create(
             name=f"{doc_type} 小额", doc_type=doc_type, max_amount=Decimal("50000"), priority=10
         )

@@ -49,7 +49,7 @@ def _approve_all(org, doc, act=services.application_act):
             object_id=doc.pk, content_type__model=doc._meta.model_name, state=TaskState.PENDING
         ).first()
         user = pending.assignee
-        key = "application_id" if doc._meta.model_name == "application" else "reimbursement_id"
+        key = f"{doc._meta.model_name}_id"
         act(actor=user, task_id=pending.pk, action="approve", **{key: doc.pk})
     doc.refresh_from_db()
     return doc
@@ -487,3 +487,66 @@ def test_expiry_releases(org, q):
     assert services.applications_expire(today=app.valid_until + timedelta(days=1)) == 1
     app.refresh_from_db()
     assert app.state == DocState.EXPIRED and Quota.objects.get(pk=q["30227"].pk).frozen == 0
+
+
+def test_advance_is_cleared_by_the_claim(org, q):
+    from center.control.models import Advance, Payment
+
+    app = _approve_all(org, _apply(org, q, amount="10000.00"))
+    with pytest.raises(ApplicationError, match="不能超过"):
+        services.advance_submit(actor=org["staff_inn"], application_id=app.pk, amount="10000.01")
+    adv = services.advance_submit(actor=org["staff_inn"], application_id=app.pk, amount="6000.00")
+    with pytest.raises(ConflictError):  # one open advance per application
+        services.advance_submit(actor=org["staff_inn"], application_id=app.pk, amount="100.00")
+    adv = _approve_all(org, adv, services.advance_act)
+    assert adv.state == DocState.APPROVED
+    services.advance_pay(actor=org["cashier"], advance_id=adv.pk, method="bank")
+    with pytest.raises(ConflictError, match="重复支付"):
+        services.advance_pay(actor=org["cashier"], advance_id=adv.pk, method="bank")
+    week = Quota.objects.get(pk=q["30227"].pk)
+    assert (week.frozen, week.executed) == (Decimal("10000.00"), 0)  # the advance does not move the ledger
+    r = services.reimbursement_submit(
+        actor=org["staff_inn"],
+        title="冲借款",
+        application_id=app.pk,
+        lines=[(q["30227"].pk, "7500.00")],
+        invoices=_invoice(org, number="31310001", amount="7500.00"),
+    )
+    r = _approve_all(org, r, services.reimbursement_act)
+    payment = services.payment_record(actor=org["cashier"], reimbursement_id=r.pk, method="bank")
+    r.refresh_from_db()
+    adv.refresh_from_db()
+    assert (r.advance_cleared, r.cash_difference, payment.amount) == (
+        Decimal("6000.00"),
+        Decimal("1500.00"),
+        Decimal("1500.00"),
+    )
+    assert adv.state == DocState.CLOSED and adv.cleared_by == r
+    assert Payment.objects.count() == 2 and Advance.objects.get().payment.amount == Decimal("6000.00")
+    week.refresh_from_db()
+    assert (week.frozen, week.executed) == (0, Decimal("7500.00"))
+    assert ledger_check() == []
+
+
+def test_claim_below_the_advance_leaves_cash_to_return(org, q):
+    app = _approve_all(org, _apply(org, q, amount="5000.00"))
+    adv = _approve_all(
+        org,
+        services.advance_submit(actor=org["staff_inn"], application_id=app.pk, amount="5000.00"),
+        services.advance_act,
+    )
+    services.advance_pay(actor=org["cashier"], advance_id=adv.pk, method="card")
+    r = _approve_all(
+        org,
+        services.reimbursement_submit(
+            actor=org["staff_inn"],
+            title="少报",
+            application_id=app.pk,
+            lines=[(q["30227"].pk, "4200.00")],
+            invoices=_invoice(org, number="31310002", amount="4200.00"),
+        ),
+        services.reimbursement_act,
+    )
+    payment = services.payment_record(actor=org["cashier"], reimbursement_id=r.pk, method="bank")
+    r.refresh_from_db()
+    assert r.cash_difference == Decimal("-800.00") and payment.amount == 0

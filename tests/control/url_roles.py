@@ -48,7 +48,16 @@ EXPECTATIONS: dict[str, dict] = {
     },  # no such id: 404
     "control:reimbursement_act": {"audience": "staff", "roles": BUSINESS, "kwargs": "any_pk"},
     "control:reimbursement_withdraw": {"audience": "staff", "roles": BUSINESS, "kwargs": "any_pk"},
-    "control:payment_record": {"audience": "staff", "roles": {"cashier"}, "kwargs": "any_pk"},
+    "control:reimbursement_pay": {"audience": "staff", "roles": {"cashier"}, "kwargs": "any_pk"},
+    "control:advance_new": {
+        "audience": "staff",
+        "roles": APPLICANTS,
+        "kwargs": "exp_application",
+    },  # POST only
+    "control:advance_detail": {"audience": "staff", "roles": BUSINESS, "kwargs": "any_pk", "sees": set()},
+    "control:advance_act": {"audience": "staff", "roles": BUSINESS, "kwargs": "any_pk"},
+    "control:advance_withdraw": {"audience": "staff", "roles": BUSINESS, "kwargs": "any_pk"},
+    "control:advance_pay": {"audience": "staff", "roles": {"cashier"}, "kwargs": "any_pk"},
     "control:document_pdf": {
         "audience": "staff",
         "roles": BUSINESS,
