@@ -1,0 +1,105 @@
+"""Expert pool and review API: search (masked), recruitment calls, draw records and their verification."""
+
+from django.utils.translation import gettext as _
+from ninja import Body, Router, Schema
+
+from center.core.errors import NotFoundError
+from center.core.masking import mask_phone
+from center.core.permissions import SIGNED_IN, api_access
+from center.experts import rules, selectors
+from center.experts.models import Discipline
+from center.reviews import drawing
+from center.reviews import selectors as review_selectors
+from center.reviews import services as review_services
+
+router = Router(tags=["experts"])
+
+
+class ExpertOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    employer: str
+    title: str
+    title_level: int
+    region: str
+    status: str
+    credit_score: int
+    phone_masked: str
+
+
+@router.get("/search", response=list[ExpertOut])
+@api_access(rules.READERS)
+def search(
+    request,
+    q: str = "",
+    discipline: str = "",
+    title_level: int = 0,
+    region: str = "",
+    status: str = "",
+    available: bool = False,
+    limit: int = 50,
+):
+    """The staff search (substring over Chinese, pinyin, English and traditional names, keywords, employer)."""
+    selectors.require_office(request.user, request.access_scope)
+    d = Discipline.objects.filter(code=discipline).first() if discipline else None
+    qs = selectors.expert_search(
+        q=q[:50],
+        discipline=d,
+        title_level=title_level or None,
+        region=region[:2],
+        status=status[:10],
+        available=available,
+    )
+    return [
+        {
+            "id": e.pk,
+            "name": e.name,
+            "name_en": e.name_en,
+            "employer": e.employer.name,
+            "title": e.title,
+            "title_level": e.title_level,
+            "region": e.region,
+            "status": e.status,
+            "credit_score": e.credit_score,
+            "phone_masked": mask_phone(e.phone),
+        }
+        for e in qs[: max(1, min(limit, 200))]
+    ]
+
+
+class CallOut(Schema):
+    id: int
+    year: int
+    title: str
+    deadline: str
+    status: str
+
+
+@router.get("/calls", response=list[CallOut])
+@api_access(SIGNED_IN)
+def calls(request):
+    """Published recruitment calls (the same list as the public site)."""
+    return [
+        {"id": c.pk, "year": c.year, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
+        for c in selectors.public_calls()
+    ]
+
+
+@router.get("/draws/{draw_id}/record")
+@api_access(rules.READERS)
+def draw_record(request, draw_id: int):
+    """Everything needed to re-run the draw (parameters, pool, hash, seed parts, seed, result)."""
+    draw = review_selectors.draw_get_for(request.user, request.access_scope, draw_id)
+    return review_services.draw_record(draw)
+
+
+@router.post("/draws/verify")
+@api_access(SIGNED_IN)
+def draw_verify(request, record: dict = Body(...)):  # noqa: B008 (ninja declares the body this way)
+    """Re-run a draw record and say which of its claims hold. Nothing is stored."""
+    try:
+        result = drawing.verify(record)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise NotFoundError(_("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}) from None
+    return {"ok": result["ok"], "checks": result["checks"]}

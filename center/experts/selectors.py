@@ -1,0 +1,73 @@
+"""Reads of the expert pool, scoped: only 专家服务部 (and its deputy) and unit-wide readers see it."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from center.core.errors import NotFoundError
+
+from . import rules
+from .enums import ExpertStatus
+from .models import Discipline, Expert, ExpertDiscipline, RecruitmentCall
+
+AVAILABLE_MIN_CREDIT = 60
+AVAILABLE_COOL_OFF_DAYS = 14
+
+
+def require_office(user, scope) -> None:
+    if not rules.sees_office_data(user, scope):
+        raise NotFoundError(_("页面不存在。"))
+
+
+def expert_search(
+    *,
+    q: str = "",
+    discipline: Discipline | None = None,
+    title_level: int | None = None,
+    region: str = "",
+    status: str = "",
+    available: bool = False,
+):
+    """Substring search over name forms (中文, pinyin, English, 繁體), keywords, title and employer; filters."""
+    qs = Expert.objects.select_related("employer")
+    q = (q or "").strip().lower()
+    if q:
+        qs = qs.filter(search_text__contains=q)
+    if discipline is not None:
+        qs = qs.filter(
+            pk__in=ExpertDiscipline.objects.filter(discipline__path__startswith=discipline.path).values(
+                "expert_id"
+            )
+        )
+    if title_level:
+        qs = qs.filter(title_level__gte=title_level)
+    if region:
+        qs = qs.filter(region=region)
+    if status:
+        qs = qs.filter(status=status)
+    if available:
+        from center.reviews.models import DrawPick
+
+        recent = DrawPick.objects.filter(
+            expert=OuterRef("pk"),
+            role="main",
+            draw__seeded_at__gte=timezone.now() - timedelta(days=AVAILABLE_COOL_OFF_DAYS),
+        )
+        qs = qs.filter(status=ExpertStatus.ADMITTED, credit_score__gte=AVAILABLE_MIN_CREDIT).exclude(
+            Exists(recent)
+        )
+    return qs.order_by("-id")
+
+
+def expert_get_for(user, scope, pk: int) -> Expert:
+    require_office(user, scope)
+    expert = Expert.objects.select_related("employer", "user").filter(pk=pk).first()
+    if expert is None:
+        raise NotFoundError(_("专家不存在。"))
+    return expert
+
+
+def public_calls():
+    return RecruitmentCall.objects.filter(published_at__isnull=False).prefetch_related("disciplines")
