@@ -1257,3 +1257,40 @@ def round_fees_compute(*, actor, round_id: int) -> list[ExpertFee]:
         extra={"experts": len(fees), "gross": str(total), "budget_item_ref": rnd.budget_item_ref},
     )
     return fees
+
+
+@transaction.atomic
+def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
+    """Turn the round's computed fees into an expert-fee prior application (专家劳务费) on a quota of the
+    round's budget item, through budget control's rules (freeze, approval chain). Records its number on
+    every fee. Returns the application."""
+    from center.control import services as control
+
+    _require_writer(actor)
+    rnd = _round_for_update(round_id)
+    fees = list(rnd.fees.select_for_update())
+    if not fees:
+        raise ConflictError(_("请先计算专家费。"))
+    if any(f.spending_ref for f in fees):
+        raise ConflictError(_("专家费已提交支出申请：%(no)s。") % {"no": fees[0].spending_ref})
+    total = sum((f.gross for f in fees), Decimal(0))
+    app = control.application_submit(
+        actor=actor,
+        app_type="expert_fee",
+        title=_("%(title)s 专家评审费") % {"title": rnd.title},
+        year=rnd.year,
+        lines=[(quota_id, total)],
+        details={
+            "experts": len(fees),
+            "tax_withheld": str(sum((f.tax for f in fees), Decimal(0))),
+            "round": rnd.code,
+        },
+    )
+    ExpertFee.objects.filter(pk__in=[f.pk for f in fees]).update(spending_ref=app.number)
+    audit_log(
+        "reviews.fees.funding_requested",
+        actor=actor,
+        target=rnd,
+        extra={"application": app.number, "gross": str(total)},
+    )
+    return app

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.experts import rules
@@ -550,17 +551,41 @@ def round_fees(request, pk: int):
     rnd = ReviewRound.objects.filter(pk=pk).first()
     if rnd is None:
         raise NotFoundError(_("评审活动不存在。"))
+    if request.method == "POST" and request.POST.get("action") == "fund":
+        quota = request.POST.get("quota", "")
+        _attempt(
+            request,
+            lambda: services.round_fees_request_funding(
+                actor=request.user, round_id=pk, quota_id=int(quota) if quota.isdigit() else 0
+            ),
+            _("已提交专家劳务费事前申请，金额已冻结。"),
+        )
+        return redirect("reviews:round_fees", pk)
     if request.method == "POST":
         _attempt(
             request, lambda: services.round_fees_compute(actor=request.user, round_id=pk), _("专家费已计算。")
         )
         return redirect("reviews:round_fees", pk)
+    from center.control.selectors import quotas_for
+
     fees = rnd.fees.select_related("expert")
     totals = {k: sum((getattr(f, k) for f in fees), 0) for k in ("gross", "tax", "net")}
+    quotas = [
+        q
+        for q in quotas_for(request.user, Scope.OWN, year=rnd.year, kind="project")
+        if q.department_id == request.user.department_id
+    ]
     return render(
         request,
         "reviews/round_fees.html",
-        {"r": rnd, "fees": fees, "totals": totals, "can_write": rules.can_write(request.user)},
+        {
+            "r": rnd,
+            "fees": fees,
+            "totals": totals,
+            "can_write": rules.can_write(request.user),
+            "quotas": quotas,
+            "spending_ref": next((f.spending_ref for f in fees if f.spending_ref), ""),
+        },
     )
 
 

@@ -141,6 +141,27 @@ def test_aggregation_flags_resolution_lock_notice_fees(org, scored_round):
     assert {fee.expert_id for fee in fees} == {a.expert_id, b.expert_id, c.expert_id}
     fa = ExpertFee.objects.get(round=rnd, expert=a.expert)
     assert fa.gross == Decimal("600.00") and fa.tax == Decimal("0.00") and fa.net == Decimal("600.00")
+    _fees_become_an_expert_fee_application(org, rnd)
+
+
+def _fees_become_an_expert_fee_application(org, rnd):
+    """The fees go through budget control: an expert-fee application on a quota of 专家服务部, frozen."""
+    from center.control import services as control
+    from center.control.models import Quota
+    from tests.control.factories import approved_budget, default_flows
+
+    budget = approved_budget(year=rnd.year)
+    budget.projects.update(department=org["staff_exp"].department)
+    default_flows()
+    control.quotas_issue_from_budget(actor=org["finance"], budget=budget)
+    quota = Quota.objects.get(year=rnd.year, economic__code="30226")
+    total = sum(ExpertFee.objects.filter(round=rnd).values_list("gross", flat=True))
+    app = services.round_fees_request_funding(actor=org["staff_exp"], round_id=rnd.pk, quota_id=quota.pk)
+    quota.refresh_from_db()
+    assert app.app_type == "expert_fee" and app.amount == total and quota.frozen == total
+    assert set(ExpertFee.objects.filter(round=rnd).values_list("spending_ref", flat=True)) == {app.number}
+    with pytest.raises(ConflictError):
+        services.round_fees_request_funding(actor=org["staff_exp"], round_id=rnd.pk, quota_id=quota.pk)
 
 
 def test_labour_tax_brackets():
