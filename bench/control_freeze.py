@@ -149,7 +149,7 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         [qid],
                     )
                     x(
-                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now())",
+                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at, period) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now(), 11)",
                         [qid, app_id],
                     )
                     x("SELECT * FROM control_controlsettings WHERE year = 2037 LIMIT 1").fetchone()

@@ -12,6 +12,16 @@ os.environ.setdefault(
 )  # Playwright's sync API runs an event loop in the test thread
 
 
+@pytest.fixture(autouse=True)
+def _no_refusals_carried_over():
+    """Refusals kept for after a transaction belong to one test; never let them leak into the next."""
+    from center.core.services import reset_refusals
+
+    reset_refusals()
+    yield
+    reset_refusals()
+
+
 class _Quiet:
     def write(self, *args, **kwargs):
         pass

@@ -9,6 +9,7 @@ from center.core.permissions import DELEGATED, SIGNED_IN, access
 
 from . import accounts, control, core, events
 from . import budget as budget_api
+from . import experts as experts_api
 from .auth import StaffOrExternalSession, TokenAuth
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api.add_router("/accounts", accounts.router)
 api.add_router("/budget", budget_api.router)
 api.add_router("/control", control.router)
 api.add_router("/events", events.router)
+api.add_router("/experts", experts_api.router)
 
 
 def _error(request, message: str, status: int, extra: dict | None = None):

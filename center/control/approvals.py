@@ -106,34 +106,33 @@ def current_round(doc) -> int:
 
 
 def chain_start(
-    doc, *, doc_type: str, owner_departments, extra_final_step: str | None = None
+    doc, *, doc_type: str, owner_departments, extra_final_step: str | None = None, owner_review_departments=()
 ) -> list[ApprovalTask]:
-    """Create the tasks of a new round for `doc` (already locked and saved). The first step becomes pending."""
+    """Create the tasks of a new round for `doc` (already locked and saved). The first step becomes pending.
+
+    `owner_review_departments`: departments whose project quotas the document uses without being theirs;
+    their heads review it (归口审核) right after the first step. `extra_final_step`: a director's step at the end.
+    """
     flow = flow_for(doc_type, doc, owner_departments)
     steps = list(flow.steps.all())
     if not steps:
         raise ApplicationError(_("审批流程“%(f)s”没有审批环节。") % {"f": flow.name})
     round_no = current_round(doc) + 1
     used: set[int] = {doc.applicant_id}
-    plan: list[tuple[int, str, str, list[User]]] = []
-    for step in steps:
+    plan: list[tuple[str, str, list[User]]] = []
+    for i, step in enumerate(steps):
         plan.append(
-            (
-                step.order,
-                step.name,
-                step.kind,
-                _pick(_resolve(step.rule, step, doc, owner_departments), used, step.name),
-            )
+            (step.name, step.kind, _pick(_resolve(step.rule, step, doc, owner_departments), used, step.name))
         )
+        if i == 0 and owner_review_departments:
+            name = _("项目指标归口部门审核")
+            ladder = _resolve(ApproverRule.OWNER_DEPT_HEAD, None, doc, list(owner_review_departments))
+            plan.append((name, StepKind.ALL, _pick(ladder, used, name)))
     if extra_final_step:
         plan.append(
-            (
-                plan[-1][0] + 1,
-                extra_final_step,
-                StepKind.SINGLE,
-                _pick([_role_holders(Role.DIRECTOR)], used, extra_final_step),
-            )
+            (extra_final_step, StepKind.SINGLE, _pick([_role_holders(Role.DIRECTOR)], used, extra_final_step))
         )
+    plan = [(order, name, kind, people) for order, (name, kind, people) in enumerate(plan, start=1)]
     ct = _doc_ct(doc)
     now = timezone.now()
     tasks = []

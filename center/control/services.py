@@ -332,8 +332,7 @@ def _check_lines(actor, year: int, app_type: str, quotas: dict[int, Quota]) -> N
             )
         if not required and q.economic.code in REQUIRED_ECONOMIC_CODE.values():
             raise ApplicationError(_("公务接待费指标只能用于公务接待。"), {"field": "quota"})
-        if q.kind == "project" and q.department_id != actor.department_id:
-            raise ForbiddenError(_("不能使用其他部门的项目指标。"), {"field": "quota"})
+        # Another department's project quota may be used: its head reviews the document (归口审核, see _reviewers).
 
 
 def _parse_lines(lines) -> dict[int, Decimal]:
@@ -427,7 +426,12 @@ def application_submit(
     _finalize_number(app, "SQ")
     for qid, amount in sorted(amounts.items()):
         ApplicationLine.objects.create(application=app, quota=quotas[qid], amount=amount, frozen=amount)
-    approvals.chain_start(app, doc_type="application", owner_departments=_owners(quotas.values()))
+    approvals.chain_start(
+        app,
+        doc_type="application",
+        owner_departments=_owners(quotas.values()),
+        owner_review_departments=_reviewers(actor, quotas.values()),
+    )
     _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number))
     audit_log(
         "control.application.submitted",
@@ -436,6 +440,15 @@ def application_submit(
         extra={"amount": str(total), "type": app_type},
     )
     return app
+
+
+def _reviewers(actor, quotas) -> list[Department]:
+    """Departments whose project quotas the actor uses without being theirs: they review the document."""
+    seen = {}
+    for q in quotas:
+        if q.kind == "project" and q.department_id != actor.department_id:
+            seen.setdefault(q.department_id, q.department)
+    return list(seen.values())
 
 
 def _read_quotas(ids) -> dict[int, Quota]:
@@ -553,7 +566,12 @@ def application_resubmit(*, actor, application_id: int, minutes_id: int | None =
         ln.frozen = ln.amount
         ln.save(update_fields=["frozen"])
     _freeze(quotas, amounts, actor=actor, doc=Doc("application", app.pk, app.number))
-    approvals.chain_start(app, doc_type="application", owner_departments=_owners(quotas.values()))
+    approvals.chain_start(
+        app,
+        doc_type="application",
+        owner_departments=_owners(quotas.values()),
+        owner_review_departments=_reviewers(actor, quotas.values()),
+    )
     audit_log("control.application.resubmitted", actor=actor, target=app)
     return app
 
@@ -730,6 +748,7 @@ def reimbursement_submit(
         doc_type="reimbursement",
         owner_departments=_owners(quotas.values()),
         extra_final_step=_("超申请金额审批") if over > 0 else None,
+        owner_review_departments=_reviewers(actor, quotas.values()),
     )
     audit_log(
         "control.reimbursement.submitted",

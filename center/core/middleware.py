@@ -22,10 +22,11 @@ class RequestContextMiddleware:
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             )
         )
+        from .services import flush_refusals, reset_refusals
+
+        reset_refusals()
         try:
             response = self.get_response(request)
-            from .services import flush_refusals
-
             flush_refusals()  # refusals recorded inside transactions that have now ended
             return response
         finally:

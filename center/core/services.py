@@ -53,6 +53,11 @@ def _write(audit: dict) -> None:
     )
 
 
+def reset_refusals() -> None:
+    """Forget refusals kept from before (a new request starts clean)."""
+    _pending.set(None)
+
+
 def flush_refusals() -> None:
     """Write refusals kept during an outer transaction; call only outside any transaction."""
     pending = _pending.get()

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "center.events"
     label = "events"
+    verbose_name = "活动管理"
+
+    def ready(self):
+        from . import nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)

@@ -289,7 +289,6 @@ def test_transfer_moves_the_task(org, q):
     ("kwargs", "error", "message"),
     [
         ({"code": "30201_basic"}, ApplicationError, "基本支出"),  # an event is project work
-        ({"who": "staff_exc"}, ForbiddenError, "其他部门"),  # another department's project quota
         ({"amount": "2500000.01"}, ApplicationError, "可用余额不足"),
         ({"amount": "-5"}, ApplicationError, "大于零"),
         ({"amount": "1.234"}, ApplicationError, "两位小数"),
@@ -550,3 +549,14 @@ def test_claim_below_the_advance_leaves_cash_to_return(org, q):
     payment = services.payment_record(actor=org["cashier"], reimbursement_id=r.pk, method="bank")
     r.refresh_from_db()
     assert r.cash_difference == Decimal("-800.00") and payment.amount == 0
+
+
+def test_another_departments_project_quota_needs_its_heads_review(org, q):
+    app = _apply(org, q, who="staff_exc")  # 交流合作部 uses 科技创新服务部's project quota
+    chain = [(t.step_name, t.assignee.username) for t in approvals.chain_tasks(app)]
+    assert chain == [
+        ("部门负责人", "head_exc"),
+        ("项目指标归口部门审核", "head_inn"),
+        ("财务审核", "finance"),
+    ]
+    assert _approve_all(org, app).state == DocState.APPROVED

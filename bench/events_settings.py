@@ -1,0 +1,7 @@
+"""Settings for the events benchmarks: the dev settings without debug (no query log), on DATABASE_URL."""
+
+from config.settings.dev import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

@@ -1,0 +1,124 @@
+"""States and choices of the events area. The state machine is the `TRANSITIONS` table below:
+one service per verb (`services.event_<verb>`), and tests enumerate every allowed and refused pair."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventState(models.TextChoices):
+    PLANNED = "planned", _("计划中")
+    APPROVED = "approved", _("已批准")
+    PUBLISHED = "published", _("已发布")
+    REGISTRATION_OPEN = "registration_open", _("报名中")
+    REGISTRATION_CLOSED = "registration_closed", _("报名截止")
+    HELD = "held", _("已举办")
+    REPORTED = "reported", _("已总结")
+    CLOSED = "closed", _("已关闭")
+    CANCELLED = "cancelled", _("已取消")
+
+
+S = EventState
+# verb -> (allowed starting states, resulting state)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (frozenset({S.PLANNED}), S.APPROVED),
+    "publish": (frozenset({S.APPROVED}), S.PUBLISHED),
+    "open_registration": (frozenset({S.PUBLISHED, S.REGISTRATION_CLOSED}), S.REGISTRATION_OPEN),
+    "close_registration": (frozenset({S.REGISTRATION_OPEN}), S.REGISTRATION_CLOSED),
+    "mark_held": (frozenset({S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED}), S.HELD),
+    "report": (frozenset({S.HELD}), S.REPORTED),
+    "close": (frozenset({S.REPORTED}), S.CLOSED),
+    # Cancelled from any state before the event is held.
+    "cancel": (
+        frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED}),
+        S.CANCELLED,
+    ),
+}
+TRANSITION_LABELS = {
+    "approve": _("批准"),
+    "publish": _("发布"),
+    "open_registration": _("开放报名"),
+    "close_registration": _("截止报名"),
+    "mark_held": _("标记为已举办"),
+    "report": _("提交总结"),
+    "close": _("关闭"),
+    "cancel": _("取消活动"),
+}
+# Verbs reserved to approvers (heads, deputies, director); the others belong to the organiser department.
+APPROVER_VERBS = {"approve"}
+
+PUBLIC_STATES = frozenset(
+    {S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD, S.REPORTED, S.CLOSED}
+)
+EDITABLE_STATES = frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
+CHECKIN_STATES = frozenset({S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD})
+# Events that count towards a performance indicator: held (and after), never cancelled.
+COUNTED_STATES = frozenset({S.HELD, S.REPORTED, S.CLOSED})
+
+
+class RegistrationState(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    CONFIRMED = "confirmed", _("已确认")
+    WAITLISTED = "waitlisted", _("候补")
+    CANCELLED = "cancelled", _("已取消")
+    REJECTED = "rejected", _("未通过")
+
+
+# A person holds at most one registration per event in these states (duplicate detection).
+ACTIVE_REGISTRATION_STATES = frozenset(
+    {RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED}
+)
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("单行文本")
+    TEXTAREA = "textarea", _("多行文本")
+    CHOICE = "choice", _("单选")
+    MULTICHOICE = "multichoice", _("多选")
+    FILE = "file", _("文件")
+    CONSENT = "consent", _("同意条款")
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", _("评分")
+    CHOICE = "choice", _("单选")
+    MULTICHOICE = "multichoice", _("多选")
+    TEXT = "text", _("文字")
+
+
+class SurveyState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("收集中")
+    CLOSED = "closed", _("已结束")
+
+
+class RoadshowStage(models.TextChoices):
+    IDEA = "idea", _("创意")
+    PROTOTYPE = "prototype", _("原型/研发")
+    EARLY_REVENUE = "early_revenue", _("初创营收")
+    GROWTH = "growth", _("成长扩张")
+
+
+class RoadshowApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    SELECTED = "selected", _("入选")
+    NOT_SELECTED = "not_selected", _("未入选")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class OutcomeKind(models.TextChoices):
+    MEETING = "meeting", _("对接洽谈")
+    INTENTION = "intention", _("投资意向/保密协议")
+    TERM_SHEET = "term_sheet", _("投资条款书")
+    INVESTMENT_SIGNED = "investment_signed", _("签署投资协议")
+    FUNDING_RECEIVED = "funding_received", _("资金到位")
+    TECH_CONTRACT = "tech_contract", _("技术合同")
+    COMPANY_SETTLED = "company_settled", _("企业落户深圳")
+
+
+# The roadshow score sheet (科创中国 practice: team / technology / market / finance), weights sum to 100.
+ROADSHOW_CRITERIA = [
+    ("team", _("团队"), 30),
+    ("technology", _("技术"), 30),
+    ("market", _("市场"), 25),
+    ("finance", _("财务与融资"), 15),
+]

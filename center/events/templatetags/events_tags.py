@@ -1,0 +1,58 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def loc(obj, attr: str):
+    """The English variant of a field on English pages when it is filled in: {{ event|loc:"title" }}."""
+    method = getattr(obj, f"display_{attr}", None)
+    if method is not None:
+        return method(get_language())
+    return getattr(obj, attr, "")
+
+
+@register.filter
+def yuan(value):
+    """Amounts in yuan with thousands separators and 2 decimals."""
+    if value in (None, ""):
+        return "—"
+    d = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{d:,.2f}"
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    return {
+        "planned": "text-bg-secondary",
+        "approved": "text-bg-info",
+        "published": "text-bg-primary",
+        "registration_open": "text-bg-success",
+        "registration_closed": "text-bg-warning",
+        "held": "text-bg-dark",
+        "reported": "text-bg-dark",
+        "closed": "text-bg-light border",
+        "cancelled": "text-bg-danger",
+        "confirmed": "text-bg-success",
+        "waitlisted": "text-bg-warning",
+        "pending": "text-bg-info",
+        "rejected": "text-bg-danger",
+        "submitted": "text-bg-info",
+        "selected": "text-bg-success",
+        "not_selected": "text-bg-secondary",
+    }.get(state, "text-bg-light border")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def criterion_label(code: str) -> str:
+    from center.events.enums import ROADSHOW_CRITERIA
+
+    return next((str(label) for c, label, _w in ROADSHOW_CRITERIA if c == code), code)

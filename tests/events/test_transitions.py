@@ -1,0 +1,119 @@
+"""The state machine: every (state, verb) pair is either allowed (to the table's target) or refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from center.core.errors import ConflictError, ForbiddenError
+from center.core.models import AuditEntry
+from center.events import services
+from center.events.enums import TRANSITIONS, EventState
+from center.events.models import Event
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = [(state, verb) for state in EventState.values for verb in TRANSITIONS]
+
+
+def _actor_for(verb, org):
+    return org["head_exc"] if verb == "approve" else org["staff_exc"]
+
+
+def _kwargs(verb):
+    return {"reason": "台风停课"} if verb == "cancel" else {}
+
+
+@pytest.mark.parametrize(("state", "verb"), PAIRS)
+def test_transition_table(org, make_event, state, verb):
+    event = make_event(state=state, days=-1)  # started yesterday: mark_held is possible
+    Event.objects.filter(pk=event.pk).update(report_summary="已完成")
+    sources, target = TRANSITIONS[verb]
+    service = services.SERVICES_BY_VERB[verb]
+    if state in sources:
+        service(actor=_actor_for(verb, org), event_id=event.pk, **_kwargs(verb))
+        event.refresh_from_db()
+        assert event.state == target
+        assert AuditEntry.objects.filter(action=f"events.event.{verb}", target_id=str(event.pk)).exists()
+    else:
+        with pytest.raises(ConflictError):
+            service(actor=_actor_for(verb, org), event_id=event.pk, **_kwargs(verb))
+        event.refresh_from_db()
+        assert event.state == state
+
+
+def test_cancel_is_only_possible_before_held():
+    sources, _target = TRANSITIONS["cancel"]
+    assert EventState.HELD not in sources and EventState.REPORTED not in sources
+
+
+def test_owner_cannot_approve_own_event_and_other_department_head_cannot(org, make_event):
+    event = make_event(state=EventState.PLANNED, owner="head_exc")
+    with pytest.raises(ForbiddenError):
+        services.event_approve(actor=org["head_exc"], event_id=event.pk)
+    with pytest.raises(ForbiddenError):
+        services.event_approve(actor=org["head_inn"], event_id=event.pk)
+    services.event_approve(actor=org["deputy2"], event_id=event.pk)  # deputy2 oversees 交流合作部
+    event.refresh_from_db()
+    assert event.state == EventState.APPROVED and event.approved_by == org["deputy2"]
+
+
+def test_other_department_staff_cannot_act(org, make_event):
+    event = make_event(state=EventState.APPROVED)
+    with pytest.raises(ForbiddenError):
+        services.event_publish(actor=org["staff_inn"], event_id=event.pk)
+
+
+def test_mark_held_refused_before_start(org, make_event):
+    event = make_event(state=EventState.REGISTRATION_CLOSED, days=3)
+    with pytest.raises(Exception, match="尚未开始"):
+        services.event_mark_held(actor=org["staff_exc"], event_id=event.pk)
+
+
+def test_report_needs_summary(org, make_event):
+    event = make_event(state=EventState.HELD, days=-2)
+    with pytest.raises(Exception, match="总结"):
+        services.event_report(actor=org["staff_exc"], event_id=event.pk)
+
+
+def test_cancel_needs_reason_and_emails_registrants(
+    org, make_event, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = make_event()
+    register(event)
+    with pytest.raises(Exception, match="原因"):
+        services.event_cancel(actor=org["staff_exc"], event_id=event.pk, reason=" ")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(actor=org["staff_exc"], event_id=event.pk, reason="场地不可用")
+    assert len(mailoutbox) == 1 and "取消" in mailoutbox[0].subject
+
+
+def test_approve_calls_the_funding_hook(org, make_event, monkeypatch):
+    event = make_event(state=EventState.PLANNED)
+    monkeypatch.setattr(services, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
+    services.event_approve(actor=org["head_exc"], event_id=event.pk)
+    event.refresh_from_db()
+    assert event.application_ref == "SQ-2022-0001"
+
+
+def test_planned_cost_locked_after_approval(org, make_event):
+    from decimal import Decimal
+
+    event = make_event(state=EventState.APPROVED)
+    with pytest.raises(Exception, match="计划经费"):
+        services.event_update(actor=org["staff_exc"], event_id=event.pk, planned_cost=Decimal("99"))
+
+
+def test_capacity_cannot_drop_below_confirmed(org, make_event, register):
+    event = make_event(capacity=3)
+    register(event)
+    register(event)
+    with pytest.raises(Exception, match="名额"):
+        services.event_update(actor=org["staff_exc"], event_id=event.pk, capacity=1)
+
+
+def test_registration_closes_at_in_past_blocks_opening(org, make_event):
+    event = make_event(state=EventState.PUBLISHED, registration_closes_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(Exception, match="截止"):
+        services.event_open_registration(actor=org["staff_exc"], event_id=event.pk)
