@@ -31,8 +31,19 @@ class _Quiet:
 def org(db):
     """The demo organisation only: the Center, four departments, one account per role (accounts demo).
     Areas that need their own demo data load it in their own fixtures."""
+    _reference_data()
     accounts_demo.seed(_Quiet())
     return {u.username: u for u in User.objects.all()}
+
+
+def _reference_data():
+    """Data that migrations load (the discipline tree). Browser and thread tests flush every table when
+    they end, so a later test in the same worker may find it gone: load it again then."""
+    from center.experts.disciplines import load
+    from center.experts.models import Discipline
+
+    if not Discipline.objects.exists():
+        load(Discipline)
 
 
 @pytest.fixture

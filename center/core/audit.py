@@ -79,7 +79,9 @@ def audit_log(
     actor = actor if getattr(actor, "pk", None) else None
     masked_extra = {k: mask_field(k, v) for k, v in (extra or {}).items()}
     masked_changes = {k: [mask_field(k, v) for v in pair] for k, pair in (changes or {}).items()}
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: an append that fails is a bug, and the whole
+    # transaction fails with it. Outside any transaction this opens one.
+    with transaction.atomic(savepoint=False):
         # The head row comes with the migrations; get_or_create covers a database emptied by a test flush.
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
