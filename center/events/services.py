@@ -22,6 +22,7 @@ from center.accounts.enums import Role
 from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
+from center.core.services import service
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create, storage_path, validate_upload
 
@@ -797,7 +798,7 @@ def parse_ticket(raw: str) -> tuple[str, str]:
     return "token", v
 
 
-@transaction.atomic
+@service
 def checkin(*, actor, event_id: int, raw: str) -> Registration:
     """Check a ticket in. Refused (nothing changed): forged or unknown code, another event's ticket,
     not confirmed (waiting list, cancelled, pending), already checked in."""
@@ -815,12 +816,25 @@ def checkin(*, actor, event_id: int, raw: str) -> Registration:
         reg = (
             Registration.objects.select_for_update().filter(token=value).first() if len(value) <= 64 else None
         )
+    refused = {"action": "events.ticket.refused", "actor": actor, "target": event}
     if reg is None and kind == "code" and Registration.objects.filter(code=value).exists():
-        raise ApplicationError(_("此票属于其他活动，不能在本活动签到。"), {"outcome": "other_event"})
+        raise ApplicationError(
+            _("此票属于其他活动，不能在本活动签到。"),
+            {"outcome": "other_event"},
+            audit={**refused, "extra": {"reason": "other event"}},
+        )
     if reg is None:
-        raise NotFoundError(_("无效的票：未找到此签到码。"), {"outcome": "invalid"})
+        raise NotFoundError(
+            _("无效的票：未找到此签到码。"),
+            {"outcome": "invalid"},
+            audit={**refused, "extra": {"reason": "unknown or forged"}},
+        )
     if reg.event_id != event.pk:
-        raise ApplicationError(_("此票属于其他活动，不能在本活动签到。"), {"outcome": "other_event"})
+        raise ApplicationError(
+            _("此票属于其他活动，不能在本活动签到。"),
+            {"outcome": "other_event"},
+            audit={**refused, "extra": {"reason": "other event"}},
+        )
     if reg.checked_in_at:
         raise ConflictError(
             _("%(name)s 已于 %(t)s 签到，不能重复签到。")

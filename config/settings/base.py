@@ -190,6 +190,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
+# Absolute links in e-mails (tickets, cancel links); prod sets it from the environment.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # --- Mail and background work ---
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "noreply@szstec.example.cn"

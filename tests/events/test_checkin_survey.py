@@ -46,6 +46,19 @@ def test_forged_and_other_event_tickets_refused(org, make_event, register):
         services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=services.QR_PREFIX + foreign.token)
     with pytest.raises(ApplicationError, match="其他活动"):
         services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=foreign.code)
+    from center.core.models import AuditEntry
+    from center.core.services import flush_refusals
+
+    flush_refusals()  # the end of the request: refusals survive their rolled-back transaction
+    refused = AuditEntry.objects.filter(
+        action="events.ticket.refused", outcome="denied", actor=org["staff_exc"]
+    )
+    assert sorted(e.extra["reason"] for e in refused) == [
+        "other event",
+        "other event",
+        "unknown or forged",
+        "unknown or forged",
+    ]
 
 
 def test_waitlisted_and_cancelled_cannot_check_in(org, make_event, register):
