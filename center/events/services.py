@@ -22,9 +22,9 @@ from center.accounts.enums import Role
 from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
-from center.core.services import service
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create, storage_path, validate_upload
+from center.core.services import service
 
 from .enums import (
     ACTIVE_REGISTRATION_STATES,
