@@ -4,7 +4,7 @@
 
 Creates a scratch PostgreSQL database `bench_center`, migrates it, loads the demo organisation and an
 approved budget, starts gunicorn on a free local port (4 sync workers), then runs two phases, each as
-(a) HTTP: N clients POST /api/v1/control/applications (one freeze each: lock the quota, update balances,
+(a) HTTP: N clients (wrk when installed — `apt-get install wrk` — else Python threads) POST /api/v1/control/applications (one freeze each: lock the quota, update balances,
     create the application, its line, ledger entry, approval tasks, notifications and audit entry), and
 (b) baseline: N threads issuing the core SQL of a freeze through psycopg directly (lock the quota, update
     balances, insert a ledger entry and an audit entry under the chain head lock, commit).
@@ -12,6 +12,7 @@ Phase 1: one hot quota. Phase 2: spread over 1,000 quotas. Prints throughput and
 """
 
 import argparse
+import shutil
 import json
 import os
 import subprocess
@@ -46,7 +47,12 @@ def setup() -> dict:
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB}")
-    env = {**os.environ, "DATABASE_URL": BENCH_URL, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": BENCH_URL,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("_control_seed.py"))],
@@ -57,6 +63,48 @@ def setup() -> dict:
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+WRK_SCRIPT = """
+local quotas = {%(quotas)s}
+local tokens = {%(tokens)s}
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{"app_type":"event","title":"bench","year":2037,"lines":[{"quota_id":' .. quotas[(n %% #quotas) + 1] .. ',"amount":"1.00"}]}'
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[(n %% #tokens) + 1]}, body)
+end
+"""
+
+
+def wrk_phase(tokens, quota_ids, seconds, clients) -> int:
+    """The same requests from wrk (C, two threads): the load generator takes little CPU from the server."""
+    import re
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(
+            WRK_SCRIPT
+            % {"quotas": ",".join(map(str, quota_ids)), "tokens": ",".join(f'"{t}"' for t in tokens)}
+        )
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{int(seconds)}s",
+            "-s",
+            f.name,
+            f"http://127.0.0.1:{PORT}/api/v1/control/applications",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise SystemExit(f"{bad.group(1)} requests failed:\n{out}")
+    return int(re.search(r"(\d+) requests in", out).group(1))
 
 
 def http_phase(tokens, quota_ids, seconds, clients) -> int:
@@ -152,7 +200,6 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at, period) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now(), 11)",
                         [qid, app_id],
                     )
-                    x("SELECT * FROM control_controlsettings WHERE year = 2037 LIMIT 1").fetchone()
                     flow = x(
                         "SELECT id FROM control_approvalflow WHERE active AND doc_type = 'application' AND min_amount <= 1 ORDER BY priority, id LIMIT 5"
                     ).fetchall()
@@ -214,7 +261,12 @@ def main():
     ap.add_argument("--workers", type=int, default=4)
     args = ap.parse_args()
     data = setup()
-    env = {**os.environ, "DATABASE_URL": BENCH_URL, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": BENCH_URL,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -240,7 +292,8 @@ def main():
                 time.sleep(0.2)
         results = {}
         for label, quotas in (("one hot quota", data["hot"]), ("1,000 quotas", data["spread"])):
-            http = http_phase(data["tokens"], quotas, args.seconds, args.clients) / args.seconds
+            phase = wrk_phase if shutil.which("wrk") else http_phase
+            http = phase(data["tokens"], quotas, args.seconds, args.clients) / args.seconds
             sql = (
                 sql_phase(quotas, args.seconds, args.clients, data["token_hash"], data["user_id"])
                 / args.seconds

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.events_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 if os.environ.get("BENCH_SQLITE"):
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("SQLITE_PATH", "/tmp/bench-events.sqlite3")

@@ -87,7 +87,7 @@ def main() -> int:
     args = ap.parse_args()
     setup_django()
     event = make_event(args.capacity)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.events_settings"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

@@ -333,13 +333,16 @@ def api_token_revoke(*, actor, token_id: int) -> None:
 
 def api_token_authenticate(token: str) -> User | None:
     obj = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__department")
         .filter(token_hash=_hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if obj is None or not obj.user.is_active:
         return None
-    ApiToken.objects.filter(pk=obj.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if obj.last_used_at is None or now - obj.last_used_at > timedelta(minutes=5):
+        # "last used" to the nearest five minutes: no write on every request of a busy client
+        ApiToken.objects.filter(pk=obj.pk).update(last_used_at=now)
     return obj.user
 
 

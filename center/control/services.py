@@ -151,11 +151,11 @@ def quota_set_control_level(*, actor, quota_id: int, level: str) -> Quota:
     return q
 
 
-def _check_warnings(quotas) -> None:
+def _check_warnings(quotas, known: ControlSettings | None = None) -> None:
     """Warn the owning department and finance when usage passes a configured threshold (once per level)."""
     from center.accounts.models import User
 
-    thresholds: dict[int, list[int]] = {}
+    thresholds: dict[int, list[int]] = {known.year: known.thresholds} if known else {}
     for q in quotas:
         if q.control_level == ControlLevel.RECORD or q.budgeted <= 0:
             continue
@@ -287,10 +287,8 @@ def _people_days(app_type: str, details: dict) -> tuple[int, int]:
 def _check_standard(year: int, app_type: str, details: dict, amount: Decimal, justification: str) -> None:
     people, days = _people_days(app_type, details)
     city = str(details.get("city", "")).strip()
-    std = (
-        SpendingStandard.objects.filter(year=year, app_type=app_type, city=city).first()
-        or SpendingStandard.objects.filter(year=year, app_type=app_type, city="").first()
-    )
+    candidates = {s.city: s for s in SpendingStandard.objects.filter(year=year, app_type=app_type, city__in={city, ""})}
+    std = candidates.get(city) or candidates.get("")  # the city's own standard first, else the general one
     if std is None:
         return
     if people <= 0 or days <= 0:
@@ -348,7 +346,7 @@ def _parse_lines(lines) -> dict[int, Decimal]:
     return merged
 
 
-def _freeze(quotas: dict[int, Quota], amounts: dict[int, Decimal], *, actor, doc: Doc) -> None:
+def _freeze(quotas: dict[int, Quota], amounts: dict[int, Decimal], *, actor, doc: Doc, cfg: ControlSettings | None = None) -> None:
     for qid, amount in sorted(amounts.items()):
         q = quotas[qid]
         # The ledger refuses any overdraft, whatever the control level (see docs/control-model.md).
@@ -360,7 +358,7 @@ def _freeze(quotas: dict[int, Quota], amounts: dict[int, Decimal], *, actor, doc
             doc=doc,
             note=_("事前申请冻结") if doc.type == "application" else _("报销冻结"),
         )
-    _check_warnings(quotas.values())
+    _check_warnings(quotas.values(), cfg)
 
 
 def _attachment_of(actor, attachment_id) -> Attachment | None:
@@ -432,7 +430,7 @@ def application_submit(
         owner_departments=_owners(quotas.values()),
         owner_review_departments=_reviewers(actor, quotas.values()),
     )
-    _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number))
+    _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number), cfg=cfg)
     audit_log(
         "control.application.submitted",
         actor=actor,

@@ -1,4 +1,4 @@
-"""Settings for the events benchmarks: the dev settings without debug (no query log), on DATABASE_URL."""
+"""Settings for the benchmarks' servers: the dev settings without debug (no query log), on DATABASE_URL."""
 
 from config.settings.dev import *  # noqa: F403
 
