@@ -12,9 +12,9 @@ Phase 1: one hot quota. Phase 2: spread over 1,000 quotas. Prints throughput and
 """
 
 import argparse
-import shutil
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -212,14 +212,10 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         [flow[0][0]],
                     ).fetchall()
                     x(
-                        "SELECT * FROM control_approvaltask WHERE object_id = %s ORDER BY round DESC LIMIT 1",
-                        [app_id],
-                    ).fetchone()
-                    for role in ("dept_head", "dept_head", "finance", "finance"):
-                        x(
-                            "SELECT u.* FROM accounts_user u JOIN accounts_userrole r ON r.user_id = u.id WHERE u.is_active AND r.role = %s ORDER BY u.id",
-                            [role],
-                        ).fetchall()
+                        "SELECT r.role, u.* FROM accounts_userrole r JOIN accounts_user u ON u.id = r.user_id "
+                        "WHERE r.role IN ('dept_head', 'deputy', 'director', 'finance') AND u.is_active AND u.kind = 'staff' "
+                        "ORDER BY r.user_id"
+                    ).fetchall()
                     x(
                         "INSERT INTO control_approvaltask (content_type_id, object_id, round, step_order, step_name, kind, final, assignee_id, state, comment, created_at, activated_at) "
                         "VALUES (1, %s, 1, 1, 'x', 'single', false, %s, 'pending', '', now(), now()), (1, %s, 1, 2, 'y', 'single', true, %s, 'waiting', '', now(), NULL)",

@@ -26,45 +26,54 @@ from .enums import ApproverRule, DocState, StepKind, TaskState
 from .models import ApprovalFlow, ApprovalTask
 
 
-def _role_holders(role: str):
-    return list(User.objects.filter(kind="staff", is_active=True, roles__role=role).order_by("pk"))
+class _Directory:
+    """Who holds which approving role, loaded in one query per chain (not one query per step)."""
+
+    ROLES = (Role.DEPT_HEAD, Role.DEPUTY, Role.DIRECTOR, Role.FINANCE)
+
+    def __init__(self):
+        from center.accounts.models import UserRole
+
+        self.by_role: dict[str, list[User]] = {r: [] for r in self.ROLES}
+        rows = UserRole.objects.filter(
+            role__in=self.ROLES, user__is_active=True, user__kind="staff"
+        ).select_related("user")
+        for row in rows.order_by("user_id"):
+            self.by_role[row.role].append(row.user)
+
+    def holders(self, role: str) -> list[User]:
+        return list(self.by_role[role])
+
+    def dept_heads(self, department) -> list[User]:
+        return [
+            u
+            for u in self.by_role[Role.DEPT_HEAD]
+            if department is not None and u.department_id == department.pk
+        ]
+
+    def deputy(self, department) -> list[User]:
+        return [
+            u for u in self.by_role[Role.DEPUTY] if department is not None and u.pk == department.deputy_id
+        ]
 
 
-def _dept_head(department):
-    if department is None:
-        return []
-    return list(
-        User.objects.filter(
-            kind="staff", is_active=True, department=department, roles__role=Role.DEPT_HEAD
-        ).order_by("pk")
-    )
-
-
-def _deputy(department):
-    return (
-        [department.deputy]
-        if department is not None and department.deputy_id and department.deputy.is_active
-        else []
-    )
-
-
-def _resolve(rule: str, step, doc, owner_departments) -> list[list[User]]:
+def _resolve(rule: str, step, doc, owner_departments, people: _Directory) -> list[list[User]]:
     """Candidates for a rule, as an escalation ladder: the first non-empty rung (after exclusions) is used."""
     dept = doc.department
     if rule == ApproverRule.DEPT_HEAD:
-        return [_dept_head(dept), _deputy(dept), _role_holders(Role.DIRECTOR)]
+        return [people.dept_heads(dept), people.deputy(dept), people.holders(Role.DIRECTOR)]
     if rule == ApproverRule.DEPUTY:
-        return [_deputy(dept), _role_holders(Role.DIRECTOR)]
+        return [people.deputy(dept), people.holders(Role.DIRECTOR)]
     if rule == ApproverRule.DIRECTOR:
-        return [_role_holders(Role.DIRECTOR)]
+        return [people.holders(Role.DIRECTOR)]
     if rule == ApproverRule.FINANCE:
-        return [_role_holders(Role.FINANCE)]
+        return [people.holders(Role.FINANCE)]
     if rule == ApproverRule.OWNER_DEPT_HEAD:
-        heads = [u for d in owner_departments for u in _dept_head(d)]
-        deputies = [u for d in owner_departments for u in _deputy(d)]
-        return [heads, deputies, _role_holders(Role.DIRECTOR)]
+        heads = [u for d in owner_departments for u in people.dept_heads(d)]
+        deputies = [u for d in owner_departments for u in people.deputy(d)]
+        return [heads, deputies, people.holders(Role.DIRECTOR)]
     if rule == ApproverRule.USERS:
-        return [list(step.users.filter(is_active=True).order_by("pk"))]
+        return [sorted((u for u in step.users.all() if u.is_active), key=lambda u: u.pk)]
     raise ApplicationError(_("未知的审批人规则：%(r)s") % {"r": rule})
 
 
@@ -106,7 +115,13 @@ def current_round(doc) -> int:
 
 
 def chain_start(
-    doc, *, doc_type: str, owner_departments, extra_final_step: str | None = None, owner_review_departments=()
+    doc,
+    *,
+    doc_type: str,
+    owner_departments,
+    extra_final_step: str | None = None,
+    owner_review_departments=(),
+    new_document: bool = False,
 ) -> list[ApprovalTask]:
     """Create the tasks of a new round for `doc` (already locked and saved). The first step becomes pending.
 
@@ -117,20 +132,26 @@ def chain_start(
     steps = list(flow.steps.all())
     if not steps:
         raise ApplicationError(_("审批流程“%(f)s”没有审批环节。") % {"f": flow.name})
-    round_no = current_round(doc) + 1
+    round_no = 1 if new_document else current_round(doc) + 1
     used: set[int] = {doc.applicant_id}
+    directory = _Directory()
     plan: list[tuple[str, str, list[User]]] = []
     for i, step in enumerate(steps):
-        plan.append(
-            (step.name, step.kind, _pick(_resolve(step.rule, step, doc, owner_departments), used, step.name))
-        )
+        ladder = _resolve(step.rule, step, doc, owner_departments, directory)
+        plan.append((step.name, step.kind, _pick(ladder, used, step.name)))
         if i == 0 and owner_review_departments:
             name = _("项目指标归口部门审核")
-            ladder = _resolve(ApproverRule.OWNER_DEPT_HEAD, None, doc, list(owner_review_departments))
+            ladder = _resolve(
+                ApproverRule.OWNER_DEPT_HEAD, None, doc, list(owner_review_departments), directory
+            )
             plan.append((name, StepKind.ALL, _pick(ladder, used, name)))
     if extra_final_step:
         plan.append(
-            (extra_final_step, StepKind.SINGLE, _pick([_role_holders(Role.DIRECTOR)], used, extra_final_step))
+            (
+                extra_final_step,
+                StepKind.SINGLE,
+                _pick([directory.holders(Role.DIRECTOR)], used, extra_final_step),
+            )
         )
     plan = [(order, name, kind, people) for order, (name, kind, people) in enumerate(plan, start=1)]
     ct = _doc_ct(doc)

@@ -287,7 +287,9 @@ def _people_days(app_type: str, details: dict) -> tuple[int, int]:
 def _check_standard(year: int, app_type: str, details: dict, amount: Decimal, justification: str) -> None:
     people, days = _people_days(app_type, details)
     city = str(details.get("city", "")).strip()
-    candidates = {s.city: s for s in SpendingStandard.objects.filter(year=year, app_type=app_type, city__in={city, ""})}
+    candidates = {
+        s.city: s for s in SpendingStandard.objects.filter(year=year, app_type=app_type, city__in={city, ""})
+    }
     std = candidates.get(city) or candidates.get("")  # the city's own standard first, else the general one
     if std is None:
         return
@@ -346,7 +348,14 @@ def _parse_lines(lines) -> dict[int, Decimal]:
     return merged
 
 
-def _freeze(quotas: dict[int, Quota], amounts: dict[int, Decimal], *, actor, doc: Doc, cfg: ControlSettings | None = None) -> None:
+def _freeze(
+    quotas: dict[int, Quota],
+    amounts: dict[int, Decimal],
+    *,
+    actor,
+    doc: Doc,
+    cfg: ControlSettings | None = None,
+) -> None:
     for qid, amount in sorted(amounts.items()):
         q = quotas[qid]
         # The ledger refuses any overdraft, whatever the control level (see docs/control-model.md).
@@ -429,6 +438,7 @@ def application_submit(
         doc_type="application",
         owner_departments=_owners(quotas.values()),
         owner_review_departments=_reviewers(actor, quotas.values()),
+        new_document=True,
     )
     _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number), cfg=cfg)
     audit_log(
