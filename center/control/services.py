@@ -499,6 +499,39 @@ def _release_application(app: Application, *, actor, note: str) -> None:
             ln.save(update_fields=["frozen"])
 
 
+def _decide(
+    doc, table, task_id: int, *, actor, action, comment, target_user, to_step, returns_whole: bool = False
+):
+    """Apply an approval action to a locked document; when the chain reaches an outcome, move the document
+    to it (a document that `returns_whole` goes back as rejected: the applicant submits a new one)."""
+    new_state = approvals.act(
+        doc,
+        task_id,
+        actor=actor,
+        action=action,
+        comment=comment,
+        target_user=target_user,
+        to_step=to_step,
+        collective_threshold=settings_for(doc.year).collective_threshold,
+    )
+    if new_state is None:
+        return None
+    if returns_whole and new_state == DocState.RETURNED:
+        new_state = DocState.REJECTED
+    _transition(doc, table, new_state)
+    doc.decided_at = timezone.now()
+    doc.save(update_fields=["state", "decided_at"])
+    audit_log(f"control.{doc._meta.model_name}.{new_state}", actor=actor, target=doc)
+    return new_state
+
+
+def _notify_cashiers(doc) -> None:
+    from center.accounts.models import User
+
+    cashiers = list(User.objects.filter(is_active=True, roles__role=Role.CASHIER))
+    notify(cashiers, title=_("待支付：%(no)s") % {"no": doc.number}, link=approvals.doc_link(doc))
+
+
 @service
 def application_act(
     *,
@@ -510,33 +543,28 @@ def application_act(
     target_user=None,
     to_step=None,
 ) -> Application:
-    """An approver acts on an application. Rejection releases the freeze; final approval makes it usable."""
+    """An approver acts on an application. Rejection or return releases the freeze; final approval makes it usable."""
     app = _lock_application(application_id)
-    new_state = approvals.act(
+    new_state = _decide(
         app,
+        APPLICATION_TRANSITIONS,
         task_id,
         actor=actor,
         action=action,
         comment=comment,
         target_user=target_user,
         to_step=to_step,
-        collective_threshold=settings_for(app.year).collective_threshold,
     )
-    if new_state is not None:
-        _transition(app, APPLICATION_TRANSITIONS, new_state)
-        app.decided_at = timezone.now()
-        app.save(update_fields=["state", "decided_at"])
-        if new_state == DocState.REJECTED:
-            _release_application(app, actor=actor, note=_("驳回释放"))
-        elif new_state == DocState.RETURNED:
-            _release_application(app, actor=actor, note=_("退回释放"))
-        elif new_state == DocState.APPROVED:
-            notify(
-                [app.applicant],
-                title=_("事前申请已批准：%(no)s") % {"no": app.number},
-                link=approvals.doc_link(app),
-            )
-        audit_log(f"control.application.{new_state}", actor=actor, target=app)
+    if new_state == DocState.REJECTED:
+        _release_application(app, actor=actor, note=_("驳回释放"))
+    elif new_state == DocState.RETURNED:
+        _release_application(app, actor=actor, note=_("退回释放"))
+    elif new_state == DocState.APPROVED:
+        notify(
+            [app.applicant],
+            title=_("事前申请已批准：%(no)s") % {"no": app.number},
+            link=approvals.doc_link(app),
+        )
     return app
 
 
@@ -802,36 +830,22 @@ def reimbursement_act(
     to_step=None,
 ) -> Reimbursement:
     r = _lock_reimbursement(reimbursement_id)
-    new_state = approvals.act(
+    new_state = _decide(
         r,
+        REIMBURSEMENT_TRANSITIONS,
         task_id,
         actor=actor,
         action=action,
         comment=comment,
         target_user=target_user,
         to_step=to_step,
-        collective_threshold=settings_for(r.year).collective_threshold,
+        returns_whole=True,
     )
-    if new_state is not None:
-        if new_state == DocState.RETURNED:
-            new_state = (
-                DocState.REJECTED
-            )  # a reimbursement goes back as a whole: the applicant submits a new one
-        _transition(r, REIMBURSEMENT_TRANSITIONS, new_state)
-        r.decided_at = timezone.now()
-        r.save(update_fields=["state", "decided_at"])
-        if new_state == DocState.REJECTED:
-            _release_reimbursement(r, actor=actor, note=_("驳回释放"))
-            Invoice.objects.filter(reimbursement=r).delete()  # the invoices may be used again
-        elif new_state == DocState.APPROVED:
-            from center.accounts.models import User
-
-            notify(
-                list(User.objects.filter(is_active=True, roles__role=Role.CASHIER)),
-                title=_("待支付：%(no)s") % {"no": r.number},
-                link=approvals.doc_link(r),
-            )
-        audit_log(f"control.reimbursement.{new_state}", actor=actor, target=r)
+    if new_state == DocState.REJECTED:
+        _release_reimbursement(r, actor=actor, note=_("驳回释放"))
+        Invoice.objects.filter(reimbursement=r).delete()  # the invoices may be used again
+    elif new_state == DocState.APPROVED:
+        _notify_cashiers(r)
     return r
 
 
@@ -978,31 +992,19 @@ def advance_act(
     *, actor, advance_id: int, task_id: int, action: str, comment: str = "", target_user=None, to_step=None
 ) -> Advance:
     adv = _lock_advance(advance_id)
-    new_state = approvals.act(
+    new_state = _decide(
         adv,
+        ADVANCE_TRANSITIONS,
         task_id,
         actor=actor,
         action=action,
         comment=comment,
         target_user=target_user,
         to_step=to_step,
-        collective_threshold=settings_for(adv.year).collective_threshold,
+        returns_whole=True,
     )
-    if new_state is not None:
-        if new_state == DocState.RETURNED:
-            new_state = DocState.REJECTED  # an advance goes back as a whole: the applicant asks again
-        _transition(adv, ADVANCE_TRANSITIONS, new_state)
-        adv.decided_at = timezone.now()
-        adv.save(update_fields=["state", "decided_at"])
-        if new_state == DocState.APPROVED:
-            from center.accounts.models import User
-
-            notify(
-                list(User.objects.filter(is_active=True, roles__role=Role.CASHIER)),
-                title=_("待支付：%(no)s") % {"no": adv.number},
-                link=approvals.doc_link(adv),
-            )
-        audit_log(f"control.advance.{new_state}", actor=actor, target=adv)
+    if new_state == DocState.APPROVED:
+        _notify_cashiers(adv)
     return adv
 
 

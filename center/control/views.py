@@ -213,6 +213,10 @@ def _detail_context(request, doc, kind: str):
         and doc.state in (DocState.PENDING, DocState.RETURNED)
         and approvals.withdraw_allowed(doc),
         "idempotency_key": new_key(),
+        # documents that are paid out (claims, advances): the payment, and the cashier's form
+        "payment": getattr(doc, "payment", None),
+        "can_pay": kind != "application" and request.user.has_role(Role.CASHIER) and doc.state == DocState.APPROVED,
+        "payment_form": PaymentForm(),
         "urls": {
             name: reverse(f"control:{kind}_{name}", args=[doc.pk])
             for name in ("act", "withdraw") + (("pay",) if kind != "application" else ())
@@ -360,9 +364,6 @@ def reimbursement_detail(request, pk: int):
     r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
     ctx = _detail_context(request, r, "reimbursement")
     ctx["invoices"] = list(r.invoices.all())
-    ctx["payment"] = getattr(r, "payment", None)
-    ctx["can_pay"] = request.user.has_role(Role.CASHIER) and r.state == DocState.APPROVED
-    ctx["payment_form"] = PaymentForm()
     return render(request, "control/document_detail.html", ctx)
 
 
@@ -388,11 +389,7 @@ def advance_new(request, pk: int):
 @access(CONTROL_USERS)
 def advance_detail(request, pk: int):
     adv = selectors.document_get_for(request.user, Advance, request.access_scope, pk)
-    ctx = _detail_context(request, adv, "advance")
-    ctx["payment"] = getattr(adv, "payment", None)
-    ctx["can_pay"] = request.user.has_role(Role.CASHIER) and adv.state == DocState.APPROVED
-    ctx["payment_form"] = PaymentForm()
-    return render(request, "control/document_detail.html", ctx)
+    return render(request, "control/document_detail.html", _detail_context(request, adv, "advance"))
 
 
 @require_POST
