@@ -76,3 +76,17 @@ class ReimbursementForm(BootstrapMixin, forms.Form):
 class PaymentForm(BootstrapMixin, forms.Form):
     method = forms.ChoiceField(label=_("支付方式"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("银行流水号/公务卡交易号"), max_length=60, required=False)
+
+
+class AdjustmentForm(BootstrapMixin, forms.Form):
+    from_quota = forms.TypedChoiceField(label=_("调出指标"), coerce=int, choices=())
+    to_quota = forms.TypedChoiceField(label=_("调入指标"), coerce=int, choices=())
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    doc_no = forms.CharField(label=_("调剂文号"), max_length=40)
+    reason = forms.CharField(label=_("调剂理由"), max_length=300)
+
+    def __init__(self, *args, quotas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(q.pk, f"{q.name}（{q.department.name}，可用 {q.available:,.2f} 元）") for q in quotas]
+        self.fields["from_quota"].choices = choices
+        self.fields["to_quota"].choices = choices

@@ -18,4 +18,6 @@ def control_nav(user) -> list[NavItem]:
     ]
     if user.has_role(Role.DEPT_HEAD, Role.DEPUTY, Role.FINANCE, Role.DIRECTOR, Role.AUDITOR):
         items.append(NavItem(_("执行监控"), reverse("control:dashboard"), "graph-up", 23))
+    if user.has_role(Role.FINANCE, Role.DIRECTOR, Role.AUDITOR):
+        items.append(NavItem(_("指标调剂"), reverse("control:adjustment_list"), "arrow-left-right", 24))
     return items

@@ -215,7 +215,9 @@ def _detail_context(request, doc, kind: str):
         "idempotency_key": new_key(),
         # documents that are paid out (claims, advances): the payment, and the cashier's form
         "payment": getattr(doc, "payment", None),
-        "can_pay": kind != "application" and request.user.has_role(Role.CASHIER) and doc.state == DocState.APPROVED,
+        "can_pay": kind != "application"
+        and request.user.has_role(Role.CASHIER)
+        and doc.state == DocState.APPROVED,
         "payment_form": PaymentForm(),
         "urls": {
             name: reverse(f"control:{kind}_{name}", args=[doc.pk])
@@ -529,3 +531,65 @@ def _with_state(doc, state):
     snapshot = copy(doc)
     snapshot.state = state
     return snapshot
+
+
+ADJUSTERS = staff(
+    "control-adjustments", {Role.FINANCE: Scope.UNIT, Role.DIRECTOR: Scope.UNIT, Role.AUDITOR: Scope.UNIT}
+)
+
+
+@access(ADJUSTERS)
+def adjustment_list(request):
+    """调剂: finance requests, the director approves (with the finance bureau's number when required)."""
+    from .forms import AdjustmentForm
+    from .models import Adjustment
+
+    year = _year(request)
+    quotas = selectors.quotas_for(request.user, Scope.UNIT, year=year)
+    form = AdjustmentForm(request.POST or None, quotas=quotas)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def create():
+            adj = services.adjustment_create(
+                actor=request.user,
+                from_quota_id=d["from_quota"],
+                to_quota_id=d["to_quota"],
+                amount=d["amount"],
+                reason=d["reason"],
+                doc_no=d["doc_no"],
+            )
+            messages.success(request, _("调剂单 %(no)s 已提交，待单位负责人审批。") % {"no": adj.doc_no})
+            return reverse("control:adjustment_list") + f"?year={year}"
+
+        try:
+            return _run_form_once(request, create)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+    adjustments = Adjustment.objects.filter(year=year).select_related(
+        "from_quota", "to_quota", "created_by", "approved_by"
+    )
+    return render(
+        request,
+        "control/adjustments.html",
+        {
+            "form": form,
+            "adjustments": adjustments,
+            "year": year,
+            "idempotency_key": new_key(),
+            "can_request": request.user.has_role(Role.FINANCE),
+        },
+    )
+
+
+@require_POST
+@access(ADJUSTERS)
+def adjustment_approve(request, pk: int):
+    try:
+        adj = services.adjustment_approve(
+            actor=request.user, adjustment_id=pk, bureau_doc_no=request.POST.get("bureau_doc_no", "")
+        )
+        messages.success(request, _("调剂单 %(no)s 已批准，指标已调整。") % {"no": adj.doc_no})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("control:adjustment_list")

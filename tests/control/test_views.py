@@ -128,3 +128,28 @@ def test_pages_have_a_fixed_number_of_queries(client_for, org, q, django_assert_
 def test_sysadmin_and_experts_have_no_business_pages(client_for):
     for user in ("sysadmin", "expert"):
         assert client_for(user).get(reverse("control:quota_list")).status_code == 403
+
+
+def test_adjustment_pages(client_for, org, q):
+    from center.control.models import Adjustment
+
+    fin = client_for("finance")
+    page = fin.get(reverse("control:adjustment_list") + f"?year={YEAR}")
+    assert page.status_code == 200
+    data = {
+        "idempotency_key": "adj" + "x" * 10,
+        "from_quota": q["30227"].pk,
+        "to_quota": q["30226"].pk,
+        "amount": "1000.00",
+        "doc_no": "TJ-2037-1",
+        "reason": "活动调整",
+    }
+    fin.post(reverse("control:adjustment_list") + f"?year={YEAR}", data)
+    adj = Adjustment.objects.get(doc_no="TJ-2037-1")
+    fin.post(reverse("control:adjustment_approve", args=[adj.pk]))  # the requester cannot approve
+    adj.refresh_from_db()
+    assert adj.state == "pending"
+    client_for("director").post(reverse("control:adjustment_approve", args=[adj.pk]))
+    adj.refresh_from_db()
+    assert adj.state == "approved" and Quota.objects.get(pk=q["30226"].pk).adjusted == Decimal("1000.00")
+    assert client_for("staff_inn").get(reverse("control:adjustment_list")).status_code == 403

@@ -7,6 +7,12 @@ APPLICANTS = {"director", "deputy", "dept_head", "finance", "staff"}
 EXPECTATIONS: dict[str, dict] = {
     "control:dashboard": {"audience": "staff", "roles": MONITOR},
     "control:quota_list": {"audience": "staff", "roles": BUSINESS},
+    "control:adjustment_list": {"audience": "staff", "roles": {"finance", "director", "auditor"}},
+    "control:adjustment_approve": {
+        "audience": "staff",
+        "roles": {"finance", "director", "auditor"},
+        "kwargs": "any_pk",
+    },
     "control:quota_detail": {
         "audience": "staff",
         "roles": BUSINESS,
