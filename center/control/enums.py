@@ -84,9 +84,9 @@ class ApproverRule(models.TextChoices):
 class TaskState(models.TextChoices):
     WAITING = "waiting", _("未到达")
     PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("同意")
-    REJECTED = "rejected", _("驳回")
-    RETURNED = "returned", _("退回")
+    APPROVED = "approved", _("已同意")
+    REJECTED = "rejected", _("已驳回")
+    RETURNED = "returned", _("已退回")
     CANCELLED = "cancelled", _("已取消")
     TRANSFERRED = "transferred", _("已转办")
 
