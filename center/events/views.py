@@ -53,6 +53,7 @@ from .forms import (
     WalkinForm,
 )
 from .models import (
+    Event,
     EventPhoto,
     EventType,
     FormField,
@@ -817,6 +818,16 @@ def roadshow_application(request, pk: int):
 @access(EVENT_READERS)
 def dashboard(request):
     year = _year(request)
+    if "year" not in request.GET and not selectors.indicator_progress(year):
+        # no indicator-linked events this year yet: show the latest year that has some
+        latest = (
+            Event.objects.filter(indicators__isnull=False)
+            .order_by("-starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        if latest:
+            year = timezone.localtime(latest).year
     progress = selectors.indicator_progress(year)
     visible = selectors.event_list_for(request.user, request.access_scope)
     rows = []
