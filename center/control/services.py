@@ -570,17 +570,24 @@ def application_act(
 
 @service
 def application_withdraw(*, actor, application_id: int) -> Application:
-    app = _lock_application(application_id)
-    if app.applicant_id != actor.pk:
-        raise NotFoundError(_("事前申请不存在。"))
-    if app.state == DocState.PENDING and not approvals.withdraw_allowed(app):
-        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
-    _transition(app, APPLICATION_TRANSITIONS, DocState.WITHDRAWN)
-    app.save(update_fields=["state"])
-    approvals.cancel_round(app)
+    app = _withdraw(
+        _lock_application(application_id), APPLICATION_TRANSITIONS, actor=actor, missing=_("事前申请不存在。")
+    )
     _release_application(app, actor=actor, note=_("撤回释放"))
-    audit_log("control.application.withdrawn", actor=actor, target=app)
     return app
+
+
+def _withdraw(doc, table, *, actor, missing: str):
+    """The applicant takes a locked document back before anyone approved it; callers release its money."""
+    if doc.applicant_id != actor.pk:
+        raise NotFoundError(missing)
+    if doc.state == DocState.PENDING and not approvals.withdraw_allowed(doc):
+        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
+    _transition(doc, table, DocState.WITHDRAWN)
+    doc.save(update_fields=["state"])
+    approvals.cancel_round(doc)
+    audit_log(f"control.{doc._meta.model_name}.withdrawn", actor=actor, target=doc)
+    return doc
 
 
 @service
@@ -851,17 +858,14 @@ def reimbursement_act(
 
 @service
 def reimbursement_withdraw(*, actor, reimbursement_id: int) -> Reimbursement:
-    r = _lock_reimbursement(reimbursement_id)
-    if r.applicant_id != actor.pk:
-        raise NotFoundError(_("报销单不存在。"))
-    if r.state == DocState.PENDING and not approvals.withdraw_allowed(r):
-        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
-    _transition(r, REIMBURSEMENT_TRANSITIONS, DocState.WITHDRAWN)
-    r.save(update_fields=["state"])
-    approvals.cancel_round(r)
+    r = _withdraw(
+        _lock_reimbursement(reimbursement_id),
+        REIMBURSEMENT_TRANSITIONS,
+        actor=actor,
+        missing=_("报销单不存在。"),
+    )
     _release_reimbursement(r, actor=actor, note=_("撤回释放"))
-    Invoice.objects.filter(reimbursement=r).delete()
-    audit_log("control.reimbursement.withdrawn", actor=actor, target=r)
+    Invoice.objects.filter(reimbursement=r).delete()  # the invoices may be used again
     return r
 
 
@@ -1010,16 +1014,7 @@ def advance_act(
 
 @service
 def advance_withdraw(*, actor, advance_id: int) -> Advance:
-    adv = _lock_advance(advance_id)
-    if adv.applicant_id != actor.pk:
-        raise NotFoundError(_("借款单不存在。"))
-    if adv.state == DocState.PENDING and not approvals.withdraw_allowed(adv):
-        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
-    _transition(adv, ADVANCE_TRANSITIONS, DocState.WITHDRAWN)
-    adv.save(update_fields=["state"])
-    approvals.cancel_round(adv)
-    audit_log("control.advance.withdrawn", actor=actor, target=adv)
-    return adv
+    return _withdraw(_lock_advance(advance_id), ADVANCE_TRANSITIONS, actor=actor, missing=_("借款单不存在。"))
 
 
 def _check_payer(actor, doc) -> None:
