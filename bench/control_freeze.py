@@ -149,8 +149,9 @@ def http_phase(tokens, quota_ids, seconds, clients) -> int:
 
 
 def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int:
-    """The SQL one API freeze issues (captured with CaptureQueriesContext: 35 statements), replayed through
-    psycopg with fresh values: reads, locks and writes in the same order, minus Django, HTTP and Python."""
+    """The SQL one API freeze issues (captured with CaptureQueriesContext: 22 statements, BEGIN and COMMIT),
+    replayed through psycopg with fresh values: reads, locks and writes in the same order, minus Django,
+    HTTP and Python. Keep it in step with the API: `bench/control_freeze.py --show-sql` prints what it issues."""
     stop = time.monotonic() + seconds
     counts = [0] * clients
 
@@ -159,26 +160,29 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
         with psycopg.connect(BENCH_URL) as conn:
             while time.monotonic() < stop:
                 qid = quota_ids[(i * 7919 + n) % len(quota_ids)]
+                x = conn.execute
+                # Authentication and the access policy (autocommit reads, as Django issues them).
+                conn.autocommit = True
+                x(
+                    "SELECT t.*, u.*, d.* FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
+                    "LEFT JOIN accounts_department d ON d.id = u.department_id "
+                    "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > now() ORDER BY t.id LIMIT 1",
+                    [token_hash],
+                ).fetchone()
+                x("SELECT role FROM accounts_userrole WHERE user_id = %s", [user_id]).fetchall()
+                conn.autocommit = False
                 with conn.transaction():
-                    x = conn.execute
-                    token = x(
-                        "SELECT id, user_id FROM accounts_apitoken WHERE token_hash = %s AND revoked_at IS NULL AND expires_at > now()",
-                        [token_hash],
-                    ).fetchone()
-                    x("UPDATE accounts_apitoken SET last_used_at = now() WHERE id = %s", [token[0]])
-                    x("SELECT * FROM accounts_user WHERE id = %s", [user_id]).fetchone()
-                    x("SELECT role FROM accounts_userrole WHERE user_id = %s", [user_id]).fetchall()
-                    for city in ("", ""):
-                        x(
-                            "SELECT * FROM control_spendingstandard WHERE year = 2037 AND app_type = 'event' AND city = %s LIMIT 1",
-                            [city],
-                        ).fetchone()
                     x(
-                        "SELECT q.*, e.code, d.name FROM control_quota q JOIN budget_economiccode e ON e.id = q.economic_id "
-                        "JOIN accounts_department d ON d.id = q.department_id WHERE q.id = %s ORDER BY q.id FOR UPDATE OF q",
+                        "SELECT * FROM control_spendingstandard WHERE year = 2037 AND app_type = 'event' AND city = '' LIMIT 1"
+                    ).fetchone()
+                    x(
+                        "SELECT q.*, e.*, d.* FROM control_quota q JOIN budget_economiccode e ON e.id = q.economic_id "
+                        "JOIN accounts_department d ON d.id = q.department_id WHERE q.id IN (%s)",
                         [qid],
                     ).fetchone()
-                    x("SELECT * FROM control_controlsettings WHERE year = 2037 LIMIT 1").fetchone()
+                    x(
+                        "SELECT * FROM control_controlsettings WHERE year = 2037 ORDER BY id LIMIT 1"
+                    ).fetchone()
                     app_id = x(
                         "INSERT INTO control_application (number, year, title, applicant_id, department_id, amount, state, created_at, submitted_at, app_type, details, justification, valid_until) "
                         "SELECT %s, 2037, 'bench', %s, department_id, 1, 'pending', now(), now(), 'event', '{}', '', now()::date + 90 FROM control_quota WHERE id = %s RETURNING id",
@@ -189,56 +193,72 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         [f"SQ2037-R{app_id:07d}", app_id],
                     )
                     x(
-                        "INSERT INTO control_applicationline (application_id, quota_id, amount, frozen, executed) VALUES (%s, %s, 1, 1, 0)",
+                        "INSERT INTO control_applicationline (application_id, quota_id, amount, frozen, executed) VALUES (%s, %s, 1, 1, 0) RETURNING id",
                         [app_id, qid],
                     )
-                    x(
-                        "UPDATE control_quota SET frozen = frozen + 1, available = available - 1 WHERE id = %s",
-                        [qid],
-                    )
-                    x(
-                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at, period) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now(), 11)",
-                        [qid, app_id],
-                    )
                     flow = x(
-                        "SELECT id FROM control_approvalflow WHERE active AND doc_type = 'application' AND min_amount <= 1 ORDER BY priority, id LIMIT 5"
+                        "SELECT * FROM control_approvalflow WHERE active AND doc_type = 'application' AND min_amount <= 1 "
+                        "AND (max_amount IS NULL OR max_amount > 1) ORDER BY priority, id"
                     ).fetchall()
                     x(
                         'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order"',
                         [flow[0][0]],
                     ).fetchall()
                     x(
-                        "SELECT * FROM control_approvalstepdef_users WHERE approvalstepdef_id IN (SELECT id FROM control_approvalstepdef WHERE flow_id = %s)",
-                        [flow[0][0]],
-                    ).fetchall()
-                    x(
-                        "SELECT r.role, u.* FROM accounts_userrole r JOIN accounts_user u ON u.id = r.user_id "
+                        "SELECT r.id, r.user_id, r.role, u.id, u.username, u.email, u.is_active, u.full_name, u.kind, u.department_id "
+                        "FROM accounts_userrole r JOIN accounts_user u ON u.id = r.user_id "
                         "WHERE r.role IN ('dept_head', 'deputy', 'director', 'finance') AND u.is_active AND u.kind = 'staff' "
                         "ORDER BY r.user_id"
                     ).fetchall()
                     x(
                         "INSERT INTO control_approvaltask (content_type_id, object_id, round, step_order, step_name, kind, final, assignee_id, state, comment, created_at, activated_at) "
-                        "VALUES (1, %s, 1, 1, 'x', 'single', false, %s, 'pending', '', now(), now()), (1, %s, 1, 2, 'y', 'single', true, %s, 'waiting', '', now(), NULL)",
+                        "VALUES (1, %s, 1, 1, 'x', 'single', false, %s, 'pending', '', now(), now()), (1, %s, 1, 2, 'y', 'single', true, %s, 'waiting', '', now(), NULL) RETURNING id",
                         [app_id, user_id, app_id, user_id],
+                    ).fetchall()
+                    note = x(
+                        "INSERT INTO core_notification (recipient_id, title, body, link, created_at) VALUES (%s, 'bench', '', '', now()) RETURNING id",
+                        [user_id],
+                    ).fetchone()[0]
+                    x(
+                        "INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, args_kwargs, priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value, exception_class_path, traceback) "
+                        "VALUES (gen_random_uuid(), 'READY', now(), %s, 0, 'center.core.tasks.send_notification_email', '[]', 'default', 'default', 'infinity', NULL, '', '')",
+                        [json.dumps({"args": [note], "kwargs": {}})],
                     )
                     x(
-                        "INSERT INTO core_notification (recipient_id, title, body, link, created_at) VALUES (%s, 'bench', '', '', now())",
-                        [user_id],
+                        "SELECT id, approved, adjusted, frozen, executed, available FROM control_quota WHERE id IN (%s) ORDER BY id FOR UPDATE",
+                        [qid],
+                    ).fetchall()
+                    x(
+                        "UPDATE control_quota SET approved = approved, adjusted = adjusted, frozen = frozen + 1, executed = executed, available = available - 1 WHERE id = %s",
+                        [qid],
                     )
-                    head = x("SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
+                    x(
+                        "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at, period) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now(), 11) RETURNING id",
+                        [qid, app_id],
+                    )
+                    head = x(
+                        "SELECT seq, hash FROM core_auditchainhead WHERE id = 1 LIMIT 21 FOR UPDATE"
+                    ).fetchone()
                     seq = head[0] + 1
                     h = f"{seq:064d}"
                     x(
                         "INSERT INTO core_auditentry (seq, created_at, actor_repr, action, outcome, target_type, target_id, target_repr, changes, extra, ip, prev_hash, hash) "
-                        "VALUES (%s, now(), 'bench', 'bench.freeze', 'success', '', '', '', '{}', '{}', '', %s, %s)",
+                        "VALUES (%s, now(), 'bench', 'bench.freeze', 'success', '', '', '', '{}', '{}', '', %s, %s) RETURNING id",
                         [seq, head[1], h],
                     )
                     x("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [seq, h])
-                    x("SELECT * FROM control_applicationline WHERE application_id = %s", [app_id]).fetchall()
-                    x(
-                        "SELECT * FROM control_approvaltask WHERE object_id = %s ORDER BY round, step_order, id",
-                        [app_id],
-                    ).fetchall()
+                # The answer is read after the commit, as the API does.
+                conn.autocommit = True
+                x(
+                    "SELECT quota_id, amount, frozen FROM control_applicationline WHERE application_id = %s",
+                    [app_id],
+                ).fetchall()
+                x(
+                    "SELECT t.id, t.round, t.step_name, a.username, t.state, b.username, t.comment FROM control_approvaltask t "
+                    "JOIN accounts_user a ON a.id = t.assignee_id LEFT JOIN accounts_user b ON b.id = t.acted_by_id "
+                    "WHERE t.content_type_id = 1 AND t.object_id = %s ORDER BY t.round, t.step_order, t.id",
+                    [app_id],
+                ).fetchall()
                 n += 1
         counts[i] = n
 
@@ -250,13 +270,38 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
     return sum(counts)
 
 
+def show_sql(data) -> None:
+    """Print the statements one API freeze issues, to keep `sql_phase` in step with the code."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": BENCH_URL,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        f"body = json.dumps({{'app_type': 'event', 'title': 'bench', 'year': 2037, 'lines': [{{'quota_id': {data['hot'][0]}, 'amount': '1.00'}}]}})\n"
+        "with CaptureQueriesContext(connection) as ctx:\n"
+        f"    r = Client().post('/api/v1/control/applications', body, content_type='application/json', SERVER_NAME='127.0.0.1', HTTP_AUTHORIZATION='Bearer {data['tokens'][0]}')\n"
+        "assert r.status_code == 201, r.content\n"
+        "for i, q in enumerate(ctx.captured_queries, 1): print(i, q['sql'][:160])\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--show-sql", action="store_true", help="print the statements of one API freeze and stop")
     args = ap.parse_args()
     data = setup()
+    if args.show_sql:
+        return show_sql(data)
     env = {
         **os.environ,
         "DATABASE_URL": BENCH_URL,

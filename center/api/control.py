@@ -3,7 +3,6 @@
 
 import base64
 import binascii
-import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -118,36 +117,35 @@ class DocumentOut(Schema):
 
 
 def _doc(doc) -> dict:
-    kind = doc._meta.model_name
-    return json.loads(
-        json.dumps(
-            {
-                "id": doc.pk,
-                "number": doc.number,
-                "kind": kind,
-                "state": doc.state,
-                "title": doc.title,
-                "amount": str(doc.amount),
-                "applicant": doc.applicant.username,
-                "lines": [
-                    {"quota_id": ln.quota_id, "amount": str(ln.amount), "frozen": str(ln.frozen)}
-                    for ln in doc.lines.all()
-                ],
-                "tasks": [
-                    {
-                        "id": t.pk,
-                        "round": t.round,
-                        "step": t.step_name,
-                        "assignee": t.assignee.username,
-                        "state": t.state,
-                        "acted_by": t.acted_by.username if t.acted_by_id else None,
-                        "comment": t.comment,
-                    }
-                    for t in approvals.chain_tasks(doc)
-                ],
-            }
-        )
+    """A document as the API answers it (and as an idempotent request stores it): JSON-ready values only."""
+    tasks = approvals.chain_tasks(doc).values(
+        "id", "round", "step_name", "assignee__username", "state", "acted_by__username", "comment"
     )
+    return {
+        "id": doc.pk,
+        "number": doc.number,
+        "kind": doc._meta.model_name,
+        "state": doc.state,
+        "title": doc.title,
+        "amount": str(doc.amount),
+        "applicant": doc.applicant.username,
+        "lines": [
+            {"quota_id": quota_id, "amount": str(amount), "frozen": str(frozen)}
+            for quota_id, amount, frozen in doc.lines.values_list("quota_id", "amount", "frozen")
+        ],
+        "tasks": [
+            {
+                "id": t["id"],
+                "round": t["round"],
+                "step": t["step_name"],
+                "assignee": t["assignee__username"],
+                "state": t["state"],
+                "acted_by": t["acted_by__username"],
+                "comment": t["comment"],
+            }
+            for t in tasks
+        ],
+    }
 
 
 def _once(request, fn, status: int = 200):

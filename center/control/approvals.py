@@ -30,14 +30,18 @@ class _Directory:
     """Who holds which approving role, loaded in one query per chain (not one query per step)."""
 
     ROLES = (Role.DEPT_HEAD, Role.DEPUTY, Role.DIRECTOR, Role.FINANCE)
+    # What a chain needs of an approver (tasks, notifications, e-mail); not the password or personal data.
+    USER_FIELDS = ("username", "full_name", "email", "department_id", "is_active", "kind")
 
     def __init__(self):
         from center.accounts.models import UserRole
 
         self.by_role: dict[str, list[User]] = {r: [] for r in self.ROLES}
-        rows = UserRole.objects.filter(
-            role__in=self.ROLES, user__is_active=True, user__kind="staff"
-        ).select_related("user")
+        rows = (
+            UserRole.objects.filter(role__in=self.ROLES, user__is_active=True, user__kind="staff")
+            .select_related("user")
+            .only("role", *(f"user__{f}" for f in self.USER_FIELDS))
+        )
         for row in rows.order_by("user_id"):
             self.by_role[row.role].append(row.user)
 
@@ -84,7 +88,6 @@ def flow_for(doc_type: str, doc, owner_departments) -> ApprovalFlow:
         ApprovalFlow.objects.filter(active=True, doc_type=doc_type, min_amount__lte=doc.amount)
         .filter(Q(max_amount__isnull=True) | Q(max_amount__gt=doc.amount))
         .filter(Q(department__isnull=True) | Q(department=doc.department))
-        .prefetch_related("steps__users")
         .order_by("priority", "id")
     )
     for flow in candidates:

@@ -51,16 +51,26 @@ def clean_amount(value, field: str = "amount") -> Decimal:
     return amount.quantize(CENT)
 
 
-def lock_quotas(ids: Iterable[int]) -> dict[int, Quota]:
-    """Lock the quotas in id order (deadlock-free) and return them by id."""
+BALANCES = ("approved", "adjusted", "frozen", "executed", "available")
+
+
+def lock_quotas(ids: Iterable[int], read: dict[int, Quota] | None = None) -> dict[int, Quota]:
+    """Lock the quotas in id order (deadlock-free) and return them by id.
+
+    `read`: the same quotas already read without a lock (for checks of what never changes on a quota): only
+    their balances are re-read under the lock, so the hot row is held for as little work as possible.
+    """
     wanted = sorted(set(ids))
     assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
-    rows = (
-        Quota.objects.select_for_update(of=("self",))
-        .select_related("economic", "department")
-        .filter(pk__in=wanted)
-    )
-    quotas = {q.pk: q for q in rows.order_by("pk")}
+    rows = Quota.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
+    if read is not None:
+        quotas = {}
+        for pk, *values in rows.values_list("pk", *BALANCES):
+            quotas[pk] = read[pk]
+            for field, value in zip(BALANCES, values, strict=True):
+                setattr(quotas[pk], field, value)
+    else:
+        quotas = {q.pk: q for q in rows.select_related("economic", "department")}
     if len(quotas) != len(wanted):
         raise NotFoundError(_("指标不存在。"), {"field": "quota"})
     return quotas
@@ -96,7 +106,7 @@ def post(
     for field, value in new.items():
         setattr(quota, field, value)
     quota.available = available
-    quota.save(update_fields=[*new, "available"])
+    quota.save(update_fields=BALANCES)
     return LedgerEntry.objects.create(
         period=timezone.localdate().month,
         quota=quota,

@@ -440,7 +440,13 @@ def application_submit(
         owner_review_departments=_reviewers(actor, quotas.values()),
         new_document=True,
     )
-    _freeze(lock_quotas(amounts), amounts, actor=actor, doc=Doc("application", app.pk, app.number), cfg=cfg)
+    _freeze(
+        lock_quotas(amounts, read=quotas),
+        amounts,
+        actor=actor,
+        doc=Doc("application", app.pk, app.number),
+        cfg=cfg,
+    )
     audit_log(
         "control.application.submitted",
         actor=actor,

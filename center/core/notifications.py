@@ -1,16 +1,15 @@
-"""In-app notifications, with e-mail sent by a background task after the transaction commits."""
+"""In-app notifications, with e-mail sent by a background task once the transaction has committed."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
-from .tasks import send_notification_email
+from .tasks import enqueue_on_commit, send_notification_email
 
 
 def notify(
     recipients, *, title: str, body: str = "", link: str = "", email: bool = True
 ) -> list[Notification]:
-    """Create one notification per recipient. Side effect: e-mails are queued on commit, never before."""
+    """Create one notification per recipient. Side effect: e-mails are queued with the transaction, sent only after it commits."""
     created = [
         Notification.objects.create(recipient=r, title=title[:200], body=body, link=link[:300])
         for r in recipients
@@ -18,7 +17,7 @@ def notify(
     if email:
         for n in created:
             if n.recipient.email:
-                transaction.on_commit(lambda pk=n.pk: send_notification_email.enqueue(pk))
+                enqueue_on_commit(send_notification_email, n.pk)
     return created
 
 

@@ -1,6 +1,21 @@
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+
+
+def enqueue_on_commit(task_, *args) -> None:
+    """Queue `task_` so that it runs only if the current transaction commits.
+
+    The database queue (django-tasks-db, the default) is transactional: its row is written in the caller's
+    transaction and commits or rolls back with the work, so no extra commit is needed and nothing is lost
+    if the process stops right after the commit (an outbox). Any other backend is called after the commit.
+    """
+    if isinstance(task_.get_backend(), DatabaseBackend):
+        task_.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_.enqueue(*args))
 
 
 @task()

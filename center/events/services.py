@@ -25,6 +25,7 @@ from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create, storage_path, validate_upload
 from center.core.services import service
+from center.core.tasks import enqueue_on_commit
 
 from .enums import (
     ACTIVE_REGISTRATION_STATES,
@@ -397,12 +398,10 @@ def event_cancel(*, actor, event_id: int, reason: str = "") -> Event:
     event = _transition(actor=actor, event_id=event_id, verb="cancel", extra={"reason": reason})
     event.cancel_reason = reason
     event.save(update_fields=["cancel_reason", "updated_at"])
-    from .tasks import send_registration_email
-
     for pk in event.registrations.filter(state__in=sorted(ACTIVE_REGISTRATION_STATES)).values_list(
         "pk", flat=True
     ):
-        transaction.on_commit(lambda pk=pk: send_registration_email.enqueue(pk, "event_cancelled"))
+        _queue_email(pk, "event_cancelled")
     return event
 
 
@@ -673,7 +672,7 @@ def registration_create(
 def _queue_email(registration_id: int, kind: str) -> None:
     from .tasks import send_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
+    enqueue_on_commit(send_registration_email, registration_id, kind)
 
 
 def _promote_waitlist(event: Event) -> list[int]:
