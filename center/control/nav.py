@@ -9,8 +9,15 @@ BUSINESS = {Role.STAFF, Role.DEPT_HEAD, Role.DEPUTY, Role.FINANCE, Role.DIRECTOR
 
 @register_nav
 def control_nav(user) -> list[NavItem]:
-    if not user.is_staff_account or not user.role_codes & BUSINESS:
+    if not user.is_staff_account:
         return []
+    config = (
+        [NavItem(_("控制设置"), reverse("control:config"), "sliders", 25)]
+        if user.has_role(Role.FINANCE, Role.SYSADMIN, Role.DIRECTOR, Role.AUDITOR)
+        else []
+    )
+    if not user.role_codes & BUSINESS:
+        return config
     items = [
         NavItem(_("申请与报销"), reverse("control:application_list"), "receipt", 20),
         NavItem(_("待我审批"), reverse("control:approvals"), "check2-circle", 21),
@@ -20,4 +27,4 @@ def control_nav(user) -> list[NavItem]:
         items.append(NavItem(_("执行监控"), reverse("control:dashboard"), "graph-up", 23))
     if user.has_role(Role.FINANCE, Role.DIRECTOR, Role.AUDITOR):
         items.append(NavItem(_("指标调剂"), reverse("control:adjustment_list"), "arrow-left-right", 24))
-    return items
+    return items + config

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import config_views, views
 
 app_name = "control"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("quotas/", views.quota_list, name="quota_list"),
     path("quotas/<int:pk>/", views.quota_detail, name="quota_detail"),
+    path("quotas/<int:pk>/level/", config_views.quota_level, name="quota_level"),
+    path("config/", config_views.config_overview, name="config"),
+    path("config/settings/", config_views.settings_save, name="settings_save"),
+    path("config/standards/new/", config_views.standard_edit, name="standard_new"),
+    path("config/standards/<int:pk>/", config_views.standard_edit, name="standard_edit"),
+    path("config/standards/<int:pk>/delete/", config_views.standard_delete, name="standard_delete"),
+    path("config/standards/copy/", config_views.standards_copy, name="standards_copy"),
+    path("config/flows/new/", config_views.flow_edit, name="flow_new"),
+    path("config/flows/<int:pk>/", config_views.flow_edit, name="flow_edit"),
     path("adjustments/", views.adjustment_list, name="adjustment_list"),
     path("adjustments/<int:pk>/approve/", views.adjustment_approve, name="adjustment_approve"),
     path("documents/", views.application_list, name="application_list"),

@@ -18,7 +18,7 @@ from center.core.permissions import access, staff
 from center.core.views import apply_errors
 
 from . import approvals, selectors, services
-from .enums import DocState
+from .enums import ControlLevel, DocState
 from .forms import ApplicationForm, ApprovalActionForm, PaymentForm, ReimbursementForm
 from .models import Advance, Application, Reimbursement
 
@@ -118,7 +118,14 @@ def quota_list(request):
 def quota_detail(request, pk: int):
     quota = selectors.quota_get_for(request.user, request.access_scope, pk)
     return render(
-        request, "control/quota_detail.html", {"quota": quota, "entries": selectors.ledger_for(quota)}
+        request,
+        "control/quota_detail.html",
+        {
+            "quota": quota,
+            "entries": selectors.ledger_for(quota),
+            "can_set_level": request.user.has_role(Role.FINANCE),
+            "levels": ControlLevel.choices,
+        },
     )
 
 

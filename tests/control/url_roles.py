@@ -3,6 +3,8 @@
 BUSINESS = {"director", "deputy", "dept_head", "finance", "cashier", "auditor", "staff"}
 MONITOR = {"director", "deputy", "dept_head", "finance", "auditor"}
 APPLICANTS = {"director", "deputy", "dept_head", "finance", "staff"}
+CONFIG_READERS = {"finance", "sysadmin", "director", "auditor"}
+CONFIG_EDITORS = {"finance", "sysadmin"}
 
 EXPECTATIONS: dict[str, dict] = {
     "control:dashboard": {"audience": "staff", "roles": MONITOR},
@@ -71,6 +73,21 @@ EXPECTATIONS: dict[str, dict] = {
         "sees": {"staff_exp", "head_exp", "deputy1", "director", "finance", "auditor", "cashier"},
     },
     "control:verify": {"audience": "staff", "roles": BUSINESS, "kwargs": "exp_application_verify"},
+    # Control configuration: finance and the system administrator edit, the director and auditor read.
+    "control:config": {"audience": "staff", "roles": CONFIG_READERS},
+    "control:settings_save": {"audience": "staff", "roles": CONFIG_EDITORS},  # POST only
+    "control:standard_new": {"audience": "staff", "roles": CONFIG_EDITORS},
+    "control:standard_edit": {
+        "audience": "staff",
+        "roles": CONFIG_EDITORS,
+        "kwargs": "any_pk",
+        "sees": set(),
+    },
+    "control:standard_delete": {"audience": "staff", "roles": CONFIG_EDITORS, "kwargs": "any_pk"},
+    "control:standards_copy": {"audience": "staff", "roles": CONFIG_EDITORS},  # POST only
+    "control:flow_new": {"audience": "staff", "roles": CONFIG_EDITORS},
+    "control:flow_edit": {"audience": "staff", "roles": CONFIG_EDITORS, "kwargs": "any_pk", "sees": set()},
+    "control:quota_level": {"audience": "staff", "roles": {"finance"}, "kwargs": "any_pk"},  # POST only
 }
 
 
