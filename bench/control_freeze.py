@@ -41,6 +41,26 @@ def _free_port() -> int:
 
 
 PORT = _free_port()
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(match) -> float:
+    """utime + stime of every process whose command line matches (Linux /proc)."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not match(cmd):
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / TICK
+
+
+def _is_postgres(cmd: str) -> bool:
+    return cmd.startswith("postgres")
 
 
 def setup() -> dict:
@@ -334,7 +354,14 @@ def main():
         results = {}
         for label, quotas in (("one hot quota", data["hot"]), ("1,000 quotas", data["spread"])):
             phase = wrk_phase if shutil.which("wrk") else http_phase
-            http = phase(data["tokens"], quotas, args.seconds, args.clients) / args.seconds
+            cpu_before = (
+                cpu_seconds(lambda c: "gunicorn" in c and f":{PORT}" in c),
+                cpu_seconds(_is_postgres),
+            )
+            done = phase(data["tokens"], quotas, args.seconds, args.clients)
+            cpu_web = cpu_seconds(lambda c: "gunicorn" in c and f":{PORT}" in c) - cpu_before[0]
+            cpu_db = cpu_seconds(_is_postgres) - cpu_before[1]
+            http = done / args.seconds
             sql = (
                 sql_phase(quotas, args.seconds, args.clients, data["token_hash"], data["user_id"])
                 / args.seconds
@@ -342,6 +369,7 @@ def main():
             results[label] = (http, sql)
             print(
                 f"{label:>14}: HTTP API {http:8.1f} freezes/s | direct SQL {sql:8.1f} tx/s | ratio {http / sql:.2f}"
+                f" | CPU per HTTP freeze: web {cpu_web / done * 1000:.1f} ms, PostgreSQL {cpu_db / done * 1000:.1f} ms"
             )
     finally:
         server.terminate()

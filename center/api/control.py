@@ -215,6 +215,21 @@ def application_withdraw(request, doc_id: int):
     return _once(request, lambda: services.application_withdraw(actor=request.user, application_id=doc.pk))
 
 
+class CancelIn(Schema):
+    reason: str
+
+
+@router.post("/applications/{doc_id}/cancel", response=DocumentOut)
+@api_access(CONTROL_USERS)
+def application_cancel(request, doc_id: int, payload: CancelIn):
+    """The matter will not happen: close the application and release what it froze (nothing claimed yet)."""
+    doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
+    return _once(
+        request,
+        lambda: services.application_cancel(actor=request.user, application_id=doc.pk, reason=payload.reason),
+    )
+
+
 class InvoiceIn(Schema):
     code: str
     number: str

@@ -271,7 +271,8 @@ def _steps(steps) -> list[dict]:
         users = list(approver_candidates().filter(pk__in=user_ids))
         if len(users) != len(user_ids):
             raise ApplicationError(
-                _("第 %(n)d 个环节：指定人员须为在职的本单位职工（系统管理员除外）。") % {"n": i}, {"field": "steps"}
+                _("第 %(n)d 个环节：指定人员须为在职的本单位职工（系统管理员除外）。") % {"n": i},
+                {"field": "steps"},
             )
         if rule == ApproverRule.USERS and not users:
             raise ApplicationError(_("第 %(n)d 个环节：请选择指定人员。") % {"n": i}, {"field": "steps"})

@@ -234,3 +234,23 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
         .distinct()
         .count(),
     }
+
+
+def application_execution(number: str) -> dict | None:
+    """How far a prior application has been spent, for the area that raised it (an event's report): its
+    state, the amount applied for, what is still frozen, claims in approval and claims paid (executed)."""
+    app = Application.objects.filter(number=number).first() if number else None
+    if app is None:
+        return None
+    claims = Reimbursement.objects.filter(application=app)
+    zero = Decimal(0)
+    return {
+        "application": app,
+        "applied": app.amount,
+        "frozen": app.lines.aggregate(s=Sum("frozen"))["s"] or zero,
+        "in_approval": claims.filter(
+            state__in=[DocState.PENDING, DocState.RETURNED, DocState.APPROVED]
+        ).aggregate(s=Sum("amount"))["s"]
+        or zero,
+        "paid": claims.filter(state=DocState.PAID).aggregate(s=Sum("amount"))["s"] or zero,
+    }

@@ -596,6 +596,60 @@ def _withdraw(doc, table, *, actor, missing: str):
     return doc
 
 
+CANCELLABLE = (DocState.PENDING, DocState.RETURNED, DocState.APPROVED)
+
+
+def can_cancel_application(actor, app: Application) -> bool:
+    """The applicant, or the head of the applicant's department, while nothing is claimed or advanced."""
+    if app.state not in CANCELLABLE:
+        return False
+    if app.applicant_id != actor.pk and not (
+        actor.has_role(Role.DEPT_HEAD) and actor.department_id == app.department_id
+    ):
+        return False
+    active = [DocState.PENDING, DocState.RETURNED, DocState.APPROVED, DocState.PAID]
+    return not (
+        app.reimbursements.filter(state__in=active).exists() or app.advances.filter(state__in=active).exists()
+    )
+
+
+@service
+def application_cancel(*, actor, application_id: int, reason: str) -> Application:
+    """The matter will not happen (an event cancelled, a trip called off): close the application and release
+    everything it froze. Open approval tasks are cancelled. Refused once money has been claimed or advanced."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("请填写作废原因。"), {"field": "reason"})
+    app = _lock_application(application_id)
+    if app.applicant_id != actor.pk and not (
+        actor.has_role(Role.DEPT_HEAD) and actor.department_id == app.department_id
+    ):
+        raise NotFoundError(_("事前申请不存在。"))
+    if app.state not in CANCELLABLE:
+        raise ConflictError(
+            _("单据当前状态为“%(s)s”，不能作废。") % {"s": app.get_state_display()}, {"state": app.state}
+        )
+    if not can_cancel_application(actor, app):
+        raise ConflictError(_("该申请已有报销或借款，不能作废；请先撤回或驳回相关单据。"))
+    before = app.state
+    if before == DocState.APPROVED:
+        _transition(app, APPLICATION_TRANSITIONS, DocState.CLOSED)
+        app.closed_at = timezone.now()
+    else:
+        approvals.cancel_round(app)
+        _transition(app, APPLICATION_TRANSITIONS, DocState.WITHDRAWN)
+    app.save(update_fields=["state", "closed_at"])
+    _release_application(app, actor=actor, note=_("作废释放"))
+    audit_log(
+        "control.application.cancelled",
+        actor=actor,
+        target=app,
+        changes={"state": [before, app.state]},
+        extra={"reason": reason[:200]},
+    )
+    return app
+
+
 @service
 def application_resubmit(*, actor, application_id: int, minutes_id: int | None = None) -> Application:
     """After a return to the applicant: freeze again and start a new approval round."""
@@ -776,6 +830,8 @@ def reimbursement_submit(
         department=actor.department,
         amount=total,
         application=app,
+        # The collective decision (三重一大) was taken on the matter: its minutes cover the claim too.
+        minutes=app.minutes if app else None,
         over_amount=over,
         submitted_at=timezone.now(),
     )

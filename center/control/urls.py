@@ -25,6 +25,7 @@ urlpatterns = [
     path("applications/<int:pk>/act/", views.application_act, name="application_act"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/resubmit/", views.application_resubmit, name="application_resubmit"),
+    path("applications/<int:pk>/cancel/", views.application_cancel, name="application_cancel"),
     path("reimbursements/new/", views.reimbursement_new, name="reimbursement_new"),
     path("reimbursements/<int:pk>/", views.reimbursement_detail, name="reimbursement_detail"),
     path("reimbursements/<int:pk>/act/", views.reimbursement_act, name="reimbursement_act"),

@@ -240,6 +240,7 @@ def application_detail(request, pk: int):
     labels = ApplicationForm.base_fields
     ctx["details"] = [(labels[k].label if k in labels else k, v) for k, v in app.details.items()]
     ctx["reimbursements"] = app.reimbursements.all()
+    ctx["can_cancel"] = services.can_cancel_application(request.user, app)
     ctx["can_reimburse"] = (
         ctx["is_applicant"]
         and app.state == DocState.APPROVED
@@ -294,6 +295,20 @@ def application_withdraw(request, pk: int):
     try:
         services.application_withdraw(actor=request.user, application_id=app.pk)
         messages.success(request, _("已撤回，冻结金额已释放。"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(approvals.doc_link(app))
+
+
+@require_POST
+@access(CONTROL_USERS)
+def application_cancel(request, pk: int):
+    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
+    try:
+        services.application_cancel(
+            actor=request.user, application_id=app.pk, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("申请已作废，冻结金额已释放。"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(approvals.doc_link(app))

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from center.accounts.models import User
+from center.control.demo import PDF, approve_all
 from center.core.crypto import blind_index
 
 from . import services
@@ -443,6 +444,10 @@ def _advance(event: Event, final: str, users, rng: random.Random, n: int, past: 
             if survey:
                 services.survey_close(actor=owner, event_id=event.pk)
         services.SERVICES_BY_VERB[verb](actor=head if verb == "approve" else owner, event_id=event.pk)
+        if verb == "approve":
+            _approve_funding(event)
+        if verb == "report":
+            _claim_actual_costs(event)
     if past:  # the dates of the 2022 story, not of the day the demo was loaded
         event.refresh_from_db()
         Event.objects.filter(pk=event.pk, approved_at__isnull=False).update(
@@ -585,6 +590,61 @@ def _report(event: Event, actor) -> None:
             planned=(planned * Decimal(share)).quantize(Decimal("0.01")),
             actual=(planned * Decimal(actual_share)).quantize(Decimal("0.01")),
         )
+
+
+def _approve_funding(event: Event) -> None:
+    """The event's prior application walked through budget control's approvals (with the 三重一大 minutes
+    when the amount needs them)."""
+    from center.control import services as control
+    from center.control.models import Application
+    from center.control.services import settings_for
+    from center.core.files import attachment_create
+
+    event.refresh_from_db()
+    app = Application.objects.filter(number=event.application_ref).first()
+    if app is None:
+        return
+    if app.amount >= settings_for(app.year).collective_threshold:
+        minutes = attachment_create(
+            actor=app.applicant, name="主任办公会会议纪要.pdf", data=PDF, purpose="general"
+        )
+        control.application_attach_minutes(actor=app.applicant, application_id=app.pk, minutes_id=minutes.pk)
+    approve_all(app, control.application_act, "application_id")
+
+
+def _claim_actual_costs(event: Event) -> None:
+    """The actual cost claimed against the event's application, approved and paid by the cashier: the
+    quota's executed amount is what the event really spent."""
+    from center.control import services as control
+    from center.control.models import Application
+
+    event.refresh_from_db()
+    app = Application.objects.filter(number=event.application_ref, state="approved").first()
+    actual = sum((c.actual for c in event.cost_lines.all()), Decimal(0))
+    if app is None or not actual:
+        return
+    line = app.lines.get()
+    claim = control.reimbursement_submit(
+        actor=app.applicant,
+        title=f"{event.title}（活动经费报销）",
+        application_id=app.pk,
+        lines=[(line.quota_id, actual)],
+        invoices=[
+            {
+                "code": "044032200222",
+                "number": f"2{event.pk:07d}",
+                "amount": actual,
+                "issued_on": timezone.localtime(event.ends_at).date(),
+                "file_name": "活动服务发票.pdf",
+                "file_data": PDF,
+            }
+        ],
+    )
+    claim = approve_all(claim, control.reimbursement_act, "reimbursement_id")
+    cashier = User.objects.get(username="cashier")
+    control.payment_record(
+        actor=cashier, reimbursement_id=claim.pk, method="bank", reference=f"EV-{event.pk:05d}"
+    )
 
 
 def _roadshow(event: Event, rng: random.Random, actor, head) -> None:

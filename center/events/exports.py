@@ -33,8 +33,22 @@ def _rows(data: dict) -> list[tuple[str, object]]:
         (_("实际经费（元）"), data["actual_total"]),
         (_("差额（元）"), data["variance"]),
         (_("执行率（%）"), data["execution_rate"] if data["execution_rate"] is not None else "—"),
+        *_control_rows(data.get("control")),
         (_("活动总结"), e.report_summary),
         (_("活动成效"), e.report_outcomes),
+    ]
+
+
+def _control_rows(ctl: dict | None) -> list[tuple[str, object]]:
+    if ctl is None:
+        return [(_("预算控制事前申请"), "—")]
+    app = ctl["application"]
+    return [
+        (_("预算控制事前申请"), f"{app.number}（{app.get_state_display()}）"),
+        (_("申请金额（元）"), ctl["applied"]),
+        (_("报销已支付（元）"), ctl["paid"]),
+        (_("报销审批中（元）"), ctl["in_approval"]),
+        (_("仍冻结（元）"), ctl["frozen"]),
     ]
 
 
@@ -139,5 +153,95 @@ def report_pdf(data: dict) -> bytes:
         ct = Table(cost_rows, colWidths=[74 * mm, 33 * mm, 33 * mm, 34 * mm])
         ct.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
         story.append(ct)
+    photos = _photo_cells(data["photos"], body, width=84 * mm, height=60 * mm)
+    if photos:
+        story += [Spacer(1, 8 * mm), Paragraph(escape(_("活动照片")), title)]
+        rows = [photos[i : i + 2] + [""] * (2 - len(photos[i : i + 2])) for i in range(0, len(photos), 2)]
+        pt = Table(rows, colWidths=[87 * mm, 87 * mm])
+        pt.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+        story.append(pt)
     doc.build(story)
     return buf.getvalue()
+
+
+def _photo_cells(photos, style, *, width, height) -> list:
+    """Each photo scaled into width × height with its caption under it; a missing or unreadable file is
+    left out of the PDF rather than failing the whole report."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image, Paragraph
+
+    from center.core.files import storage_path
+
+    cells = []
+    for p in photos:
+        path = storage_path(p.attachment.stored_name)
+        try:
+            w, h = ImageReader(str(path)).getSize()
+        except OSError:
+            continue
+        scale = min(width / w, height / h)
+        cells.append(
+            [Image(str(path), width=w * scale, height=h * scale), Paragraph(escape(p.caption), style)]
+        )
+    return cells
+
+
+def registrations_xlsx(event, registrations, fields: dict[str, str], *, full_contacts: bool) -> bytes:
+    """The event's registrations as .xlsx: one row each, answers in their own columns. Phone numbers and
+    e-mail addresses are masked unless `full_contacts` (an organiser's audited reveal)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from center.core.masking import mask_email, mask_phone
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("报名名单")
+    head = [_("签到码"), _("姓名"), _("单位"), _("手机号"), _("电子邮箱"), _("状态"), _("现场报名")]
+    head += [_("报名时间"), _("签到时间"), *fields.values()]
+    ws.append([str(h) for h in head])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in registrations:
+        answers = r.answers or {}
+        _append_text(
+            ws,
+            [
+                r.code,
+                r.name,
+                r.organisation,
+                r.phone if full_contacts else mask_phone(r.phone),
+                r.email if full_contacts else mask_email(r.email),
+                r.get_state_display(),
+                _("是") if r.walk_in else "",
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                *(_answer(answers.get(key)) for key in fields),
+            ],
+        )
+    for col, width in zip("ABCDEFGHI", (10, 14, 24, 16, 26, 10, 8, 17, 17), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _append_text(ws, values) -> None:
+    """Append a row of what people typed: always stored as text, so "=…" is never run as a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _answer(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from center.control.selectors import application_execution
 from center.core.enums import Scope
 from center.core.errors import NotFoundError
 
@@ -181,6 +182,8 @@ def event_report_data(event: Event) -> dict:
     )
     survey = getattr(event, "survey", None) if hasattr(event, "survey") else None
     return {
+        # The money side as budget control keeps it: claims against the event's prior application.
+        "control": application_execution(event.application_ref),
         "event": event,
         "counts": counts,
         "attendance_rate": attendance_rate,

@@ -299,6 +299,31 @@ def event_request_funding(*, actor, event: Event) -> str:
     return app.number
 
 
+def _release_funding(actor, event: Event, reason: str) -> None:
+    """Cancel the event's prior application in budget control when the person cancelling the event may (its
+    applicant, or the head of its department, with nothing claimed yet); otherwise tell the applicant."""
+    from center.control import approvals
+    from center.control import services as control
+    from center.control.models import Application
+    from center.core.notifications import notify
+
+    app = Application.objects.filter(number=event.application_ref).first() if event.application_ref else None
+    if app is None or app.state not in control.CANCELLABLE:
+        return
+    if control.can_cancel_application(actor, app):
+        control.application_cancel(
+            actor=actor, application_id=app.pk, reason=_("活动取消：%(r)s") % {"r": reason}
+        )
+        return
+    notify(
+        [app.applicant],
+        title=_("活动已取消，请处理事前申请 %(no)s") % {"no": app.number},
+        body=_("“%(t)s”已取消。请作废该申请以释放冻结的指标（已有报销或借款的，请先撤回）。")
+        % {"t": event.title},
+        link=approvals.doc_link(app),
+    )
+
+
 def _transition(*, actor, event_id: int, verb: str, extra: dict | None = None, check=None) -> Event:
     sources, target = TRANSITIONS[verb]
     event = _lock_event(event_id)
@@ -391,13 +416,16 @@ def event_close(*, actor, event_id: int) -> Event:
 
 @transaction.atomic
 def event_cancel(*, actor, event_id: int, reason: str = "") -> Event:
-    """→ cancelled (any state before held). Side effect: registrants are told by e-mail after commit."""
+    """→ cancelled (any state before held). Side effects: the event's prior application is cancelled in budget
+    control (its freeze released) unless money was already claimed or advanced against it; registrants are
+    told by e-mail after commit."""
     reason = (reason or "").strip()[:200]
     if not reason:
         raise ApplicationError(_("请填写取消原因。"), {"field": "reason"})
     event = _transition(actor=actor, event_id=event_id, verb="cancel", extra={"reason": reason})
     event.cancel_reason = reason
     event.save(update_fields=["cancel_reason", "updated_at"])
+    _release_funding(actor, event, reason)
     for pk in event.registrations.filter(state__in=sorted(ACTIVE_REGISTRATION_STATES)).values_list(
         "pk", flat=True
     ):

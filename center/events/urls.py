@@ -24,6 +24,7 @@ urlpatterns = [
     path("manage/<int:pk>/fields/", views.form_fields, name="fields"),
     path("manage/fields/<int:pk>/remove/", views.form_field_remove, name="field_remove"),
     path("manage/<int:pk>/registrations/", views.registrations, name="registrations"),
+    path("manage/<int:pk>/registrations.xlsx", views.registrations_xlsx, name="registrations_xlsx"),
     path(
         "manage/registrations/<int:pk>/<slug:decision>/",
         views.registration_decide,

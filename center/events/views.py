@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from center.accounts.enums import Role
+from center.control.models import Application
+from center.control.selectors import document_get_for
+from center.control.views import CONTROL_USERS
 from center.core.audit import audit_log
 from center.core.enums import Scope
-from center.core.errors import ApplicationError, NotFoundError
+from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
 from center.core.files import storage_path
-from center.core.permissions import PUBLIC, access, staff
+from center.core.permissions import PUBLIC, access, record_denial, staff
 from center.core.views import apply_errors
 
 from . import exports, selectors, services
@@ -30,6 +33,7 @@ from .enums import (
     TRANSITION_LABELS,
     TRANSITIONS,
     EventState,
+    FieldKind,
     RegistrationState,
     SurveyState,
 )
@@ -489,6 +493,31 @@ def registrations(request, pk: int):
     )
 
 
+@access(EVENT_READERS)
+def registrations_xlsx(request, pk: int):
+    """The registration list as .xlsx. Contacts are masked; the organiser may ask for them in full
+    (`?contacts=full`), which is recorded in the audit trail as a reveal of personal data."""
+    event = _event(request, pk)
+    full = request.GET.get("contacts") == "full"
+    if full and not services.is_organiser(request.user, event):
+        record_denial(request, "events:contacts-not-organiser")
+        raise ForbiddenError(_("只有主办部门可以导出完整联系方式。"))
+    regs = list(selectors.registrations_of(event))
+    fields = {f.key: f.label for f in event.form_fields.all() if f.kind != FieldKind.FILE}
+    data = exports.registrations_xlsx(event, regs, fields, full_contacts=full)
+    audit_log(
+        "events.registrations.exported",
+        actor=request.user,
+        target=event,
+        extra={"rows": len(regs), "full_contacts": full},
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-registrations.xlsx"'
+    return response
+
+
 @require_POST
 @access(EVENT_EDITORS)
 def registration_decide(request, pk: int, decision: str):
@@ -695,8 +724,20 @@ def report(request, pk: int):
             "photo_form": photo_form,
             "is_organiser": services.is_organiser(request.user, event),
             "editable": event.state in services.REPORT_STATES,
+            "can_open_control": _can_open_application(request.user, data["control"]),
         },
     )
+
+
+def _can_open_application(user, control: dict | None) -> bool:
+    """Whether the report may link to the prior application: the user may open it in budget control."""
+    if control is None or not CONTROL_USERS.allows(user):
+        return False
+    try:
+        document_get_for(user, Application, CONTROL_USERS.scope_for(user), control["application"].pk)
+    except NotFoundError:
+        return False
+    return True
 
 
 @access(EVENT_READERS)

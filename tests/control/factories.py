@@ -1,5 +1,6 @@
 """A small approved budget for control tests: the budget area's catalogue and lines, built directly."""
 
+from datetime import date
 from decimal import Decimal
 
 from center.accounts.models import Department, Unit
@@ -14,8 +15,10 @@ from center.budget.models import (
     ProjectItem,
 )
 from center.control import services
-from center.control.models import ApprovalFlow, ApprovalStepDef
+from center.control.enums import DocState, TaskState
+from center.control.models import ApprovalFlow, ApprovalStepDef, ApprovalTask
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 YEAR = 2037  # a year of its own: other areas' fixtures load the seed's 2022 budget and use 2030
 
 
@@ -102,3 +105,33 @@ def quotas_ready(org, **amounts):
     default_flows()
     quotas = services.quotas_issue_from_budget(actor=org["finance"], budget=budget)
     return {q.economic.code + ("_basic" if q.kind == "basic" else ""): q for q in quotas}
+
+
+def approve_all(org, doc, act=services.application_act):
+    """Approve every pending step of `doc` as its assignee, until it leaves the pending state."""
+    for _ in range(5):
+        doc.refresh_from_db()
+        if doc.state != DocState.PENDING:
+            return doc
+        pending = ApprovalTask.objects.filter(
+            object_id=doc.pk, content_type__model=doc._meta.model_name, state=TaskState.PENDING
+        ).first()
+        user = pending.assignee
+        key = f"{doc._meta.model_name}_id"
+        act(actor=user, task_id=pending.pk, action="approve", **{key: doc.pk})
+    doc.refresh_from_db()
+    return doc
+
+
+def invoice(org, who="staff_inn", number="00012345", amount="30000.00"):
+    """One invoice line for a reimbursement (a minimal real PDF as its file)."""
+    return [
+        {
+            "code": "044001900111",
+            "number": number,
+            "amount": amount,
+            "issued_on": date(YEAR, 5, 1),
+            "file_name": "发票.pdf",
+            "file_data": PDF,
+        }
+    ]

@@ -1,6 +1,5 @@
 """Prior applications, approval chains, reimbursements and payments: the walk and its refusals."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,8 @@ from center.core.files import attachment_create
 from center.core.models import AuditEntry
 from center.core.services import flush_refusals
 from tests.control.factories import YEAR, quotas_ready
+from tests.control.factories import approve_all as _approve_all
+from tests.control.factories import invoice as _invoice
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -38,34 +39,6 @@ def _apply(org, q, amount="30000.00", who="staff_inn", code="30227", **kw):
 
 def _task(doc, user):
     return approvals.task_for_actor(doc, user)
-
-
-def _approve_all(org, doc, act=services.application_act):
-    for _ in range(5):
-        doc.refresh_from_db()
-        if doc.state != DocState.PENDING:
-            return doc
-        pending = ApprovalTask.objects.filter(
-            object_id=doc.pk, content_type__model=doc._meta.model_name, state=TaskState.PENDING
-        ).first()
-        user = pending.assignee
-        key = f"{doc._meta.model_name}_id"
-        act(actor=user, task_id=pending.pk, action="approve", **{key: doc.pk})
-    doc.refresh_from_db()
-    return doc
-
-
-def _invoice(org, who="staff_inn", number="00012345", amount="30000.00"):
-    return [
-        {
-            "code": "044001900111",
-            "number": number,
-            "amount": amount,
-            "issued_on": date(YEAR, 5, 1),
-            "file_name": "发票.pdf",
-            "file_data": PDF,
-        }
-    ]
 
 
 def test_full_walk_application_to_payment(org, q):
@@ -210,6 +183,16 @@ def test_collective_decision_needs_minutes(org, q):
     services.application_act(actor=org["director"], application_id=app.pk, task_id=final.pk, action="approve")
     app.refresh_from_db()
     assert app.state == DocState.APPROVED
+    # the claim for the decided matter carries the same minutes: its final approval goes through
+    r = services.reimbursement_submit(
+        actor=org["staff_inn"],
+        title="报销",
+        application_id=app.pk,
+        lines=[(q["30227"].pk, "140000.00")],
+        invoices=_invoice(org, amount="140000.00"),
+    )
+    assert r.minutes_id == minutes.pk
+    assert _approve_all(org, r, services.reimbursement_act).state == DocState.APPROVED
 
 
 def test_return_to_applicant_and_resubmit(org, q):
@@ -560,3 +543,48 @@ def test_another_departments_project_quota_needs_its_heads_review(org, q):
         ("财务审核", "finance"),
     ]
     assert _approve_all(org, app).state == DocState.APPROVED
+
+
+def test_cancel_releases_an_approved_or_pending_application_once(org, q):
+    week = q["30227"]
+    app = _approve_all(org, _apply(org, q))
+    with pytest.raises(ApplicationError, match="原因"):
+        services.application_cancel(actor=org["staff_inn"], application_id=app.pk, reason=" ")
+    for outsider in ("staff_exp", "head_exp", "finance"):
+        with pytest.raises(NotFoundError):
+            services.application_cancel(actor=org[outsider], application_id=app.pk, reason="活动取消")
+    services.application_cancel(actor=org["head_inn"], application_id=app.pk, reason="活动取消")
+    app.refresh_from_db()
+    week.refresh_from_db()
+    assert (app.state, app.lines.get().frozen, week.frozen) == (DocState.CLOSED, 0, 0)
+    with pytest.raises(ConflictError):
+        services.application_cancel(actor=org["staff_inn"], application_id=app.pk, reason="再次")
+    # a pending one, with an approval already given: its open tasks are cancelled
+    pending = _apply(org, q)
+    services.application_act(
+        actor=org["head_inn"],
+        application_id=pending.pk,
+        task_id=_task(pending, org["head_inn"]).pk,
+        action="approve",
+    )
+    services.application_cancel(actor=org["staff_inn"], application_id=pending.pk, reason="行程取消")
+    pending.refresh_from_db()
+    assert pending.state == DocState.WITHDRAWN
+    assert not ApprovalTask.objects.filter(object_id=pending.pk, state=TaskState.PENDING).exists()
+    assert AuditEntry.objects.filter(action="control.application.cancelled").count() == 2
+    assert ledger_check() == []
+
+
+def test_cancel_is_refused_once_money_is_claimed(org, q):
+    app = _approve_all(org, _apply(org, q))
+    services.reimbursement_submit(
+        actor=org["staff_inn"],
+        title="报销",
+        application_id=app.pk,
+        lines=[(q["30227"].pk, "1000.00")],
+        invoices=_invoice(org, amount="1000.00"),
+    )
+    with pytest.raises(ConflictError, match="报销"):
+        services.application_cancel(actor=org["staff_inn"], application_id=app.pk, reason="活动取消")
+    app.refresh_from_db()
+    assert app.state == DocState.APPROVED and app.lines.get().frozen > 0

@@ -47,6 +47,11 @@ EXPECTATIONS: dict[str, dict] = {
         "roles": BUSINESS,
         "kwargs": "exp_application",
     },  # POST only: GET answers 405
+    "control:application_cancel": {
+        "audience": "staff",
+        "roles": BUSINESS,
+        "kwargs": "exp_application",
+    },  # POST only: GET answers 405
     "control:reimbursement_new": {"audience": "staff", "roles": APPLICANTS},
     "control:reimbursement_detail": {
         "audience": "staff",

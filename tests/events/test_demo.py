@@ -40,21 +40,33 @@ def test_demo_events_linked_to_budget_and_counted(org):
         assert e.confirmed_count <= e.capacity
 
 
-def test_approved_demo_events_froze_their_planned_cost(org):
+def test_demo_events_money_goes_through_budget_control(org):
+    """Approved events froze their planned cost; reported and closed ones claimed their actual cost against
+    that application and the cashier paid it, so the quota executed what the event spent; a cancelled one
+    released it."""
+    from django.db.models import Sum
+
     from center.budget import demo as budget_demo
     from center.control import demo as control_demo
-    from center.control.models import Application
+    from center.control.ledger import ledger_check
+    from center.control.models import Application, Reimbursement
+    from center.events.enums import EventState
     from center.events.models import Event
 
     budget_demo.seed(Quiet())
     control_demo.seed(Quiet())
     demo.seed(Quiet())
     funded = Event.objects.exclude(application_ref="")
-    assert funded.exists()
+    assert funded.filter(state__in=[EventState.REPORTED, EventState.CLOSED]).exists()
     for event in funded:
         app = Application.objects.get(number=event.application_ref)
-        assert (
-            app.app_type == "event"
-            and app.amount == event.planned_cost
-            and app.lines.get().frozen == event.planned_cost
-        )
+        assert app.app_type == "event" and app.amount == event.planned_cost
+        if event.state in (EventState.REPORTED, EventState.CLOSED):
+            actual = event.cost_lines.aggregate(s=Sum("actual"))["s"]
+            paid = Reimbursement.objects.filter(application=app, state="paid").aggregate(s=Sum("amount"))["s"]
+            assert (app.state, paid, app.lines.get().frozen) == ("closed", actual, 0)
+        elif event.state == EventState.CANCELLED:  # cancelling the event released its money
+            assert (app.state, app.lines.get().frozen) == ("closed", 0)
+        else:
+            assert (app.state, app.lines.get().frozen) == ("approved", event.planned_cost)
+    assert ledger_check() == []

@@ -117,3 +117,57 @@ def test_registration_closes_at_in_past_blocks_opening(org, make_event):
     event = make_event(state=EventState.PUBLISHED, registration_closes_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(Exception, match="截止"):
         services.event_open_registration(actor=org["staff_exc"], event_id=event.pk)
+
+
+def test_cancelling_an_event_releases_its_prior_application(org, make_event):
+    from center.control.models import Application, Quota
+    from center.core.models import Notification
+    from tests.control.factories import YEAR, approve_all, quotas_ready
+
+    q = quotas_ready(org)
+    week = q["30227"]
+    for who, expected in (("staff_inn", "closed"), ("head_inn", "closed"), ("staff_inn2", "approved")):
+        event = make_event(state=EventState.PUBLISHED, owner="staff_inn")
+        app = services_control().application_submit(
+            actor=org["staff_inn"],
+            app_type="event",
+            title=event.title,
+            year=YEAR,
+            lines=[(week.pk, "5000.00")],
+        )
+        approve_all(org, app)
+        event.application_ref = app.number
+        event.save(update_fields=["application_ref"])
+        frozen = Quota.objects.get(pk=week.pk).frozen
+        canceller = org.get(who) or _colleague(org, "staff_inn")
+        services.event_cancel(actor=canceller, event_id=event.pk, reason="台风")
+        app = Application.objects.get(pk=app.pk)
+        assert app.state == expected
+        if expected == "closed":
+            assert Quota.objects.get(pk=week.pk).frozen == frozen - 5000
+        else:  # a colleague of the organiser department may cancel the event, not the money: the applicant is told
+            assert Notification.objects.filter(
+                recipient=org["staff_inn"], title__contains=app.number
+            ).exists()
+
+
+def services_control():
+    from center.control import services as control
+
+    return control
+
+
+def _colleague(org, username):
+    from center.accounts.models import User, UserRole
+
+    me = org[username]
+    colleague = User.objects.create_user(
+        username="staff_inn2",
+        password="x-Long-Passw0rd!",
+        full_name="同事",
+        department=me.department,
+        kind="staff",
+    )
+    UserRole.objects.create(user=colleague, role="staff")
+    org["staff_inn2"] = colleague
+    return colleague

@@ -38,6 +38,7 @@ EXPECTATIONS: dict[str, dict] = {
     "events:fields": _organise("events_inn_event"),
     "events:field_remove": {"audience": "staff", "roles": EDITORS, "kwargs": "any_pk"},  # POST only
     "events:registrations": _read("events_inn_event"),
+    "events:registrations_xlsx": _read("events_inn_event"),
     "events:registration_decide": {
         "audience": "staff",
         "roles": EDITORS,
