@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+from _proc import cpu_seconds, is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,26 +42,6 @@ def _free_port() -> int:
 
 
 PORT = _free_port()
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(match) -> float:
-    """utime + stime of every process whose command line matches (Linux /proc)."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if not match(cmd):
-                continue
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue
-    return total / TICK
-
-
-def _is_postgres(cmd: str) -> bool:
-    return cmd.startswith("postgres")
 
 
 def setup() -> dict:
@@ -356,11 +337,11 @@ def main():
             phase = wrk_phase if shutil.which("wrk") else http_phase
             cpu_before = (
                 cpu_seconds(lambda c: "gunicorn" in c and f":{PORT}" in c),
-                cpu_seconds(_is_postgres),
+                cpu_seconds(is_postgres),
             )
             done = phase(data["tokens"], quotas, args.seconds, args.clients)
             cpu_web = cpu_seconds(lambda c: "gunicorn" in c and f":{PORT}" in c) - cpu_before[0]
-            cpu_db = cpu_seconds(_is_postgres) - cpu_before[1]
+            cpu_db = cpu_seconds(is_postgres) - cpu_before[1]
             http = done / args.seconds
             sql = (
                 sql_phase(quotas, args.seconds, args.clients, data["token_hash"], data["user_id"])

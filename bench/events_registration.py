@@ -15,35 +15,15 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from pathlib import Path
 
+from _proc import cpu_seconds, is_postgres
 from events_common import ROOT, make_event, setup_django
 
 PORT = 8611
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(match) -> float:
-    """utime + stime of every process whose command line matches (Linux /proc)."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if not match(cmd):
-                continue
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue
-    return total / TICK
 
 
 def is_server(cmd: str) -> bool:
     return "gunicorn" in cmd and f":{PORT}" in cmd
-
-
-def is_postgres(cmd: str) -> bool:
-    return cmd.startswith("postgres")
 
 
 def client(worker: int, per_client: int, event_id: int, start_at: float, out: mp.Queue) -> None:

@@ -135,3 +135,14 @@ def invoice(org, who="staff_inn", number="00012345", amount="30000.00"):
             "file_data": PDF,
         }
     ]
+
+
+def claim(org, app, quota, amount, who="staff_inn", number="00012345"):
+    """A reimbursement of `amount` against the approved application `app`, on `quota`, with one invoice."""
+    return services.reimbursement_submit(
+        actor=org[who],
+        title="报销",
+        application_id=app.pk,
+        lines=[(quota.pk, amount)],
+        invoices=invoice(org, who=who, number=number, amount=amount),
+    )

@@ -13,7 +13,7 @@ from center.core.errors import ApplicationError, ConflictError, ForbiddenError, 
 from center.core.files import attachment_create
 from center.core.models import AuditEntry
 from center.core.services import flush_refusals
-from tests.control.factories import YEAR, quotas_ready
+from tests.control.factories import YEAR, claim, quotas_ready
 from tests.control.factories import approve_all as _approve_all
 from tests.control.factories import invoice as _invoice
 
@@ -184,13 +184,7 @@ def test_collective_decision_needs_minutes(org, q):
     app.refresh_from_db()
     assert app.state == DocState.APPROVED
     # the claim for the decided matter carries the same minutes: its final approval goes through
-    r = services.reimbursement_submit(
-        actor=org["staff_inn"],
-        title="报销",
-        application_id=app.pk,
-        lines=[(q["30227"].pk, "140000.00")],
-        invoices=_invoice(org, amount="140000.00"),
-    )
+    r = claim(org, app, q["30227"], "140000.00")
     assert r.minutes_id == minutes.pk
     assert _approve_all(org, r, services.reimbursement_act).state == DocState.APPROVED
 
@@ -577,13 +571,7 @@ def test_cancel_releases_an_approved_or_pending_application_once(org, q):
 
 def test_cancel_is_refused_once_money_is_claimed(org, q):
     app = _approve_all(org, _apply(org, q))
-    services.reimbursement_submit(
-        actor=org["staff_inn"],
-        title="报销",
-        application_id=app.pk,
-        lines=[(q["30227"].pk, "1000.00")],
-        invoices=_invoice(org, amount="1000.00"),
-    )
+    claim(org, app, q["30227"], "1000.00")
     with pytest.raises(ConflictError, match="报销"):
         services.application_cancel(actor=org["staff_inn"], application_id=app.pk, reason="活动取消")
     app.refresh_from_db()

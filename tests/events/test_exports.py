@@ -15,7 +15,7 @@ from center.control import services as control
 from center.core.models import AuditEntry
 from center.events import selectors, services
 from center.events.enums import EventState
-from tests.control.factories import YEAR, approve_all, invoice, quotas_ready
+from tests.control.factories import YEAR, approve_all, claim, quotas_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +96,7 @@ def test_report_shows_what_budget_control_executed(org, make_event):
     event.application_ref = app.number
     event.save(update_fields=["application_ref"])
     app = approve_all(org, app)
-    claim = control.reimbursement_submit(
-        actor=org["staff_inn"],
-        title="研讨会报销",
-        application_id=app.pk,
-        lines=[(q["30227"].pk, "12000.00")],
-        invoices=invoice(org, amount="12000.00"),
-    )
+    reimbursement = claim(org, app, q["30227"], "12000.00")
     ctl = selectors.event_report_data(event)["control"]
     assert (ctl["applied"], ctl["in_approval"], ctl["paid"], ctl["frozen"]) == (
         Decimal("30000.00"),
@@ -110,8 +104,10 @@ def test_report_shows_what_budget_control_executed(org, make_event):
         Decimal("0"),
         Decimal("30000.00"),
     )
-    claim = approve_all(org, claim, control.reimbursement_act)
-    control.payment_record(actor=org["cashier"], reimbursement_id=claim.pk, method="bank", reference="B-1")
+    reimbursement = approve_all(org, reimbursement, control.reimbursement_act)
+    control.payment_record(
+        actor=org["cashier"], reimbursement_id=reimbursement.pk, method="bank", reference="B-1"
+    )
     ctl = selectors.event_report_data(event)["control"]
     assert (ctl["paid"], ctl["in_approval"], ctl["frozen"]) == (
         Decimal("12000.00"),
