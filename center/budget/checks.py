@@ -31,10 +31,10 @@ THREE_PUBLIC_ECONOMIC = {
     "vehicle_purchase": "31013",
 }
 THREE_PUBLIC_LABEL = {
-    "overseas": "因公出国（境）费",
-    "reception": "公务接待费",
-    "vehicle_running": "公务用车运行维护费",
-    "vehicle_purchase": "公务用车购置费",
+    "overseas": _("因公出国（境）费"),
+    "reception": _("公务接待费"),
+    "vehicle_running": _("公务用车运行维护费"),
+    "vehicle_purchase": _("公务用车购置费"),
 }
 
 
@@ -48,6 +48,11 @@ class Finding:
     row: int | None = None
     col: int | None = None
     source: str = "data"  # data | generated | published
+
+    def __post_init__(self):
+        # Texts are translated when the finding is made; keep plain strings (JSON, stored check runs).
+        self.where = str(self.where)
+        self.message = str(self.message)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -169,13 +174,19 @@ class Sums:
             nonzero = sum(1 for v in values if v != 0)
             exact_ok = abs(shown - total.wan) < Decimal("0.5") * (nonzero + 1)
         severity = Severity.WARNING if exact_ok else Severity.ERROR
-        reason = "尾数误差（四舍五入）可以解释" if exact_ok else "不能以尾数误差解释"
+        if exact_ok:
+            message = _(
+                "%(table)s%(where)s：分项之和 %(parts)s 与合计 %(total)s 不符，尾数误差（四舍五入）可以解释。"
+            )
+        else:
+            message = _("%(table)s%(where)s：分项之和 %(parts)s 与合计 %(total)s 不符，不能以尾数误差解释。")
         self.result.findings.append(
             Finding(
                 rule,
                 severity,
                 f"{self.number} {where}",
-                f"{self.number}{where}：分项之和 {_fmt(shown)} 与合计 {_fmt(total.wan)} 不符，{reason}。",
+                message
+                % {"table": self.number, "where": where, "parts": _fmt(shown), "total": _fmt(total.wan)},
                 self.number,
                 row,
                 col,
@@ -202,7 +213,13 @@ def _tree_sums(sums: Sums, grid: Grid, rows: list[int], levels: list[int], cols:
             continue
         for c in cols:
             label = grid[r][label_col].text.strip() or grid[r][0].text.strip()
-            sums.compare(grid[r][c], [grid[ch][c] for ch in children], f"“{label}”第{c + 1}列", r, c)
+            sums.compare(
+                grid[r][c],
+                [grid[ch][c] for ch in children],
+                _("“%(label)s”第%(col)s列") % {"label": label, "col": c + 1},
+                r,
+                c,
+            )
 
 
 def _col_sums(sums: Sums, grid: Grid, total_col: int, part_cols: list[int], label_col: int = 0, rows=None):
@@ -211,7 +228,13 @@ def _col_sums(sums: Sums, grid: Grid, total_col: int, part_cols: list[int], labe
         if len(row) <= max(part_cols + [total_col]):
             continue
         label = row[label_col].text.strip() or row[1].text.strip()
-        sums.compare(row[total_col], [row[c] for c in part_cols], f"“{label}”横向合计", r, total_col)
+        sums.compare(
+            row[total_col],
+            [row[c] for c in part_cols],
+            _("“%(label)s”横向合计") % {"label": label},
+            r,
+            total_col,
+        )
 
 
 def check_grid_sums(result: CheckResult, grids: dict[str, Grid], source: str) -> None:
@@ -248,7 +271,13 @@ def check_grid_sums(result: CheckResult, grids: dict[str, Grid], source: str) ->
                 for c in range(2, 8):
                     prev, cur, chg = grid[0][c], grid[1][c], grid[2][c]
                     if None not in (prev.wan, cur.wan, chg.wan) and cur.wan - prev.wan != chg.wan:
-                        s.compare(chg, [GCell(_fmt(cur.wan - prev.wan))], f"增减变化第{c + 1}列", 2, c)
+                        s.compare(
+                            chg,
+                            [GCell(_fmt(cur.wan - prev.wan))],
+                            _("增减变化第%(col)s列") % {"col": c + 1},
+                            2,
+                            c,
+                        )
         elif number == "表11":
             tasks = [
                 r for r, row in enumerate(grid) if row and row[0].text == "年度主要任务" and len(row) >= 6
@@ -258,7 +287,13 @@ def check_grid_sums(result: CheckResult, grids: dict[str, Grid], source: str) ->
             parts = [r for r in tasks if grid[r][1].text != "金额合计"]
             for t in total:
                 for c in (3, 4):
-                    s.compare(grid[t][c], [grid[p][c] for p in parts], f"金额合计第{c + 1}列", t, c)
+                    s.compare(
+                        grid[t][c],
+                        [grid[p][c] for p in parts],
+                        _("金额合计第%(col)s列") % {"col": c + 1},
+                        t,
+                        c,
+                    )
 
 
 def _two_sided_sums(s: Sums, grid: Grid, number: str) -> None:
@@ -285,7 +320,7 @@ def _two_sided_sums(s: Sums, grid: Grid, number: str) -> None:
             s.compare(
                 grid[labels["收入总计"]][c],
                 [grid[labels["本年收入合计"]][c], grid[labels["上年结余、结转"]][c]],
-                "总计",
+                _("总计"),
                 labels["收入总计"],
                 c,
             )
@@ -318,7 +353,8 @@ def check_cross_tables(result: CheckResult, grids: dict[str, Grid], source: str)
                     rule,
                     Severity.ERROR,
                     f"{a_name} / {b_name}",
-                    f"{a_name} {_fmt(a.wan)} 与 {b_name} {_fmt(b.wan)} 不一致。",
+                    _("%(a)s %(av)s 与 %(b)s %(bv)s 不一致。")
+                    % {"a": a_name, "av": _fmt(a.wan), "b": b_name, "bv": _fmt(b.wan)},
                     table or a_name.split(" ")[0],
                     source=source,
                 )
@@ -400,7 +436,7 @@ def check_cross_tables(result: CheckResult, grids: dict[str, Grid], source: str)
                     "table11_amounts",
                     Severity.ERROR,
                     f"表11 / 表5 “{name}”",
-                    f"表5 的项目“{name}”在表11 年度主要任务中没有对应行。",
+                    _("表5 的项目“%(name)s”在表11 年度主要任务中没有对应行。") % {"name": name},
                     "表11",
                     source=source,
                 )
@@ -418,8 +454,13 @@ def check_income_expenditure(result: CheckResult, data: BudgetData) -> None:
             Finding(
                 "income_expenditure",
                 Severity.ERROR,
-                "收入总计 / 支出总计",
-                f"收入总计 {income:,.2f} 元与支出总计 {expenditure:,.2f} 元不相等（差 {income - expenditure:,.2f} 元）。",
+                _("收入总计 / 支出总计"),
+                _("收入总计 %(income)s 元与支出总计 %(expenditure)s 元不相等（差 %(diff)s 元）。")
+                % {
+                    "income": f"{income:,.2f}",
+                    "expenditure": f"{expenditure:,.2f}",
+                    "diff": f"{income - expenditure:,.2f}",
+                },
                 "表1",
             )
         )
@@ -437,8 +478,9 @@ def check_income_expenditure(result: CheckResult, data: BudgetData) -> None:
                 Finding(
                     "income_expenditure",
                     Severity.ERROR,
-                    f"资金来源 {code} {name}",
-                    f"“{name}”收入 {inc:,.2f} 元，安排支出 {exp:,.2f} 元，不相等。",
+                    _("资金来源 %(code)s %(name)s") % {"code": code, "name": name},
+                    _("“%(name)s”收入 %(income)s 元，安排支出 %(expenditure)s 元，不相等。")
+                    % {"name": name, "income": f"{inc:,.2f}", "expenditure": f"{exp:,.2f}"},
                     "表2",
                 )
             )
@@ -452,8 +494,8 @@ def check_procurement(result: CheckResult, data: BudgetData) -> None:
                 Finding(
                     "procurement_projects",
                     Severity.WARNING,
-                    f"政府采购 {label}",
-                    f"政府采购“{label}”没有对应的项目。",
+                    _("政府采购 %(label)s") % {"label": label},
+                    _("政府采购“%(label)s”没有对应的项目。") % {"label": label},
                     "表3",
                 )
             )
@@ -464,9 +506,14 @@ def check_procurement(result: CheckResult, data: BudgetData) -> None:
                 Finding(
                     "procurement_projects",
                     Severity.ERROR,
-                    f"政府采购 {label} / 项目 {p.project.name}",
-                    f"政府采购“{label}”{fmt_wan(p.amount, 2)} 万元超过项目“{p.project.name}”的预算 "
-                    f"{fmt_wan(amount, 2)} 万元。",
+                    _("政府采购 %(label)s / 项目 %(project)s") % {"label": label, "project": p.project.name},
+                    _("政府采购“%(label)s”%(amount)s 万元超过项目“%(project)s”的预算 %(budget)s 万元。")
+                    % {
+                        "label": label,
+                        "amount": fmt_wan(p.amount, 2),
+                        "project": p.project.name,
+                        "budget": fmt_wan(amount, 2),
+                    },
                     "表3",
                 )
             )
@@ -475,8 +522,8 @@ def check_procurement(result: CheckResult, data: BudgetData) -> None:
                 Finding(
                     "procurement_projects",
                     Severity.ERROR,
-                    f"政府采购 {label}",
-                    "面向中小企业、小微企业的份额不能超过采购金额。",
+                    _("政府采购 %(label)s") % {"label": label},
+                    _("面向中小企业、小微企业的份额不能超过采购金额。"),
                     "表3",
                 )
             )
@@ -486,8 +533,8 @@ def check_procurement(result: CheckResult, data: BudgetData) -> None:
             Finding(
                 "procurement_projects",
                 Severity.ERROR,
-                "政府采购合计",
-                "政府采购预算合计超过支出总计。",
+                _("政府采购合计"),
+                _("政府采购预算合计超过支出总计。"),
                 "表3",
             )
         )
@@ -506,9 +553,16 @@ def check_three_public(result: CheckResult, data: BudgetData) -> None:
                 Finding(
                     "three_public_lines",
                     Severity.ERROR,
-                    f"表8 {THREE_PUBLIC_LABEL[key]} / 经济分类 {code}",
-                    f"“三公”经费{THREE_PUBLIC_LABEL[key]} {budgeted:,.2f} 元，而经济分类 {code} "
-                    f"的一般公共预算支出为 {lines:,.2f} 元。",
+                    _("表8 %(item)s / 经济分类 %(code)s") % {"item": THREE_PUBLIC_LABEL[key], "code": code},
+                    _(
+                        "“三公”经费%(item)s %(budgeted)s 元，而经济分类 %(code)s 的一般公共预算支出为 %(lines)s 元。"
+                    )
+                    % {
+                        "item": THREE_PUBLIC_LABEL[key],
+                        "budgeted": f"{budgeted:,.2f}",
+                        "code": code,
+                        "lines": f"{lines:,.2f}",
+                    },
                     "表8",
                 )
             )
@@ -521,8 +575,9 @@ def check_control(result: CheckResult, data: BudgetData) -> None:
             Finding(
                 "control_figures",
                 Severity.ERROR,
-                "一下控制数",
-                f"支出合计 {data.total():,.2f} 元超过控制数 {b.control_total:,.2f} 元。",
+                _("一下控制数"),
+                _("支出合计 %(t)s 元超过控制数 %(c)s 元。")
+                % {"t": f"{data.total():,.2f}", "c": f"{b.control_total:,.2f}"},
             )
         )
 
@@ -555,13 +610,16 @@ def check_indicators(result: CheckResult, data: BudgetData, published_texts: lis
                 Finding(
                     "indicator_conflict",
                     Severity.ERROR,
-                    f"指标“{name}”",
-                    f"指标“{name}”有不同的目标值：{'、'.join(sorted(targets))}。",
+                    _("指标“%(name)s”") % {"name": name},
+                    _("指标“%(name)s”有不同的目标值：%(targets)s。")
+                    % {"name": name, "targets": "、".join(sorted(targets))},
                     "表11",
                 )
             )
     texts = [
-        (f"项目“{p.name}”绩效目标", p.performance_summary) for p in data.projects if p.performance_summary
+        (_("项目“%(name)s”绩效目标") % {"name": p.name}, p.performance_summary)
+        for p in data.projects
+        if p.performance_summary
     ]
     texts += published_texts
     for ind in data.indicators:
@@ -577,8 +635,9 @@ def check_indicators(result: CheckResult, data: BudgetData, published_texts: lis
                     Finding(
                         "indicator_conflict",
                         Severity.ERROR,
-                        f"{where} / 指标“{ind.name}”",
-                        f"{where}写“{ind.name}”{shown}，而绩效指标的目标值是 {ind.target_display}。",
+                        _("%(where)s / 指标“%(name)s”") % {"where": where, "name": ind.name},
+                        _("%(where)s写“%(name)s”%(values)s，而绩效指标的目标值是 %(target)s。")
+                        % {"where": where, "name": ind.name, "values": shown, "target": ind.target_display},
                         "表11",
                     )
                 )
@@ -594,7 +653,7 @@ def check_empty_notes(
                     "empty_table_note",
                     Severity.ERROR,
                     number,
-                    f"{number}本年无数据，须注明“{EMPTY_NOTE}”。",
+                    _("%(table)s本年无数据，须注明“%(note)s”。") % {"table": number, "note": EMPTY_NOTE},
                     number,
                     source=source,
                 )
@@ -616,7 +675,8 @@ def check_code_names(result: CheckResult, grids: dict[str, Grid], data: BudgetDa
                         "code_name",
                         Severity.ERROR,
                         f"{number} {code}",
-                        f"{number}的科目编码 {code} 不在{data.year}年目录中。",
+                        _("%(table)s的科目编码 %(code)s 不在%(year)s年目录中。")
+                        % {"table": number, "code": code, "year": data.year},
                         number,
                         r,
                         1,
@@ -629,7 +689,14 @@ def check_code_names(result: CheckResult, grids: dict[str, Grid], data: BudgetDa
                         "code_name",
                         Severity.ERROR,
                         f"{number} {code}",
-                        f"{number}的科目 {code} 印作“{name}”，{data.year}年目录中为“{expected}”。",
+                        _("%(table)s的科目 %(code)s 印作“%(printed)s”，%(year)s年目录中为“%(expected)s”。")
+                        % {
+                            "table": number,
+                            "code": code,
+                            "printed": name,
+                            "year": data.year,
+                            "expected": expected,
+                        },
                         number,
                         r,
                         2,
@@ -664,8 +731,12 @@ def check_published_diff(result: CheckResult, generated: dict[str, Grid], publis
                                 Finding(
                                     "published_diff",
                                     Severity.ERROR,
-                                    f"{number} 第{j1 + k + 1}行第{c + 1}列",
-                                    f"{number}“{label}”：已公开表格为“{y}”，按数据生成为“{x}”。",
+                                    _("%(table)s 第%(row)s行第%(col)s列")
+                                    % {"table": number, "row": j1 + k + 1, "col": c + 1},
+                                    _(
+                                        "%(table)s“%(label)s”：已公开表格为“%(published)s”，按数据生成为“%(generated)s”。"
+                                    )
+                                    % {"table": number, "label": label, "published": y, "generated": x},
                                     number,
                                     j1 + k,
                                     c,
@@ -678,8 +749,9 @@ def check_published_diff(result: CheckResult, generated: dict[str, Grid], publis
                     Finding(
                         "published_diff",
                         Severity.ERROR,
-                        f"{number} 第{j + 1}行",
-                        f"{number}已公开表格有一行“{' | '.join(t for t in b[j] if t)}”，按数据生成的表格中没有。",
+                        _("%(table)s 第%(row)s行") % {"table": number, "row": j + 1},
+                        _("%(table)s已公开表格有一行“%(cells)s”，按数据生成的表格中没有。")
+                        % {"table": number, "cells": " | ".join(t for t in b[j] if t)},
                         number,
                         j,
                         None,
@@ -691,8 +763,9 @@ def check_published_diff(result: CheckResult, generated: dict[str, Grid], publis
                     Finding(
                         "published_diff",
                         Severity.ERROR,
-                        f"{number} 生成第{i + 1}行",
-                        f"{number}按数据生成的一行“{' | '.join(t for t in a[i] if t)}”不在已公开表格中。",
+                        _("%(table)s 生成第%(row)s行") % {"table": number, "row": i + 1},
+                        _("%(table)s按数据生成的一行“%(cells)s”不在已公开表格中。")
+                        % {"table": number, "cells": " | ".join(t for t in a[i] if t)},
                         number,
                         None,
                         None,
@@ -724,7 +797,13 @@ def check_text_figures(result: CheckResult, data: BudgetData, texts: dict[str, s
                             "text_figures",
                             Severity.ERROR,
                             f"{where}",
-                            f"{where}写“{label}{m.group(1)}万元”，表格为 {fmt_wan(expected * WAN)} 万元。",
+                            _("%(where)s写“%(label)s%(printed)s万元”，表格为 %(expected)s 万元。")
+                            % {
+                                "where": where,
+                                "label": label,
+                                "printed": m.group(1),
+                                "expected": fmt_wan(expected * WAN),
+                            },
                             source="published",
                         )
                     )
@@ -774,10 +853,10 @@ def run_checks(budget, data: BudgetData | None = None) -> CheckResult:
         check_text_figures(result, data, published.texts or {})
         for row in published.tables.get("表11", []):
             if len(row) >= 3 and row[0] == "年度主要任务" and row[2]:
-                texts.append((f"已公开表11“{row[1]}”主要内容", row[2]))
+                texts.append((_("已公开表11“%(task)s”主要内容") % {"task": row[1]}, row[2]))
         for row in published.tables.get("第七部分", []):
             if len(row) >= 3 and row[2]:
-                texts.append((f"已公开第七部分“{row[0]}”", row[2]))
+                texts.append((_("已公开第七部分“%(item)s”") % {"item": row[0]}, row[2]))
     check_indicators(result, data, texts)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     result.findings.sort(

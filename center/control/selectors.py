@@ -243,14 +243,17 @@ def application_execution(number: str) -> dict | None:
     if app is None:
         return None
     claims = Reimbursement.objects.filter(application=app)
-    zero = Decimal(0)
+    cent = Decimal("0.01")
+
+    def total(qs, field="amount") -> Decimal:
+        return (qs.aggregate(s=Sum(field))["s"] or Decimal(0)).quantize(cent)
+
     return {
         "application": app,
         "applied": app.amount,
-        "frozen": app.lines.aggregate(s=Sum("frozen"))["s"] or zero,
-        "in_approval": claims.filter(
-            state__in=[DocState.PENDING, DocState.RETURNED, DocState.APPROVED]
-        ).aggregate(s=Sum("amount"))["s"]
-        or zero,
-        "paid": claims.filter(state=DocState.PAID).aggregate(s=Sum("amount"))["s"] or zero,
+        "frozen": total(app.lines.all(), "frozen"),
+        "in_approval": total(
+            claims.filter(state__in=[DocState.PENDING, DocState.RETURNED, DocState.APPROVED])
+        ),
+        "paid": total(claims.filter(state=DocState.PAID)),
     }

@@ -448,6 +448,7 @@ def _advance(event: Event, final: str, users, rng: random.Random, n: int, past: 
             _approve_funding(event)
         if verb == "report":
             _claim_actual_costs(event)
+            _photos(event, owner)
     if past:  # the dates of the 2022 story, not of the day the demo was loaded
         event.refresh_from_db()
         Event.objects.filter(pk=event.pk, approved_at__isnull=False).update(
@@ -589,6 +590,34 @@ def _report(event: Event, actor) -> None:
             name=name,
             planned=(planned * Decimal(share)).quantize(Decimal("0.01")),
             actual=(planned * Decimal(actual_share)).quantize(Decimal("0.01")),
+        )
+
+
+def _photos(event: Event, actor) -> None:
+    """Two stand-in photos per reported event (drawn, not real pictures), so the report and its PDF show them."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from center.core.pdf import FONT_PATH
+
+    font = ImageFont.truetype(str(FONT_PATH), 30)
+    small = ImageFont.truetype(str(FONT_PATH), 20)
+    for i, (caption, color) in enumerate((("主会场", (31, 78, 140)), ("交流环节", (36, 120, 92))), start=1):
+        img = Image.new("RGB", (800, 500), color)
+        draw = ImageDraw.Draw(img)
+        for y in range(0, 500, 4):  # a soft gradient, so it reads as a picture rather than a flat block
+            draw.line([(0, y), (800, y)], fill=tuple(min(255, c + y // 12) for c in color))
+        draw.text((100, 370), event.title[:20], font=font, fill="white")
+        draw.text((100, 420), f"{caption} · 示例照片", font=small, fill=(230, 230, 230))
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=80)
+        services.photo_add(
+            actor=actor,
+            event_id=event.pk,
+            name=f"photo-{event.pk}-{i}.jpg",
+            data=buf.getvalue(),
+            caption=caption,
         )
 
 

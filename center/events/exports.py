@@ -155,7 +155,8 @@ def report_pdf(data: dict) -> bytes:
         story.append(ct)
     photos = _photo_cells(data["photos"], body, width=84 * mm, height=60 * mm)
     if photos:
-        story += [Spacer(1, 8 * mm), Paragraph(escape(_("活动照片")), title)]
+        heading = ParagraphStyle("heading", parent=title, keepWithNext=1)  # never alone at a page's foot
+        story += [Spacer(1, 8 * mm), Paragraph(escape(_("活动照片")), heading)]
         rows = [photos[i : i + 2] + [""] * (2 - len(photos[i : i + 2])) for i in range(0, len(photos), 2)]
         pt = Table(rows, colWidths=[87 * mm, 87 * mm])
         pt.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
