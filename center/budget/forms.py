@@ -135,3 +135,19 @@ class NarrativeForm(BootstrapMixin, forms.Form):
                 glossary.append({"term": term.strip(), "definition": definition.strip()})
         d["glossary"] = glossary
         return d
+
+
+class ProcurementForm(BootstrapMixin, forms.Form):
+    """One 政府采购预算 line: its kind, the project paying for it and the shares for SMEs."""
+
+    kind = forms.ChoiceField(label=_("采购类别"))
+    project = forms.TypedChoiceField(label=_("所属项目"), coerce=int, required=False, empty_value=None)
+    description = forms.CharField(label=_("采购内容"), max_length=200, required=False)
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    sme_amount = forms.CharField(label=_("面向中小企业（元）"), max_length=20, required=False)
+    small_micro_amount = forms.CharField(label=_("面向小型、微型企业（元）"), max_length=20, required=False)
+
+    def __init__(self, *args, kinds=(), projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.code, k.name) for k in kinds]
+        self.fields["project"].choices = [("", "—")] + [(p.pk, p.name) for p in projects]

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
-from center.core.audit import audit_log
-from center.core.errors import ApplicationError, ConflictError, ForbiddenError
+from center.core.audit import audit_log, diff
+from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 
 from .enums import (
     BASIC_CATEGORY_CLASS,
@@ -1115,6 +1115,56 @@ def indicator_delete(*, actor, indicator: PerformanceIndicator) -> None:
         _require(actor, Role.FINANCE)
     audit_log("budget.indicator.deleted", actor=actor, target=budget, extra={"name": indicator.name})
     indicator.delete()
+
+
+@transaction.atomic
+def income_set(*, actor, budget: Budget, amounts: dict) -> dict[str, Decimal]:
+    """收入预算: the income of each source (a leaf of the year's catalogue), checked all together before
+    anything is stored. An empty or zero amount removes the source's line. Returns {source code: amount}."""
+    _require(actor, Role.FINANCE)
+    budget = _lock(budget)
+    require_editable(budget)
+    cat = Catalogue.of(budget.fiscal_year)
+    clean: dict[str, tuple[IncomeSource, Decimal]] = {}
+    for code, raw in amounts.items():
+        source = cat.source_leaf(code)
+        empty = raw is None or (isinstance(raw, str) and not raw.strip())
+        clean[source.code] = (source, Decimal(0) if empty else parse_amount(raw, label=source.name))
+    lines = {ln.source.code: ln for ln in budget.income_lines.select_related("source")}
+    before = {code: str(ln.amount) for code, ln in lines.items()}
+    for code, (source, amount) in clean.items():
+        line = lines.get(code)
+        if amount == 0:
+            if line is not None:
+                line.delete()
+                lines.pop(code)
+        elif line is None:
+            lines[code] = IncomeLine.objects.create(budget=budget, source=source, amount=amount)
+        elif line.amount != amount:
+            line.amount = amount
+            line.save(update_fields=["amount"])
+    after = {code: str(ln.amount) for code, ln in lines.items()}
+    changes = diff(before, after)
+    if changes:
+        audit_log("budget.income.updated", actor=actor, target=budget, changes=changes)
+    return {code: ln.amount for code, ln in lines.items()}
+
+
+@transaction.atomic
+def procurement_remove(*, actor, budget: Budget, procurement_id: int) -> None:
+    _require(actor, Role.FINANCE)
+    budget = _lock(budget)
+    require_editable(budget)
+    obj = ProcurementBudget.objects.filter(pk=procurement_id, budget=budget).select_related("kind").first()
+    if obj is None:
+        raise NotFoundError(_("政府采购预算不存在。"))
+    audit_log(
+        "budget.procurement.deleted",
+        actor=actor,
+        target=budget,
+        extra={"kind": obj.kind.code, "amount": str(obj.amount), "description": obj.description},
+    )
+    obj.delete()
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from center.core.permissions import PUBLIC, access, staff
 from . import charts, exports, services
 from .checks import RULES, run_checks
 from .enums import EDITABLE_STATES, ExpenditureKind, Severity
-from .models import BudgetVersion, FiscalYear
+from .models import BudgetVersion, FiscalYear, IncomeSource, ProcurementKind
 from .narrative import compose
 from .rounding import fmt_wan, pct_change
 from .selectors import (
@@ -616,7 +616,7 @@ def catalogue_entry(request, year: int):
 @access(BUDGET_EDITORS)
 def details(request, pk: int):
     """Finance edits the structured inputs of the disclosure: staffing, assets, 三公, narrative, unit targets."""
-    from .forms import AssetsForm, NarrativeForm, StaffingForm, ThreePublicForm
+    from .forms import AssetsForm, NarrativeForm, ProcurementForm, StaffingForm, ThreePublicForm
 
     budget = budget_get_for(request.user, request.access_scope, pk)
     data = budget_data(budget, with_previous=False)
@@ -626,6 +626,7 @@ def details(request, pk: int):
         "three_public": ThreePublicForm(instance=data.three_public, prefix="three_public"),
         "narrative": NarrativeForm(initial=NarrativeForm.initial_from(data.narrative), prefix="narrative"),
     }
+    procurement_error = ""
     if request.method == "POST":
         section = request.POST.get("section", "")
         cls = {
@@ -634,6 +635,17 @@ def details(request, pk: int):
             "three_public": ThreePublicForm,
             "narrative": NarrativeForm,
         }.get(section)
+        if section in ("income", "procurement", "procurement_remove"):
+            try:
+                _procurement_or_income(request, budget, section)
+                messages.success(request, _("已保存。"))
+                return redirect(reverse("budget:details", args=[budget.pk]) + f"#{section.split('_')[0]}")
+            except ApplicationError as exc:
+                if section == "procurement":
+                    procurement_error = exc.message
+                else:
+                    messages.error(request, exc.message)
+                    return redirect(reverse("budget:details", args=[budget.pk]) + f"#{section.split('_')[0]}")
         if section == "indicator":
             try:
                 services.indicator_add(
@@ -663,6 +675,15 @@ def details(request, pk: int):
                 except ApplicationError as exc:
                     form.add_error(None, exc.message)
     unit_indicators = [i for i in data.indicators if i.project_id is None]
+    procurement_form = ProcurementForm(
+        request.POST if procurement_error else None,
+        kinds=ProcurementKind.objects.filter(fiscal_year=budget.fiscal_year),
+        projects=budget.projects.order_by("pk"),
+    )
+    if procurement_error:
+        procurement_form.is_valid()
+        procurement_form.add_error(None, procurement_error)
+    income = {row.source_id: row.amount for row in budget.income_lines.all()}
     return render(
         request,
         "budget/details.html",
@@ -672,8 +693,42 @@ def details(request, pk: int):
             "editable": budget.state in EDITABLE_STATES,
             "unit_indicators": unit_indicators,
             "framework": _framework_choices(),
+            "income_rows": [
+                (src, income.get(src.pk))
+                for src in IncomeSource.objects.filter(fiscal_year=budget.fiscal_year, is_leaf=True)
+            ],
+            "procurements": budget.procurements.select_related("kind", "project"),
+            "procurement_form": procurement_form,
         },
     )
+
+
+def _procurement_or_income(request, budget, section: str) -> None:
+    """收入预算 and 政府采购预算 on the details page (finance only: the services refuse anyone else)."""
+    post = request.POST
+    if section == "income":
+        amounts = {k.removeprefix("income-"): v for k, v in post.items() if k.startswith("income-")}
+        services.income_set(actor=request.user, budget=budget, amounts=amounts)
+    elif section == "procurement":
+        project_id = post.get("project") or None
+        project = budget.projects.filter(pk=project_id).first() if project_id else None
+        if project_id and project is None:
+            raise ApplicationError(_("项目不存在。"), {"field": "project"})
+        services.procurement_add(
+            actor=request.user,
+            budget=budget,
+            project=project,
+            kind=post.get("kind", ""),
+            amount=post.get("amount", ""),
+            sme_amount=post.get("sme_amount") or 0,
+            small_micro_amount=post.get("small_micro_amount") or 0,
+            description=post.get("description", ""),
+        )
+    else:
+        raw = post.get("procurement", "")
+        services.procurement_remove(
+            actor=request.user, budget=budget, procurement_id=int(raw) if raw.isdigit() else 0
+        )
 
 
 def _framework_choices():
