@@ -356,7 +356,30 @@ def seed(stdout) -> None:
             planned_cost=Decimal("30000"),
         )
         _advance(event, state, users, rng, 0, past=False)
+    _committee_activity(users)
     stdout.write(f"  events: {Event.objects.count()} events, {Registration.objects.count()} registrations")
+
+
+def _committee_activity(users) -> None:
+    """The expert committee's record of the 2022 consultation conference, tied to the event that carried it."""
+    from center.experts import services as experts
+    from center.experts.enums import ActivityKind, ExpertStatus
+    from center.experts.models import Expert
+
+    event = Event.objects.filter(type__code="consultation", starts_at__year=2022).first()
+    if event is None or event.committee_activities.exists():
+        return
+    ids = list(Expert.objects.filter(status=ExpertStatus.ADMITTED).values_list("pk", flat=True)[:10])
+    experts.activity_create(
+        actor=users["staff_exp"],
+        kind=ActivityKind.CONSULTATION,
+        title=event.title,
+        date=timezone.localtime(event.starts_at).date(),
+        location=event.venue,
+        summary="委员围绕全市科技创新政策提出咨询建议，会后形成建议报告。",
+        expert_ids=ids,
+        event_id=event.pk,
+    )
 
 
 def _types() -> dict[str, EventType]:

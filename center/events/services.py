@@ -177,6 +177,9 @@ def event_type_save(
 # --- events --------------------------------------------------------------------------------
 
 
+EVENT_REQUIRED_FIELDS = ("type", "title", "starts_at", "ends_at", "capacity")
+
+
 def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
     starts = fields.get("starts_at", event.starts_at if event else None)
     ends = fields.get("ends_at", event.ends_at if event else None)
@@ -210,6 +213,12 @@ def event_create(*, actor, indicators=None, **fields) -> Event:
     unknown = set(fields) - EVENT_EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("不能设置这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    for name in EVENT_REQUIRED_FIELDS:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ApplicationError(
+                _("请填写“%(f)s”。") % {"f": Event._meta.get_field(name).verbose_name}, {"field": name}
+            )
     _validate_event_fields(fields)
     event = Event(department_id=actor.department_id, owner=actor, state=EventState.PLANNED, **fields)
     event.save()

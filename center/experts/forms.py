@@ -61,3 +61,16 @@ class ActivityForm(BootstrapMixin, forms.Form):
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
     summary = forms.CharField(label=_("纪要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     expert_ids = forms.CharField(label=_("参加专家编号（逗号分隔）"), required=False)
+    event = forms.TypedChoiceField(
+        label=_("关联活动"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("承办该活动的会展活动记录（其预算明细和绩效指标）。"),
+    )
+
+    def __init__(self, *args, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", "—")] + [
+            (e.pk, f"{e.title}（{e.starts_at:%Y-%m-%d}）") for e in events
+        ]

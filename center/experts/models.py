@@ -232,7 +232,14 @@ class CommitteeActivity(models.Model):
     experts = models.ManyToManyField(
         Expert, blank=True, related_name="activities", verbose_name=_("参加专家")
     )
-    event_ref = models.CharField(_("关联活动页面"), max_length=200, blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("关联活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_activities",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,6 +17,7 @@ from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.events.models import Event
 
 from . import rules
 from .enums import (
@@ -728,19 +729,31 @@ def activity_create(
     location: str = "",
     summary: str = "",
     expert_ids=(),
-    event_ref: str = "",
+    event_id: int | None = None,
 ) -> CommitteeActivity:
+    """Record a committee activity, optionally tied to the event (会展 record) that carried it: the event's
+    budget item and indicators then account for it too."""
     if not title.strip():
         raise ApplicationError(_("名称不能为空。"), {"field": "title"})
+    event = None
+    if event_id is not None:
+        event = Event.objects.filter(pk=event_id).first()
+        if event is None:
+            raise NotFoundError(_("关联的活动不存在。"), {"field": "event"})
     act = CommitteeActivity.objects.create(
         kind=kind,
         title=title.strip(),
         date=date,
         location=location,
         summary=summary,
-        event_ref=event_ref,
+        event=event,
         created_by=actor,
     )
     act.experts.set(Expert.objects.filter(pk__in=expert_ids))
-    audit_log("experts.activity.created", actor=actor, target=act, extra={"experts": len(expert_ids)})
+    audit_log(
+        "experts.activity.created",
+        actor=actor,
+        target=act,
+        extra={"experts": len(expert_ids), "event": event.pk if event else None},
+    )
     return act

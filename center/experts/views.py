@@ -13,6 +13,8 @@ from center.core.errors import ApplicationError, NotFoundError
 from center.core.masking import mask_bank_account, mask_id_number
 from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.views import apply_errors
+from center.events.enums import PUBLIC_STATES, EventState
+from center.events.models import Event
 
 from . import rules, selectors, services
 from .enums import CallStatus, ExpertStatus, Region, RelationKind, TitleLevel, VettingStatus
@@ -353,7 +355,7 @@ def application_vet(request, pk: int):
 @access(rules.READERS)
 def activity_list(request):
     _office(request)
-    form = ActivityForm(request.POST or None)
+    form = ActivityForm(request.POST or None, events=_recent_events())
     if request.method == "POST":
         if not rules.can_write(request.user):
             raise NotFoundError(_("页面不存在。"))
@@ -370,15 +372,31 @@ def activity_list(request):
                     location=d["location"],
                     summary=d["summary"],
                     expert_ids=ids,
+                    event_id=d["event"],
                 ),
                 _("活动已记录。"),
             ):
                 return redirect("experts:activity_list")
-    acts = CommitteeActivity.objects.prefetch_related("experts")[:100]
+    acts = CommitteeActivity.objects.select_related("event").prefetch_related("experts")[:100]
     return render(
         request,
         "experts/activity_list.html",
-        {"acts": acts, "form": form, "can_write": rules.can_write(request.user)},
+        {
+            "acts": acts,
+            "form": form,
+            "can_write": rules.can_write(request.user),
+            "public_states": PUBLIC_STATES,
+        },
+    )
+
+
+def _recent_events():
+    """Events of the last two years and the coming one, to tie an activity to (not cancelled ones)."""
+    year = timezone.localdate().year
+    return (
+        Event.objects.exclude(state=EventState.CANCELLED)
+        .filter(starts_at__year__gte=year - 2, starts_at__year__lte=year + 1)
+        .order_by("-starts_at")
     )
 
 

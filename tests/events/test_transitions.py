@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from center.core.errors import ConflictError, ForbiddenError
+from center.core.errors import ApplicationError, ConflictError, ForbiddenError
 from center.core.models import AuditEntry
 from center.events import services
 from center.events.enums import TRANSITIONS, EventState
@@ -171,3 +171,20 @@ def _colleague(org, username):
     UserRole.objects.create(user=colleague, role="staff")
     org["staff_inn2"] = colleague
     return colleague
+
+
+@pytest.mark.parametrize("missing", ["type", "title", "starts_at", "ends_at", "capacity"])
+def test_an_event_without_a_required_field_is_refused_clearly(org, event_type, missing):
+    start = timezone.now() + timedelta(days=3)
+    fields = {
+        "type": event_type,
+        "title": "研讨会",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "capacity": 10,
+    }
+    fields[missing] = "" if missing == "title" else None
+    with pytest.raises(ApplicationError) as exc:
+        services.event_create(actor=org["staff_exc"], **fields)
+    assert exc.value.extra["field"] == missing
+    assert not Event.objects.exists()
