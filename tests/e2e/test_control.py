@@ -65,3 +65,46 @@ def test_application_to_payment(page, org, tmp_path):
     assert "已登记支付" in page.inner_text(".alert-success")
     quota = Quota.objects.get(pk=q["30227"].pk)
     assert (quota.frozen, quota.executed) == (0, 11500)
+
+
+def _apply_meeting(page, quota_pk: int, amount: str) -> None:
+    page.goto(page.base + f"/control/applications/new/?year={YEAR}")
+    page.select_option("#id_app_type", "meeting")
+    page.fill("#id_title", "浏览器测试：学术研讨会")
+    page.select_option("#id_quota", str(quota_pk))
+    page.fill("#id_amount", amount)
+    page.fill("#id_attendees", "10")
+    page.fill("#id_days", "1")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('提交并冻结')")
+
+
+def test_finance_sets_a_standard_that_new_applications_follow(page, org):
+    from center.control.models import Application, SpendingStandard
+
+    q = quotas_ready(org)
+    login(page, "finance")
+    page.goto(page.base + f"/control/config/?year={YEAR}")
+    page.click("a:has-text('新增标准')")
+    page.select_option("#id_app_type", "meeting")
+    page.fill("#id_name", "会议费综合定额")
+    page.fill("#id_limit_per_person_day", "300")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('保存')")
+    assert "会议费综合定额" in page.inner_text("#standards")
+    page.context.clear_cookies()
+    login(page, "staff_inn")
+    _apply_meeting(page, q["30227"].pk, "5000.00")  # 10 people × 1 day × 300 = 3,000
+    assert "超出费用标准" in page.inner_text("body")
+    assert not Application.objects.exists()
+    page.context.clear_cookies()
+    login(page, "finance")
+    page.goto(page.base + f"/control/config/?year={YEAR}")
+    page.once("dialog", lambda dialog: dialog.accept())  # the delete button asks first
+    with page.expect_navigation():
+        page.click("#standards button:has-text('删除')")
+    assert not SpendingStandard.objects.filter(year=YEAR, app_type="meeting").exists()
+    page.context.clear_cookies()
+    login(page, "staff_inn")
+    _apply_meeting(page, q["30227"].pk, "5000.00")
+    assert page.locator("h1").inner_text().split()[-1].startswith(f"SQ{YEAR}-")
