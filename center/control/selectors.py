@@ -257,3 +257,13 @@ def application_execution(number: str) -> dict | None:
         ),
         "paid": total(claims.filter(state=DocState.PAID)),
     }
+
+
+def paid_through_control(numbers) -> dict[str, Decimal]:
+    """Claims paid (executed) against each of these prior applications, by application number: one query."""
+    rows = (
+        Reimbursement.objects.filter(state=DocState.PAID, application__number__in=list(numbers))
+        .values("application__number")
+        .annotate(s=Sum("amount"))
+    )
+    return {r["application__number"]: r["s"] for r in rows}

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from center.control.selectors import application_execution
+from center.control.selectors import application_execution, paid_through_control
 from center.core.enums import Scope
 from center.core.errors import NotFoundError
 
@@ -350,6 +350,7 @@ def type_summary(year: int, qs=None):
     by_type = defaultdict(list)
     for e in events:
         by_type[e.type].append(e)
+    paid = paid_through_control([e.application_ref for e in events if e.application_ref])
     for t, items in sorted(by_type.items(), key=lambda kv: (kv[0].sort, kv[0].pk)):
         held = [e for e in items if e.state in COUNTED_STATES]
         rows.append(
@@ -361,6 +362,7 @@ def type_summary(year: int, qs=None):
                 "satisfaction": weighted_satisfaction(held),
                 "attendees": sum(e.checked_in_count for e in held),
                 "actual_cost": sum((c for c in [e.cost_total for e in held] if c is not None), Decimal(0)),
+                "paid": sum((paid.get(e.application_ref, Decimal(0)) for e in items), Decimal(0)),
             }
         )
     return rows

@@ -299,3 +299,17 @@ def test_finance_sets_a_quota_control_level_from_its_page(org, q):
     quota.refresh_from_db()
     assert quota.control_level == ControlLevel.RECORD
     assert ApprovalTask.objects.count() == 0
+
+
+def test_finance_is_told_when_the_working_year_has_no_standards(org, q):
+    from center.core.workbench import todos_for
+
+    def titles(who):
+        return [t.title for t in todos_for(org[who])]
+
+    assert f"{YEAR} 年度尚未设置费用标准" in titles("finance")
+    assert not any("费用标准" in t for t in titles("staff_inn"))
+    configuration.standard_save(
+        actor=org["finance"], year=YEAR, app_type="meeting", name="会议费", limit_per_person_day="550"
+    )
+    assert not any("费用标准" in t for t in titles("finance"))

@@ -114,6 +114,8 @@ def test_report_shows_what_budget_control_executed(org, make_event):
         Decimal("0"),
         Decimal("0.00"),
     )
+    row = next(r for r in selectors.type_summary(event.starts_at.year) if r["type"] == event.type)
+    assert row["paid"] == Decimal("12000.00")
     html = _client(org, "director").get(reverse("events:report", args=[event.pk])).content.decode()
     assert app.number in html and "12,000.00" in html
     _ws, rows = _rows(_client(org, "director").get(reverse("events:report_xlsx", args=[event.pk])).content)
