@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import EXTERNAL, PUBLIC, access
@@ -566,10 +567,9 @@ def round_fees(request, pk: int):
             request, lambda: services.round_fees_compute(actor=request.user, round_id=pk), _("专家费已计算。")
         )
         return redirect("reviews:round_fees", pk)
-    from center.control.selectors import quotas_for
-
     fees = rnd.fees.select_related("expert")
     totals = {k: sum((getattr(f, k) for f in fees), 0) for k in ("gross", "tax", "net")}
+    spending_ref = next((f.spending_ref for f in fees if f.spending_ref), "")
     quotas = [
         q
         for q in quotas_for(request.user, Scope.OWN, year=rnd.year, kind="project")
@@ -584,7 +584,9 @@ def round_fees(request, pk: int):
             "totals": totals,
             "can_write": rules.can_write(request.user),
             "quotas": quotas,
-            "spending_ref": next((f.spending_ref for f in fees if f.spending_ref), ""),
+            "spending_ref": spending_ref,
+            # how far budget control has paid the fees (claims against the expert-fee application)
+            "control": application_execution(spending_ref),
         },
     )
 

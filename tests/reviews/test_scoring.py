@@ -162,6 +162,16 @@ def _fees_become_an_expert_fee_application(org, rnd):
     assert set(ExpertFee.objects.filter(round=rnd).values_list("spending_ref", flat=True)) == {app.number}
     with pytest.raises(ConflictError):
         services.round_fees_request_funding(actor=org["staff_exp"], round_id=rnd.pk, quota_id=quota.pk)
+    # the fees page says how far budget control has got with it, under a plain page title
+    from django.test import Client
+    from django.urls import reverse
+
+    c = Client()
+    c.force_login(org["staff_exp"])
+    html = c.get(reverse("reviews:round_fees", args=[rnd.pk])).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "专家费" in title
+    assert 'id="control-execution"' in html and app.get_state_display() in html
 
 
 def test_labour_tax_brackets():
