@@ -144,7 +144,21 @@ def _walk_as(org, objects, account) -> list[str]:
             expected = "403"
         if not ok:
             failures.append(f"{name} as {account or 'anonymous'}: got {code}, expected {expected}")
+        elif code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            problem = _page_problem(response.content.decode())
+            if problem:
+                failures.append(f"{name} as {account or 'anonymous'}: {problem}")
     return failures
+
+
+def _page_problem(html: str) -> str:
+    """A page that renders but is broken: no title, or markup inside it (a template block left open)."""
+    if "<title>" not in html:
+        return "no <title>"
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    if "<" in title or not title.strip():
+        return f"broken <title>: {title[:80]!r}"
+    return ""
 
 
 def test_denied_access_is_audited(client_for):
