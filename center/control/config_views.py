@@ -11,6 +11,7 @@ from center.accounts.enums import Role
 from center.accounts.models import Department
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
+from center.core.idempotency import new_key
 from center.core.permissions import access, staff
 from center.core.views import apply_errors
 
@@ -18,7 +19,7 @@ from . import configuration as config
 from . import services
 from .forms import ApprovalFlowForm, ControlSettingsForm, SpendingStandardForm, approval_step_formset
 from .models import ApprovalFlow, SpendingStandard
-from .views import _year
+from .views import _run_form_once, _year
 
 CONFIG_READERS = staff(
     "control-config",
@@ -154,7 +155,8 @@ def flow_edit(request, pk: int | None = None):
     steps = steps_class(request.POST or None, initial=rows, prefix="steps", form_kwargs={"people": people})
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         d = form.cleaned_data
-        try:
+
+        def save() -> str:
             saved = config.flow_save(
                 actor=request.user,
                 flow_id=pk,
@@ -170,10 +172,18 @@ def flow_edit(request, pk: int | None = None):
                 steps=[s for s in (f.step() for f in steps.forms) if s],
             )
             messages.success(request, _("审批流程“%(n)s”已保存。") % {"n": saved.name})
-            return redirect(reverse("control:config") + "#flows")
+            return reverse("control:config") + "#flows"
+
+        try:
+            # A double click on "save" of a new flow must not create it twice: the form carries a one-time key.
+            return _run_form_once(request, save)
         except ApplicationError as exc:
             apply_errors(form, exc)
-    return render(request, "control/flow_form.html", {"form": form, "steps": steps, "flow": flow})
+    return render(
+        request,
+        "control/flow_form.html",
+        {"form": form, "steps": steps, "flow": flow, "idempotency_key": new_key()},
+    )
 
 
 @require_POST

@@ -246,27 +246,28 @@ def test_config_pages_for_editors_and_readers(org, q):
     page = finance.get(reverse("control:config") + f"?year={YEAR}")
     assert page.status_code == 200
     assert reverse("control:flow_new").encode() in page.content
-    response = finance.post(
-        reverse("control:flow_new"),
-        {
-            "name": "培训申请",
-            "doc_type": "application",
-            "app_types": ["training"],
-            "min_amount": "0",
-            "priority": "5",
-            "active": "on",
-            "steps-TOTAL_FORMS": "3",
-            "steps-INITIAL_FORMS": "0",
-            "steps-0-name": "部门负责人",
-            "steps-0-rule": "dept_head",
-            "steps-0-kind": "single",
-            "steps-1-name": "指定复核",
-            "steps-1-rule": "users",
-            "steps-1-kind": "all",
-            "steps-1-users": [str(org["auditor"].pk)],
-            "steps-2-name": "",
-        },
-    )
+    form = {
+        "name": "培训申请",
+        "doc_type": "application",
+        "app_types": ["training"],
+        "min_amount": "0",
+        "priority": "5",
+        "active": "on",
+        "steps-TOTAL_FORMS": "3",
+        "steps-INITIAL_FORMS": "0",
+        "steps-0-name": "部门负责人",
+        "steps-0-rule": "dept_head",
+        "steps-0-kind": "single",
+        "steps-1-name": "指定复核",
+        "steps-1-rule": "users",
+        "steps-1-kind": "all",
+        "steps-1-users": [str(org["auditor"].pk)],
+        "steps-2-name": "",
+        "idempotency_key": "flow-new-0001",
+    }
+    response = finance.post(reverse("control:flow_new"), form)
+    again = finance.post(reverse("control:flow_new"), form)  # a double click: the same key
+    assert again.status_code == 302
     assert response.status_code == 302, response.content.decode()[:2000]
     flow = ApprovalFlow.objects.get(name="培训申请")
     assert [(s.rule, s.kind) for s in flow.steps.order_by("order")] == [
