@@ -15,6 +15,7 @@ from center.accounts.enums import Role
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import PUBLIC, access, staff
+from center.core.views import run_form_once
 
 from . import charts, exports, services
 from .checks import RULES, run_checks
@@ -543,7 +544,9 @@ def project_line_add(request, pk: int, project_id: int):
     budget, project = _project_for(request, pk, project_id)
     post = request.POST
     item = project.items.filter(pk=post.get("item")).first() if post.get("item", "").isdigit() else None
-    try:
+    back = reverse("budget:project", args=[budget.pk, project.pk])
+
+    def add() -> str:
         services.line_add(
             actor=request.user,
             budget=budget,
@@ -555,9 +558,13 @@ def project_line_add(request, pk: int, project_id: int):
             amount=post.get("amount", ""),
         )
         messages.success(request, _("已添加预算行。"))
+        return back
+
+    try:
+        return run_form_once(request, add)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+    return redirect(back)
 
 
 @require_POST
@@ -636,25 +643,28 @@ def details(request, pk: int):
             "narrative": NarrativeForm,
         }.get(section)
         if section in ("income", "procurement", "procurement_remove"):
-            try:
+            back = reverse("budget:details", args=[budget.pk]) + f"#{section.split('_')[0]}"
+
+            def save() -> str:
                 _procurement_or_income(request, budget, section)
                 messages.success(request, _("已保存。"))
-                return redirect(reverse("budget:details", args=[budget.pk]) + f"#{section.split('_')[0]}")
+                return back
+
+            try:
+                return run_form_once(request, save)
             except ApplicationError as exc:
                 if section == "procurement":
                     procurement_error = exc.message
                 else:
                     messages.error(request, exc.message)
-                    return redirect(reverse("budget:details", args=[budget.pk]) + f"#{section.split('_')[0]}")
+                    return redirect(back)
         if section == "indicator":
+            back = reverse("budget:details", args=[budget.pk])
             try:
-                services.indicator_add(
-                    actor=request.user, budget=budget, project=None, data=_indicator_post(request.POST)
-                )
-                messages.success(request, _("已添加指标。"))
+                return run_form_once(request, lambda: _indicator_add(request, budget, None, back))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
-            return redirect("budget:details", pk=budget.pk)
+            return redirect(back)
         if cls is not None:
             form = (
                 cls(request.POST, prefix=section)
@@ -754,14 +764,20 @@ def _indicator_post(post) -> dict:
 @access(BUDGET_READERS)
 def project_indicator_add(request, pk: int, project_id: int):
     budget, project = _project_for(request, pk, project_id)
+    back = reverse("budget:project", args=[budget.pk, project.pk])
     try:
-        services.indicator_add(
-            actor=request.user, budget=budget, project=project, data=_indicator_post(request.POST)
-        )
-        messages.success(request, _("已添加指标。"))
+        return run_form_once(request, lambda: _indicator_add(request, budget, project, back))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("budget:project", pk=budget.pk, project_id=project.pk)
+    return redirect(back)
+
+
+def _indicator_add(request, budget, project, back: str) -> str:
+    services.indicator_add(
+        actor=request.user, budget=budget, project=project, data=_indicator_post(request.POST)
+    )
+    messages.success(request, _("已添加指标。"))
+    return back
 
 
 @require_POST

@@ -13,13 +13,13 @@ from center.core.enums import Scope
 from center.core.errors import ApplicationError
 from center.core.idempotency import new_key
 from center.core.permissions import access, staff
-from center.core.views import apply_errors
+from center.core.views import apply_errors, run_form_once
 
 from . import configuration as config
 from . import services
 from .forms import ApprovalFlowForm, ControlSettingsForm, SpendingStandardForm, approval_step_formset
 from .models import ApprovalFlow, SpendingStandard
-from .views import _run_form_once, _year
+from .views import _year
 
 CONFIG_READERS = staff(
     "control-config",
@@ -176,7 +176,7 @@ def flow_edit(request, pk: int | None = None):
 
         try:
             # A double click on "save" of a new flow must not create it twice: the form carries a one-time key.
-            return _run_form_once(request, save)
+            return run_form_once(request, save)
         except ApplicationError as exc:
             apply_errors(form, exc)
     return render(

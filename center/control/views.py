@@ -13,9 +13,9 @@ from center.accounts.models import User
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
 from center.core.files import attachment_create
-from center.core.idempotency import fingerprint, new_key, run_once
+from center.core.idempotency import new_key
 from center.core.permissions import access, staff
-from center.core.views import apply_errors
+from center.core.views import apply_errors, run_form_once
 
 from . import approvals, selectors, services
 from .enums import ControlLevel, DocState
@@ -67,16 +67,6 @@ def _year(request) -> int:
 
     latest = Quota.objects.order_by("-year").values_list("year", flat=True).first()
     return latest or timezone.localdate().year
-
-
-def _run_form_once(request, fn):
-    """Forms carry a one-time key: a double click or a resubmitted page has exactly one effect."""
-    key = request.POST.get("idempotency_key", "")
-    fp = fingerprint(
-        request.path, sorted((k, v) for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"})
-    )
-    _status, body = run_once(user=request.user, key=key, fingerprint=fp, fn=lambda: (200, {"redirect": fn()}))
-    return redirect(body["redirect"])
 
 
 @access(MONITOR_READERS)
@@ -181,7 +171,7 @@ def application_new(request):
             return reverse("control:application_detail", args=[app.pk])
 
         try:
-            return _run_form_once(request, submit)
+            return run_form_once(request, submit)
         except ApplicationError as exc:
             apply_errors(form, exc)
     return render(
@@ -276,7 +266,7 @@ def _act(request, model, pk, service, key):
         return approvals.doc_link(doc)
 
     try:
-        return _run_form_once(request, act)
+        return run_form_once(request, act)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(doc))
@@ -373,7 +363,7 @@ def reimbursement_new(request):
             return reverse("control:reimbursement_detail", args=[r.pk])
 
         try:
-            return _run_form_once(request, submit)
+            return run_form_once(request, submit)
         except ApplicationError as exc:
             apply_errors(form, exc)
     return render(
@@ -404,7 +394,7 @@ def advance_new(request, pk: int):
         return reverse("control:advance_detail", args=[adv.pk])
 
     try:
-        return _run_form_once(request, submit)
+        return run_form_once(request, submit)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(app))
@@ -487,7 +477,7 @@ def _pay(request, model, pk, pay_fn):
         return approvals.doc_link(doc)
 
     try:
-        return _run_form_once(request, pay)
+        return run_form_once(request, pay)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(doc))
@@ -585,7 +575,7 @@ def adjustment_list(request):
             return reverse("control:adjustment_list") + f"?year={year}"
 
         try:
-            return _run_form_once(request, create)
+            return run_form_once(request, create)
         except ApplicationError as exc:
             apply_errors(form, exc)
     adjustments = Adjustment.objects.filter(year=year).select_related(

@@ -75,18 +75,18 @@ def test_procurement_lines_added_and_removed_from_the_page(draft_budget, org):
     )
     assert bad.status_code == 200 and "份额不能超过采购金额" in bad.content.decode()
     assert ProcurementBudget.objects.filter(budget=draft_budget).count() == count
-    ok = c.post(
-        url,
-        {
-            "section": "procurement",
-            "kind": kind.code,
-            "project": project.pk,
-            "description": "会务服务",
-            "amount": "50000",
-            "sme_amount": "30000",
-        },
-    )
+    form = {
+        "section": "procurement",
+        "kind": kind.code,
+        "project": project.pk,
+        "description": "会务服务",
+        "amount": "50000",
+        "sme_amount": "30000",
+        "idempotency_key": "procurement-0001",
+    }
+    ok = c.post(url, form)
     assert ok.status_code == 302
+    assert c.post(url, form).status_code == 302  # the same form sent again: still one line
     added = ProcurementBudget.objects.get(budget=draft_budget, description="会务服务")
     assert (added.project, added.amount, added.sme_amount) == (
         project,
