@@ -152,7 +152,8 @@ def _finished_round(rng, staff, head) -> ReviewRound:
 
 
 def _give_accounts(draw):
-    """Drawn demo experts get portal accounts (expert<id>, the demo password), as admitted experts do."""
+    """Drawn demo experts get portal accounts (exp<id>, the demo password), as admitted experts do. The
+    username must not resemble the password (Django's similarity validator): "expert2026" would."""
     from center.accounts.demo import DEMO_PASSWORD
     from center.accounts.enums import AccountKind, ExternalType
     from center.accounts.services import user_create
@@ -162,7 +163,7 @@ def _give_accounts(draw):
         if e.user_id is None:
             e.user = user_create(
                 actor=None,
-                username=f"expert{e.pk}",
+                username=f"exp{e.pk}",
                 full_name=e.name,
                 password=DEMO_PASSWORD,
                 kind=AccountKind.EXTERNAL,
