@@ -38,23 +38,26 @@ def _config_url(year: int, anchor: str = "") -> str:
     return reverse("control:config") + f"?year={year}" + (f"#{anchor}" if anchor else "")
 
 
-@access(CONFIG_READERS)
-def config_overview(request):
-    year = _year(request)
-    settings_obj = services.settings_for(year)
+def _overview(request, year: int, settings_form, status: int = 200):
     return render(
         request,
         "control/config.html",
         {
             "year": year,
-            "settings_form": ControlSettingsForm(instance=settings_obj),
-            "settings_obj": settings_obj,
+            "settings_form": settings_form,
             "standards": SpendingStandard.objects.filter(year=year),
             "copy_from": config.latest_standard_year(year),
             "flows": config.flows_overview(),
             "can_edit": config.can_edit(request.user),
         },
+        status=status,
     )
+
+
+@access(CONFIG_READERS)
+def config_overview(request):
+    year = _year(request)
+    return _overview(request, year, ControlSettingsForm(instance=services.settings_for(year)))
 
 
 @require_POST
@@ -69,19 +72,7 @@ def settings_save(request):
             return redirect(_config_url(year, "settings"))
         except ApplicationError as exc:
             apply_errors(form, exc)
-    return render(
-        request,
-        "control/config.html",
-        {
-            "year": year,
-            "settings_form": form,
-            "standards": SpendingStandard.objects.filter(year=year),
-            "copy_from": config.latest_standard_year(year),
-            "flows": config.flows_overview(),
-            "can_edit": True,
-        },
-        status=400,
-    )
+    return _overview(request, year, form, status=400)
 
 
 @access(CONFIG_EDITORS)

@@ -255,7 +255,7 @@ def application_execution(number: str) -> dict | None:
         "in_approval": total(
             claims.filter(state__in=[DocState.PENDING, DocState.RETURNED, DocState.APPROVED])
         ),
-        "paid": total(claims.filter(state=DocState.PAID)),
+        "paid": paid_through_control([app.number]).get(app.number, Decimal(0)).quantize(cent),
     }
 
 

@@ -599,18 +599,23 @@ def _withdraw(doc, table, *, actor, missing: str):
 CANCELLABLE = (DocState.PENDING, DocState.RETURNED, DocState.APPROVED)
 
 
-def can_cancel_application(actor, app: Application) -> bool:
-    """The applicant, or the head of the applicant's department, while nothing is claimed or advanced."""
-    if app.state not in CANCELLABLE:
-        return False
-    if app.applicant_id != actor.pk and not (
+def _may_cancel(actor, app: Application) -> bool:
+    return app.applicant_id == actor.pk or (
         actor.has_role(Role.DEPT_HEAD) and actor.department_id == app.department_id
-    ):
-        return False
+    )
+
+
+def _money_against(app: Application) -> bool:
+    """A claim or an advance against the application that is neither withdrawn nor rejected."""
     active = [DocState.PENDING, DocState.RETURNED, DocState.APPROVED, DocState.PAID]
-    return not (
+    return (
         app.reimbursements.filter(state__in=active).exists() or app.advances.filter(state__in=active).exists()
     )
+
+
+def can_cancel_application(actor, app: Application) -> bool:
+    """The applicant, or the head of the applicant's department, while nothing is claimed or advanced."""
+    return app.state in CANCELLABLE and _may_cancel(actor, app) and not _money_against(app)
 
 
 @service
@@ -621,15 +626,13 @@ def application_cancel(*, actor, application_id: int, reason: str) -> Applicatio
     if not reason:
         raise ApplicationError(_("请填写作废原因。"), {"field": "reason"})
     app = _lock_application(application_id)
-    if app.applicant_id != actor.pk and not (
-        actor.has_role(Role.DEPT_HEAD) and actor.department_id == app.department_id
-    ):
+    if not _may_cancel(actor, app):
         raise NotFoundError(_("事前申请不存在。"))
     if app.state not in CANCELLABLE:
         raise ConflictError(
             _("单据当前状态为“%(s)s”，不能作废。") % {"s": app.get_state_display()}, {"state": app.state}
         )
-    if not can_cancel_application(actor, app):
+    if _money_against(app):
         raise ConflictError(_("该申请已有报销或借款，不能作废；请先撤回或驳回相关单据。"))
     before = app.state
     if before == DocState.APPROVED:

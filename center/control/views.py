@@ -281,27 +281,37 @@ def application_act(request, pk: int):
 @require_POST
 @access(CONTROL_USERS)
 def application_withdraw(request, pk: int):
-    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
-    try:
-        services.application_withdraw(actor=request.user, application_id=app.pk)
-        messages.success(request, _("已撤回，冻结金额已释放。"))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect(approvals.doc_link(app))
+    return _on_document(
+        request,
+        Application,
+        pk,
+        lambda doc: services.application_withdraw(actor=request.user, application_id=doc.pk),
+        _("已撤回，冻结金额已释放。"),
+    )
 
 
 @require_POST
 @access(CONTROL_USERS)
 def application_cancel(request, pk: int):
-    app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
+    reason = request.POST.get("reason", "")
+    return _on_document(
+        request,
+        Application,
+        pk,
+        lambda doc: services.application_cancel(actor=request.user, application_id=doc.pk, reason=reason),
+        _("申请已作废，冻结金额已释放。"),
+    )
+
+
+def _on_document(request, model, pk, call, success: str):
+    """A one-click action on a document the user may see: run it, say how it went, back to the document."""
+    doc = selectors.document_get_for(request.user, model, request.access_scope, pk)
     try:
-        services.application_cancel(
-            actor=request.user, application_id=app.pk, reason=request.POST.get("reason", "")
-        )
-        messages.success(request, _("申请已作废，冻结金额已释放。"))
+        call(doc)
+        messages.success(request, success)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect(approvals.doc_link(app))
+    return redirect(approvals.doc_link(doc))
 
 
 @require_POST
@@ -415,13 +425,13 @@ def advance_act(request, pk: int):
 @require_POST
 @access(CONTROL_USERS)
 def advance_withdraw(request, pk: int):
-    adv = selectors.document_get_for(request.user, Advance, request.access_scope, pk)
-    try:
-        services.advance_withdraw(actor=request.user, advance_id=adv.pk)
-        messages.success(request, _("已撤回。"))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect(approvals.doc_link(adv))
+    return _on_document(
+        request,
+        Advance,
+        pk,
+        lambda doc: services.advance_withdraw(actor=request.user, advance_id=doc.pk),
+        _("已撤回。"),
+    )
 
 
 @require_POST
@@ -444,13 +454,13 @@ def reimbursement_act(request, pk: int):
 @require_POST
 @access(CONTROL_USERS)
 def reimbursement_withdraw(request, pk: int):
-    r = selectors.document_get_for(request.user, Reimbursement, request.access_scope, pk)
-    try:
-        services.reimbursement_withdraw(actor=request.user, reimbursement_id=r.pk)
-        messages.success(request, _("已撤回。"))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect(approvals.doc_link(r))
+    return _on_document(
+        request,
+        Reimbursement,
+        pk,
+        lambda doc: services.reimbursement_withdraw(actor=request.user, reimbursement_id=doc.pk),
+        _("已撤回。"),
+    )
 
 
 @require_POST
