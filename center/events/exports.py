@@ -44,7 +44,7 @@ def _control_rows(ctl: dict | None) -> list[tuple[str, object]]:
         return [(_("预算控制事前申请"), "—")]
     app = ctl["application"]
     return [
-        (_("预算控制事前申请"), f"{app.number}（{app.get_state_display()}）"),
+        (_("预算控制事前申请"), f"{app.number} · {app.get_state_display()}"),
         (_("申请金额（元）"), ctl["applied"]),
         (_("报销已支付（元）"), ctl["paid"]),
         (_("报销审批中（元）"), ctl["in_approval"]),
