@@ -297,7 +297,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--show-sql", action="store_true", help="print the statements of one API freeze and stop")
     args = ap.parse_args()
     data = setup()

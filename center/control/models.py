@@ -429,7 +429,7 @@ class ApprovalStepDef(models.Model):
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
-        ordering = ["flow", "order"]
+        ordering = ["flow_id", "order"]
         constraints = [models.UniqueConstraint(fields=["flow", "order"], name="step_order_unique")]
 
     def __str__(self) -> str:

@@ -63,6 +63,17 @@ def snapshot(obj, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain head and read the last link (only its two values: every audited change passes here)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).order_by().values_list("seq", "hash")
+    row = next(iter(head), None)
+    if row is None:
+        # The head row comes with the migrations; this covers a database emptied by a test flush.
+        AuditChainHead.objects.get_or_create(pk=1)
+        row = next(iter(head.all()))
+    return row
+
+
 def audit_log(
     action: str,
     *,
@@ -82,10 +93,9 @@ def audit_log(
     # Inside the caller's transaction no savepoint is needed: an append that fails is a bug, and the whole
     # transaction fails with it. Outside any transaction this opens one.
     with transaction.atomic(savepoint=False):
-        # The head row comes with the migrations; get_or_create covers a database emptied by a test flush.
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq, prev_hash = _lock_head()
         entry = AuditEntry(
-            seq=head.seq + 1,
+            seq=seq + 1,
             created_at=timezone.now(),
             actor=actor,
             actor_repr=(actor.get_username() if actor else "")[:150],
@@ -100,7 +110,7 @@ def audit_log(
             changes=_jsonable(masked_changes),
             extra=_jsonable(masked_extra),
             ip=info.ip or "",
-            prev_hash=head.hash,
+            prev_hash=prev_hash,
         )
         entry.hash = entry_hash(entry)
         entry.save()

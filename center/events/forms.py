@@ -98,10 +98,10 @@ class RegistrationForm(BootstrapMixin, forms.Form):
     )
     organisation = forms.CharField(label=_("工作单位"), max_length=200, required=False)
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, fields, **kwargs):
         super().__init__(*args, **kwargs)
         lang = get_language()
-        self.event_fields = list(event.form_fields.all())
+        self.event_fields = list(fields)
         for f in self.event_fields:
             name, label = f"x_{f.key}", f.display_label(lang)
             opts = {"label": label, "required": f.required, "help_text": f.help_text}

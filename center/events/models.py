@@ -151,7 +151,7 @@ class FormField(models.Model):
     sort = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["event", "sort", "id"]
+        ordering = ["event_id", "sort", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "key"], name="event_form_field_key_unique")]
 
     def __str__(self) -> str:
@@ -261,7 +261,7 @@ class SurveyQuestion(models.Model):
     sort = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["survey", "sort", "id"]
+        ordering = ["survey_id", "sort", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -314,7 +314,7 @@ class EventCostLine(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["event", "id"]
+        ordering = ["event_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(planned__gte=0) & Q(actual__gte=0), name="event_cost_nonneg"),
         ]

@@ -17,7 +17,7 @@ from center.core.enums import Scope
 from center.core.errors import NotFoundError
 
 from .enums import COUNTED_STATES, PUBLIC_STATES, EventState, QuestionKind, RegistrationState
-from .models import Event, EventType, Registration, RoadshowApplication, SurveyAnswer
+from .models import Event, EventType, FormField, Registration, RoadshowApplication, SurveyAnswer
 
 
 def event_scope_q(user, scope) -> Q:
@@ -87,6 +87,12 @@ def public_event_get(pk: int) -> Event:
     if event is None:
         raise NotFoundError(_("活动不存在或尚未发布。"))
     return event
+
+
+def registration_fields(event_id: int) -> list[FormField]:
+    """The organiser's registration fields of an event (for a posted form: the event itself is checked under
+    its lock by `services.registration_create`)."""
+    return list(FormField.objects.filter(event_id=event_id))
 
 
 def registrations_of(event: Event, *, state: str = "", q: str = ""):

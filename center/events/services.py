@@ -608,10 +608,10 @@ def _store_file(*, upload: UploadedFile, field_key: str, registration=None, appl
         raise
 
 
-def _duplicate_check(event: Event, email_index: str, phone_index: str) -> None:
+def _duplicate_check(event_id: int, email_index: str, phone_index: str) -> None:
     """One query: an active registration of this event with the same e-mail or phone."""
     found = (
-        event.registrations.filter(state__in=sorted(ACTIVE_REGISTRATION_STATES))
+        Registration.objects.filter(event_id=event_id, state__in=sorted(ACTIVE_REGISTRATION_STATES))
         .filter(Q(email_index=email_index) | Q(phone_index=phone_index))
         .values_list("email_index", flat=True)
         .first()
@@ -638,9 +638,10 @@ def registration_create(
     actor=None,
     form_fields: list | None = None,
 ) -> Registration:
-    """Register a person (anonymous: actor=None). Capacity is never exceeded: the seat count is read
-    and incremented under the event row lock (SQLite: the IMMEDIATE write lock), and a check
-    constraint refuses a count above capacity. Full → waiting list. Approval required → pending.
+    """Register a person (anonymous: actor=None). Capacity is never exceeded: a seat is taken by one
+    conditional update of the event's counter, which holds the event's row lock until the commit (SQLite:
+    the IMMEDIATE write lock), and a check constraint refuses a count above capacity. Full → waiting list.
+    Approval required → pending.
     Side effects: audit entry; confirmation e-mail with the QR ticket after commit.
     """
     name = (name or "").strip()
@@ -658,22 +659,25 @@ def registration_create(
         raise ApplicationError(_("报名表与活动不符。"))
     clean, to_store = _clean_answers(form_fields, answers or {}, files or {})
     token, code = _new_token(), _random_code()
+    # Outside the lock: a duplicate that races past this check is refused by the unique constraints.
+    _duplicate_check(event_id, email_index, phone_index)
     try:
         with transaction.atomic():
-            event = _lock_event(event_id)
-            if event.state != EventState.REGISTRATION_OPEN:
-                raise ApplicationError(_("此活动当前不接受报名。"))
-            if event.registration_closes_at and event.registration_closes_at <= timezone.now():
-                raise ApplicationError(_("报名已截止。"))
-            _duplicate_check(event, email_index, phone_index)
-            if event.requires_approval:
-                state = RegistrationState.PENDING
-            elif event.confirmed_count < event.capacity:
-                state = RegistrationState.CONFIRMED
-            else:
-                state = RegistrationState.WAITLISTED
+            now = timezone.now()
+            # A burst's common case in one statement, which also takes the event's row lock: a free seat.
+            took_seat = (
+                Event.objects.filter(
+                    pk=event_id,
+                    state=EventState.REGISTRATION_OPEN,
+                    requires_approval=False,
+                    confirmed_count__lt=F("capacity"),
+                )
+                .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+                .update(confirmed_count=F("confirmed_count") + 1)
+            )
+            state = RegistrationState.CONFIRMED if took_seat else _registration_state(event_id, now)
             reg = Registration.objects.create(
-                event=event,
+                event_id=event_id,
                 token=token,
                 code=code,
                 name=name,
@@ -685,17 +689,15 @@ def registration_create(
                 answers=clean,
                 state=state,
                 language=language[:10],
-                confirmed_at=timezone.now() if state == RegistrationState.CONFIRMED else None,
+                confirmed_at=now if state == RegistrationState.CONFIRMED else None,
             )
-            if state == RegistrationState.CONFIRMED:
-                Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") + 1)
             for key, upload in to_store.items():
                 _store_file(upload=upload, field_key=key, registration=reg)
             audit_log(
                 "events.registration.created",
                 actor=actor,
                 target=reg,
-                target_repr=f"{event.pk}/{reg.pk}",
+                target_repr=f"{event_id}/{reg.pk}",
                 changes={"state": [None, state]},
             )
             _queue_email(reg.pk, "registered")
@@ -704,6 +706,30 @@ def registration_create(
         # The partial unique constraints caught a duplicate that raced past the check above
         # (or, once in ~10^12, a check-in code collided: the person simply tries again).
         raise ConflictError(_("该电子邮箱或手机号已报名此活动。"), {"field": "email"}) from exc
+
+
+def _registration_state(event_id: int, now) -> str:
+    """No free seat was taken at once: under the event's lock, say why — closed (refused), approval needed
+    (pending), a seat freed meanwhile (confirmed, counted here) or full (waiting list)."""
+    head = list(
+        Event.objects.select_for_update()
+        .filter(pk=event_id)
+        .order_by()
+        .values_list("state", "registration_closes_at", "requires_approval", "confirmed_count", "capacity")
+    )
+    if not head:
+        raise NotFoundError(_("活动不存在。"))
+    event_state, closes_at, requires_approval, confirmed_count, capacity = head[0]
+    if event_state != EventState.REGISTRATION_OPEN:
+        raise ApplicationError(_("此活动当前不接受报名。"), {"code": "registration_closed"})
+    if closes_at and closes_at <= now:
+        raise ApplicationError(_("报名已截止。"))
+    if requires_approval:
+        return RegistrationState.PENDING
+    if confirmed_count < capacity:
+        Event.objects.filter(pk=event_id).update(confirmed_count=F("confirmed_count") + 1)
+        return RegistrationState.CONFIRMED
+    return RegistrationState.WAITLISTED
 
 
 def _queue_email(registration_id: int, kind: str) -> None:
@@ -907,7 +933,7 @@ def walkin_register(
     email_index = normalise_email(email)
     phone_norm = normalise_phone(phone)
     phone_index = blind_index(phone_norm)
-    _duplicate_check(event, email_index, phone_index)
+    _duplicate_check(event.pk, email_index, phone_index)
     now = timezone.now()
     reg = Registration.objects.create(
         event=event,

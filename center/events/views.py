@@ -174,31 +174,46 @@ def public_calendar(request):
 
 @access(PUBLIC)
 def public_detail(request, pk: int):
+    if request.method == "POST":
+        return _register(request, pk)
     event = selectors.public_event_get(pk)
-    form = None
-    if event.state == EventState.REGISTRATION_OPEN:
-        form = RegistrationForm(request.POST or None, request.FILES or None, event=event)
-        if request.method == "POST" and form.is_valid():
-            answers, files = form.answers()
-            data = form.cleaned_data
-            try:
-                reg = services.registration_create(
-                    event_id=event.pk,
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    organisation=data["organisation"],
-                    answers=answers,
-                    files=files,
-                    language=get_language(),
-                    form_fields=form.event_fields,  # already loaded for the form: one query less
-                )
-            except ApplicationError as exc:
+    form = (
+        RegistrationForm(fields=event.form_fields.all())
+        if event.state == EventState.REGISTRATION_OPEN
+        else None
+    )
+    return render(request, "events/public_detail.html", {"event": event, "form": form})
+
+
+def _register(request, pk: int):
+    """A registration: the form fields are read, and the event's state is checked by the service under the
+    event's lock. The event itself is read only to show the form again (or 404 if it is not public)."""
+    form = RegistrationForm(request.POST, request.FILES or None, fields=selectors.registration_fields(pk))
+    if form.is_valid():
+        answers, files = form.answers()
+        data = form.cleaned_data
+        try:
+            reg = services.registration_create(
+                event_id=pk,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                organisation=data["organisation"],
+                answers=answers,
+                files=files,
+                language=get_language(),
+                form_fields=form.event_fields,  # already loaded for the form: one query less
+            )
+        except NotFoundError:
+            raise
+        except ApplicationError as exc:
+            if exc.extra.get("code") != "registration_closed":
                 _apply_registration_error(form, exc)
-            else:
-                # No message in the session: the ticket page says everything (keeps registration cheap).
-                return redirect(reverse("events:ticket", args=[reg.token]) + "?new=1")
-    elif request.method == "POST":
+        else:
+            # No message in the session: the ticket page says everything (keeps registration cheap).
+            return redirect(reverse("events:ticket", args=[reg.token]) + "?new=1")
+    event = selectors.public_event_get(pk)
+    if event.state != EventState.REGISTRATION_OPEN:
         messages.error(request, _("此活动当前不接受报名。"))
         return redirect("events:public_detail", pk=pk)
     return render(request, "events/public_detail.html", {"event": event, "form": form})

@@ -73,6 +73,18 @@ class TestRefusals:
             services.registration_create(event_id=event.pk, **person())
         assert not Registration.objects.filter(event=event).exists()
 
+    def test_registration_after_the_deadline_refused_no_seat_taken(self, make_event):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        event = make_event(capacity=5)
+        Event.objects.filter(pk=event.pk).update(registration_closes_at=timezone.now() - timedelta(minutes=1))
+        with pytest.raises(ApplicationError, match="报名已截止"):
+            services.registration_create(event_id=event.pk, **person())
+        event.refresh_from_db()
+        assert event.confirmed_count == 0 and not Registration.objects.filter(event=event).exists()
+
     @pytest.mark.parametrize(
         "change",
         [

@@ -61,6 +61,22 @@ def test_registration_after_close_refused(make_event):
     assert "不接受报名" in r.content.decode() and not event.registrations.exists()
 
 
+def test_posting_to_an_unpublished_or_unknown_event_is_404_and_stores_nothing(make_event):
+    hidden = make_event(state=EventState.PLANNED, title="内部计划活动")
+    c = Client()
+    assert c.post(reverse("events:public_detail", args=[hidden.pk]), person(6)).status_code == 404
+    assert c.post(reverse("events:public_detail", args=[hidden.pk + 999]), person(6)).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_invalid_registration_form_is_shown_again_with_the_event(make_event):
+    event = make_event()
+    r = Client().post(reverse("events:public_detail", args=[event.pk]), person(7) | {"email": "not-an-email"})
+    html = r.content.decode()
+    assert r.status_code == 200 and event.title in html and "is-invalid" in html
+    assert not event.registrations.exists()
+
+
 def test_malicious_text_shown_escaped(make_event, client_for):
     event = make_event()
     services.registration_create(
