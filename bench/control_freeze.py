@@ -198,8 +198,7 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         [app_id, qid],
                     )
                     flow = x(
-                        "SELECT * FROM control_approvalflow WHERE active AND doc_type = 'application' AND min_amount <= 1 "
-                        "AND (max_amount IS NULL OR max_amount > 1) ORDER BY priority, id"
+                        "SELECT * FROM control_approvalflow WHERE active AND doc_type = 'application' ORDER BY priority, id"
                     ).fetchall()
                     x(
                         'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order"',

@@ -84,13 +84,12 @@ def _resolve(rule: str, step, doc, owner_departments, people: _Directory) -> lis
 def flow_for(doc_type: str, doc, owner_departments) -> ApprovalFlow:
     app_type = getattr(doc, "app_type", "")
     owner_ids = {d.pk for d in owner_departments}
-    candidates = (
-        ApprovalFlow.objects.filter(active=True, doc_type=doc_type, min_amount__lte=doc.amount)
-        .filter(Q(max_amount__isnull=True) | Q(max_amount__gt=doc.amount))
-        .filter(Q(department__isnull=True) | Q(department=doc.department))
-        .order_by("priority", "id")
-    )
-    for flow in candidates:
+    # The active flows of a document type are few (configuration): the conditions are applied here.
+    for flow in ApprovalFlow.objects.filter(active=True, doc_type=doc_type).order_by("priority", "id"):
+        if flow.min_amount > doc.amount or (flow.max_amount is not None and flow.max_amount <= doc.amount):
+            continue
+        if flow.department_id and flow.department_id != doc.department_id:
+            continue
         if flow.app_types and app_type not in flow.app_types:
             continue
         if flow.owner_department_id and flow.owner_department_id not in owner_ids:

@@ -103,10 +103,10 @@ def post(
         )
     if new["frozen"] < 0 or new["executed"] < 0 or new["approved"] < 0:
         raise ApplicationError(_("指标冻结或执行数不足以完成本次操作。"), {"quota": quota.pk})
+    new["available"] = available
     for field, value in new.items():
         setattr(quota, field, value)
-    quota.available = available
-    quota.save(update_fields=BALANCES)
+    Quota.objects.filter(pk=quota.pk).update(**new)
     return LedgerEntry.objects.create(
         period=timezone.localdate().month,
         quota=quota,

@@ -70,7 +70,7 @@ def _transition(doc, table, to_state) -> None:
 
 def _finalize_number(doc, prefix: str) -> None:
     doc.number = f"{prefix}{doc.year}-{doc.pk:06d}"
-    doc.save(update_fields=["number"])
+    type(doc).objects.filter(pk=doc.pk).update(number=doc.number)
 
 
 # ----------------------------------------------------------------------------------------------- quotas

@@ -10,10 +10,9 @@ def notify(
     recipients, *, title: str, body: str = "", link: str = "", email: bool = True
 ) -> list[Notification]:
     """Create one notification per recipient. Side effect: e-mails are queued with the transaction, sent only after it commits."""
-    created = [
-        Notification.objects.create(recipient=r, title=title[:200], body=body, link=link[:300])
-        for r in recipients
-    ]
+    created = Notification.objects.bulk_create(
+        [Notification(recipient=r, title=title[:200], body=body, link=link[:300]) for r in recipients]
+    )
     if email:
         for n in created:
             if n.recipient.email:
