@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/control_freeze.py [--seconds 10]
 
 Creates a scratch PostgreSQL database `bench_center`, migrates it, loads the demo organisation and an
-approved budget, starts gunicorn on a free local port (4 sync workers), then runs two phases, each as
+approved budget, starts gunicorn on a free local port (3 sync workers), then runs two phases, each as
 (a) HTTP: N clients (wrk when installed — `apt-get install wrk` — else Python threads) POST /api/v1/control/applications (one freeze each: lock the quota, update balances,
     create the application, its line, ledger entry, approval tasks, notifications and audit entry), and
 (b) baseline: N threads issuing the core SQL of a freeze through psycopg directly (lock the quota, update
