@@ -53,3 +53,16 @@ def _messages(fp) -> dict:
     catalog = dict(gettext.GNUTranslations(fp)._catalog)
     catalog.pop("", None)  # the header differs between compilers; the messages must not
     return catalog
+
+
+def test_same_chinese_word_in_two_areas_keeps_each_meaning():
+    # One merged catalogue serves every app: "活动" is the events area ("Events") and, with its own
+    # context, the application type ("Event"). Without the context one translation replaced the other.
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from center.control.enums import ApplicationType
+
+    with translation.override("en"):
+        assert gettext("活动") == "Events"
+        assert str(ApplicationType.EVENT.label) == "Event"

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ControlLevel(models.TextChoices):
@@ -25,7 +26,7 @@ class ApplicationType(models.TextChoices):
     TRAINING = "training", _("培训")
     TRAVEL = "travel", _("国内差旅")
     RECEPTION = "reception", _("公务接待")
-    EVENT = "event", _("活动")
+    EVENT = "event", pgettext_lazy("application type", "活动")
     EXPERT_FEE = "expert_fee", _("专家劳务费")
     PROCUREMENT = "procurement", _("采购申请")
     OTHER = "other", _("其他")
