@@ -165,25 +165,29 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                 # Authentication and the access policy (autocommit reads, as Django issues them).
                 conn.autocommit = True
                 x(
-                    "SELECT t.*, u.*, d.* FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
-                    "LEFT JOIN accounts_department d ON d.id = u.department_id "
-                    "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > now() ORDER BY t.id LIMIT 1",
+                    "SELECT u.id, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name, u.email,"
+                    " u.is_staff, u.is_active, u.date_joined, u.kind, u.external_type, u.full_name,"
+                    " u.department_id, u.position, u.must_change_password, u.password_changed_at, t.id,"
+                    " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < now() - interval '5 minutes' THEN 1 ELSE 0 END,"
+                    " d.unit_id, d.code, d.name, d.name_en, d.deputy_id, d.sort"
+                    " FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id"
+                    " LEFT JOIN accounts_department d ON d.id = u.department_id"
+                    " WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > now() AND u.is_active = true",
                     [token_hash],
                 ).fetchone()
                 x("SELECT role FROM accounts_userrole WHERE user_id = %s", [user_id]).fetchall()
                 conn.autocommit = False
                 with conn.transaction():
                     x(
-                        "SELECT * FROM control_spendingstandard WHERE year = 2037 AND app_type = 'event' AND city = '' LIMIT 1"
-                    ).fetchone()
+                        "SELECT * FROM control_spendingstandard WHERE year = 2037 AND app_type = 'event' AND city IN ('', '')"
+                    ).fetchall()
                     x(
-                        "SELECT q.*, e.*, d.* FROM control_quota q JOIN budget_economiccode e ON e.id = q.economic_id "
+                        "SELECT q.*, e.code, e.name, d.name, d.name_en, d.deputy_id FROM control_quota q "
+                        "JOIN budget_economiccode e ON e.id = q.economic_id "
                         "JOIN accounts_department d ON d.id = q.department_id WHERE q.id IN (%s)",
                         [qid],
-                    ).fetchone()
-                    x(
-                        "SELECT * FROM control_controlsettings WHERE year = 2037 ORDER BY id LIMIT 1"
-                    ).fetchone()
+                    ).fetchall()
+                    x("SELECT * FROM control_controlsettings WHERE year = 2037").fetchone()
                     app_id = x(
                         "INSERT INTO control_application (number, year, title, applicant_id, department_id, amount, state, created_at, submitted_at, app_type, details, justification, valid_until) "
                         "SELECT %s, 2037, 'bench', %s, department_id, 1, 'pending', now(), now(), 'event', '{}', '', now()::date + 90 FROM control_quota WHERE id = %s RETURNING id",
@@ -196,19 +200,19 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                     x(
                         "INSERT INTO control_applicationline (application_id, quota_id, amount, frozen, executed) VALUES (%s, %s, 1, 1, 0) RETURNING id",
                         [app_id, qid],
-                    )
+                    ).fetchall()
                     flow = x(
-                        "SELECT * FROM control_approvalflow WHERE active AND doc_type = 'application' ORDER BY priority, id"
+                        "SELECT * FROM control_approvalflow WHERE active = true AND doc_type = 'application' ORDER BY priority, id"
                     ).fetchall()
                     x(
-                        'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order"',
+                        'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order", id',
                         [flow[0][0]],
                     ).fetchall()
                     x(
-                        "SELECT r.id, r.user_id, r.role, u.id, u.username, u.email, u.is_active, u.full_name, u.kind, u.department_id "
+                        "SELECT u.id, u.username, u.full_name, u.email, u.department_id, u.is_active, u.kind, r.role "
                         "FROM accounts_userrole r JOIN accounts_user u ON u.id = r.user_id "
-                        "WHERE r.role IN ('dept_head', 'deputy', 'director', 'finance') AND u.is_active AND u.kind = 'staff' "
-                        "ORDER BY r.user_id"
+                        "WHERE r.role IN ('dept_head', 'deputy', 'director', 'finance') AND u.is_active = true AND u.kind = 'staff' "
+                        "ORDER BY u.id"
                     ).fetchall()
                     x(
                         "INSERT INTO control_approvaltask (content_type_id, object_id, round, step_order, step_name, kind, final, assignee_id, state, comment, created_at, activated_at) "
@@ -224,39 +228,37 @@ def sql_phase(quota_ids, seconds, clients, token_hash: str, user_id: int) -> int
                         "VALUES (gen_random_uuid(), 'READY', now(), %s, 0, 'center.core.tasks.send_notification_email', '[]', 'default', 'default', 'infinity', NULL, '', '')",
                         [json.dumps({"args": [note], "kwargs": {}})],
                     )
-                    x(
+                    _, approved, adjusted, frozen, executed, available = x(
                         "SELECT id, approved, adjusted, frozen, executed, available FROM control_quota WHERE id IN (%s) ORDER BY id FOR UPDATE",
                         [qid],
-                    ).fetchall()
+                    ).fetchone()
                     x(
-                        "UPDATE control_quota SET approved = approved, adjusted = adjusted, frozen = frozen + 1, executed = executed, available = available - 1 WHERE id = %s",
-                        [qid],
+                        "UPDATE control_quota SET approved = %s, adjusted = %s, frozen = %s, executed = %s, available = %s WHERE id = %s",
+                        [approved, adjusted, frozen + 1, executed, available - 1, qid],
                     )
                     x(
                         "INSERT INTO control_ledgerentry (quota_id, kind, amount, doc_type, doc_id, doc_no, note, created_at, period) VALUES (%s, 'freeze', 1, 'application', %s, '', '', now(), 11) RETURNING id",
                         [qid, app_id],
-                    )
-                    head = x(
-                        "SELECT seq, hash FROM core_auditchainhead WHERE id = 1 LIMIT 21 FOR UPDATE"
                     ).fetchone()
+                    head = x("SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
                     seq = head[0] + 1
                     h = f"{seq:064d}"
                     x(
                         "INSERT INTO core_auditentry (seq, created_at, actor_repr, action, outcome, target_type, target_id, target_repr, changes, extra, ip, prev_hash, hash) "
                         "VALUES (%s, now(), 'bench', 'bench.freeze', 'success', '', '', '', '{}', '{}', '', %s, %s) RETURNING id",
                         [seq, head[1], h],
-                    )
+                    ).fetchone()
                     x("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [seq, h])
                 # The answer is read after the commit, as the API does.
                 conn.autocommit = True
                 x(
-                    "SELECT quota_id, amount, frozen FROM control_applicationline WHERE application_id = %s",
-                    [app_id],
-                ).fetchall()
-                x(
                     "SELECT t.id, t.round, t.step_name, a.username, t.state, b.username, t.comment FROM control_approvaltask t "
                     "JOIN accounts_user a ON a.id = t.assignee_id LEFT JOIN accounts_user b ON b.id = t.acted_by_id "
                     "WHERE t.content_type_id = 1 AND t.object_id = %s ORDER BY t.round, t.step_order, t.id",
+                    [app_id],
+                ).fetchall()
+                x(
+                    "SELECT quota_id, amount, frozen FROM control_applicationline WHERE application_id = %s ORDER BY id",
                     [app_id],
                 ).fetchall()
                 n += 1
@@ -287,7 +289,7 @@ def show_sql(data) -> None:
         "with CaptureQueriesContext(connection) as ctx:\n"
         f"    r = Client().post('/api/v1/control/applications', body, content_type='application/json', SERVER_NAME='127.0.0.1', HTTP_AUTHORIZATION='Bearer {data['tokens'][0]}')\n"
         "assert r.status_code == 201, r.content\n"
-        "for i, q in enumerate(ctx.captured_queries, 1): print(i, q['sql'][:160])\n"
+        "for i, q in enumerate(ctx.captured_queries, 1): print(i, q['sql'][:600])\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
 

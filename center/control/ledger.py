@@ -4,6 +4,9 @@ Every movement locks its quota rows (SELECT … FOR UPDATE, in id order so two m
 checks the rule, updates the balances and appends an immutable entry — all in the caller's transaction.
 SQLite gets the same serialisation from IMMEDIATE transactions; the CHECK constraints on `Quota` are the
 last line: even a bug here cannot store a negative available balance.
+
+The lock, the balance update and the entry are hand-written SQL (`center.core.sql`): every freeze, release
+and execution passes here while the quota row is locked (docs/decisions/0002-hot-path-sql.md).
 """
 
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from center.core import sql
 from center.core.errors import ApplicationError, NotFoundError
 
 from .enums import EntryKind
@@ -62,14 +66,19 @@ def lock_quotas(ids: Iterable[int], read: dict[int, Quota] | None = None) -> dic
     """
     wanted = sorted(set(ids))
     assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
-    rows = Quota.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
     if read is not None:
         quotas = {}
-        for pk, *values in rows.values_list("pk", *BALANCES):
+        balances = sql.rows(
+            f"SELECT id, {', '.join(BALANCES)} FROM control_quota WHERE id IN ({sql.marks(len(wanted))})"  # noqa: S608 (names from code; values bound)
+            f" ORDER BY id{sql.locking()}",
+            wanted,
+        )
+        for pk, *values in balances:
             quotas[pk] = read[pk]
             for field, value in zip(BALANCES, values, strict=True):
-                setattr(quotas[pk], field, value)
+                setattr(quotas[pk], field, sql.money(value))
     else:
+        rows = Quota.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
         quotas = {q.pk: q for q in rows.select_related("economic", "department")}
     if len(quotas) != len(wanted):
         raise NotFoundError(_("指标不存在。"), {"field": "quota"})
@@ -106,8 +115,12 @@ def post(
     new["available"] = available
     for field, value in new.items():
         setattr(quota, field, value)
-    Quota.objects.filter(pk=quota.pk).update(**new)
-    return LedgerEntry.objects.create(
+    sql.execute(
+        "UPDATE control_quota SET approved = %s, adjusted = %s, frozen = %s, executed = %s, available = %s"
+        " WHERE id = %s",
+        [*new.values(), quota.pk],
+    )
+    entry = LedgerEntry(
         period=timezone.localdate().month,
         quota=quota,
         kind=kind,
@@ -119,6 +132,8 @@ def post(
         note=note[:200],
         reverses=reverses,
     )
+    sql.insert(entry)
+    return entry
 
 
 def _reverse_effects(original: LedgerEntry | None) -> tuple[int, int, int, int]:

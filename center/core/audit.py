@@ -1,7 +1,8 @@
 """The audit trail: `audit_log` appends a hash-chained entry; `audit_chain_verify` checks the chain.
 
 Appends are serialised by locking the single `AuditChainHead` row inside the caller's transaction,
-so the entry commits (or rolls back) together with the change it records.
+so the entry commits (or rolls back) together with the change it records. Every audited change passes
+here, so the lock, the entry and the head update are hand-written SQL (`center.core.sql`).
 """
 
 import hashlib
@@ -13,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from . import sql
 from .context import current_request_info
 from .enums import AuditOutcome
 from .masking import mask_field
@@ -64,13 +66,13 @@ def snapshot(obj, fields: list[str]) -> dict[str, Any]:
 
 
 def _lock_head() -> tuple[int, str]:
-    """Lock the chain head and read the last link (only its two values: every audited change passes here)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).order_by().values_list("seq", "hash")
-    row = next(iter(head), None)
+    """Lock the chain head and read the last link (hand-written SQL: every audited change passes here)."""
+    read = f"SELECT seq, hash FROM core_auditchainhead WHERE id = 1{sql.locking()}"  # noqa: S608 (constant)
+    row = sql.row(read)
     if row is None:
         # The head row comes with the migrations; this covers a database emptied by a test flush.
         AuditChainHead.objects.get_or_create(pk=1)
-        row = next(iter(head.all()))
+        row = sql.row(read)
     return row
 
 
@@ -113,8 +115,10 @@ def audit_log(
             prev_hash=prev_hash,
         )
         entry.hash = entry_hash(entry)
-        entry.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+        sql.insert(entry)
+        sql.execute(
+            "UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [entry.seq, entry.hash]
+        )
     return entry
 
 

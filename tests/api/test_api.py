@@ -100,3 +100,46 @@ def test_openapi_docs_are_local(client_for):
     page = client_for("staff_gen").get("/api/v1/docs").content.decode()
     assert "cdn" not in page.lower() and "/static/ninja/" in page
     assert client_for("staff_gen").get("/api/docs").status_code == 302
+
+
+def test_token_refused_once_expired_revoked_or_its_user_inactive(org, token_for):
+    from center.accounts.models import ApiToken, User
+
+    for spoil in ("expired", "revoked", "inactive"):
+        token = token_for("head_exp")
+        assert _get("/api/v1/me", token).status_code == 200
+        obj = ApiToken.objects.get(token_hash=services._hash_token(token))
+        if spoil == "expired":
+            ApiToken.objects.filter(pk=obj.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        elif spoil == "revoked":
+            ApiToken.objects.filter(pk=obj.pk).update(revoked_at=timezone.now())
+        else:
+            User.objects.filter(pk=obj.user_id).update(is_active=False)
+        assert _get("/api/v1/me", token).status_code == 401, spoil
+        User.objects.filter(pk=obj.user_id).update(is_active=True)
+    assert _get("/api/v1/me", "szt_" + "x" * 43).status_code == 401
+
+
+def test_token_use_is_recorded_at_most_every_five_minutes(org, token_for):
+    from center.accounts.models import ApiToken
+
+    token = token_for("head_exp")
+    tokens = ApiToken.objects.filter(token_hash=services._hash_token(token))
+    assert tokens.get().last_used_at is None
+    _get("/api/v1/me", token)
+    first = tokens.get().last_used_at
+    assert first is not None
+    _get("/api/v1/me", token)
+    assert tokens.get().last_used_at == first  # no write on every request
+    tokens.update(last_used_at=first - timedelta(minutes=6))
+    _get("/api/v1/me", token)
+    assert tokens.get().last_used_at > first
+
+
+def test_token_user_comes_with_department_and_without_password(org, token_for, django_assert_num_queries):
+    user = services.api_token_authenticate(token_for("head_exp"))
+    assert user.pk == org["head_exp"].pk
+    deputy_id = org["head_exp"].department.deputy_id
+    with django_assert_num_queries(0):
+        assert user.department.name == "专家服务部" and user.department.deputy_id == deputy_id
+    assert "password" in user.get_deferred_fields() and "phone" in user.get_deferred_fields()

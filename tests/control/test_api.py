@@ -143,3 +143,10 @@ def test_api_refusals(call, q):
     assert call("staff_exc", "get", f"/applications/{doc['id']}").status_code == 404
     # the system admin has no business access at all
     assert call("sysadmin", "get", "/quotas").status_code == 403
+
+
+def test_a_freeze_through_the_api_runs_a_fixed_number_of_statements(call, q, django_assert_max_num_queries):
+    """What bench/control_freeze.py replays: a lazy load creeping into the money path shows here first."""
+    assert _submit(call, q, amount="1.00").status_code == 201  # first call: token use recorded, caches warm
+    with django_assert_max_num_queries(23):
+        assert _submit(call, q, amount="1.00").status_code == 201
