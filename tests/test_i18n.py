@@ -66,3 +66,42 @@ def test_same_chinese_word_in_two_areas_keeps_each_meaning():
     with translation.override("en"):
         assert gettext("活动") == "Events"
         assert str(ApplicationType.EVENT.label) == "Event"
+
+
+def test_no_source_string_is_translated_two_ways():
+    # Django merges every app's catalogue into one (LOCALE_PATHS first, then the apps in order), so a Chinese
+    # string translated differently in two catalogues shows one of the translations everywhere. Where the
+    # meaning differs, the string carries a context (pgettext / `translate … context`); otherwise one wording.
+    seen: dict[tuple, dict[str, list[str]]] = {}
+    for po_path in _catalogues(ROOT):
+        for e in polib.pofile(str(po_path)):
+            if e.translated():
+                where = seen.setdefault((e.msgctxt, e.msgid), {})
+                where.setdefault(e.msgstr, []).append(str(po_path.relative_to(ROOT)))
+    disagreements = {key: where for key, where in seen.items() if len(where) > 1}
+    assert disagreements == {}
+
+
+def test_contexts_keep_the_meaning_of_each_place():
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("en"):
+        assert gettext("通过") == "Pass" and pgettext("registration", "通过") == "Approve"
+        assert gettext("删除") == "Delete" and pgettext("change", "删除") == "Removed"
+        assert gettext("截止日期") == "Deadline" and pgettext("date range", "截止日期") == "To"
+        assert gettext("启用") == "Active" and pgettext("action", "启用") == "Enable"
+
+
+def test_templates_keep_chinese_punctuation_inside_translations():
+    # "状态：{{ x }}" with the colon outside the msgid showed "Status：Draft" in English. Punctuation next to a
+    # tag or a variable belongs in the translated string (or is itself `{% translate "：" %}`).
+    import re
+
+    blocks = re.compile(r"\{% blocktranslate.*?\{% endblocktranslate %\}", re.S)
+    beside_tag = re.compile(r"[%}]\}[：（），；]|[：（），；]\{[%{]")
+    found = []
+    for path in sorted((ROOT / "center").rglob("*.html")):
+        text = blocks.sub("{% blocktranslate %}", path.read_text())
+        found += [f"{path.relative_to(ROOT)}: …{m.group(0)}…" for m in beside_tag.finditer(text)]
+    assert found == []

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountKind(models.TextChoices):
@@ -19,7 +20,7 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("财务审核")
     CASHIER = "cashier", _("出纳")
     AUDITOR = "auditor", _("内控专员/审计员")
-    STAFF = "staff", _("经办人")
+    STAFF = "staff", pgettext_lazy("role", "经办人")
     SYSADMIN = "sysadmin", _("系统管理员")
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.forms import BootstrapMixin
 
@@ -56,7 +57,7 @@ class DelegationForm(BootstrapMixin, forms.Form):
     ends_at = forms.DateTimeField(
         label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    reason = forms.CharField(label=_("事由"), max_length=200)
+    reason = forms.CharField(label=pgettext_lazy("delegation", "事由"), max_length=200)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

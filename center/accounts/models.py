@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core import sql
 from center.core.crypto import EncryptedTextField
@@ -145,7 +146,7 @@ class Delegation(models.Model):
     )
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
-    reason = models.CharField(_("事由"), max_length=200)
+    reason = models.CharField(pgettext_lazy("delegation", "事由"), max_length=200)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)

@@ -11,6 +11,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Abs
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import (
     ApplicationType,
@@ -248,7 +249,7 @@ class Application(Document):
     """事前申请: freezes its quota lines when submitted; released on rejection, withdrawal or expiry."""
 
     app_type = models.CharField(_("申请类型"), max_length=20, choices=ApplicationType.choices)
-    details = models.JSONField(_("明细"), default=dict, blank=True)
+    details = models.JSONField(pgettext_lazy("application", "明细"), default=dict, blank=True)
     justification = models.TextField(_("超标准说明"), blank=True)
     letter = models.ForeignKey(
         "core.Attachment",

@@ -2,7 +2,8 @@
 
 Django's query compiler costs several times more CPU than the database spends on these short statements
 (a filtered read: about 0.65 ms through the ORM, 0.2 ms through a cursor), so the quota ledger, the audit
-chain, the API token check and the approval directory issue their SQL here; everything else uses the ORM.
+chain, the API token check and a submission's reads and writes issue their SQL through these helpers;
+everything else uses the ORM.
 Decision and rules: docs/decisions/0002-hot-path-sql.md. The statements go through Django's own cursor
 (same connection, same transaction, same query log for tests), and run unchanged on PostgreSQL and SQLite:
 - `FOR UPDATE` only where the database has it (`locking()`; SQLite serialises writers at BEGIN IMMEDIATE);

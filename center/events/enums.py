@@ -3,6 +3,7 @@ one service per verb (`services.event_<verb>`), and tests enumerate every allowe
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventState(models.TextChoices):
@@ -35,7 +36,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 TRANSITION_LABELS = {
     "approve": _("批准"),
-    "publish": _("发布"),
+    "publish": pgettext_lazy("action", "发布"),
     "open_registration": _("开放报名"),
     "close_registration": _("截止报名"),
     "mark_held": _("标记为已举办"),

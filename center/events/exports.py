@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def _rows(data: dict) -> list[tuple[str, object]]:
@@ -59,7 +60,7 @@ def report_xlsx(data: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("活动报告")
-    ws.append([_("项目"), _("内容")])
+    ws.append([pgettext("key", "项目"), _("内容")])
     for label, value in _rows(data):
         ws.append([label, float(value) if isinstance(value, Decimal) else value])
     ws.column_dimensions["A"].width = 22

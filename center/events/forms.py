@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from center.core.forms import BootstrapMixin
@@ -75,7 +75,7 @@ class CancelForm(BootstrapMixin, forms.Form):
 
 
 class FormFieldForm(BootstrapMixin, forms.Form):
-    label = forms.CharField(label=_("标题"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form field", "标题"), max_length=200)
     label_en = forms.CharField(label=_("英文标题"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=FieldKind.choices)
     required = forms.BooleanField(label=_("必填"), required=False)
@@ -85,7 +85,7 @@ class FormFieldForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("单选/多选：每行一个选项"),
     )
-    help_text = forms.CharField(label=_("说明"), max_length=300, required=False)
+    help_text = forms.CharField(label=pgettext_lazy("description", "说明"), max_length=300, required=False)
 
 
 class RegistrationForm(BootstrapMixin, forms.Form):
@@ -175,7 +175,9 @@ class SurveyQuestionForm(BootstrapMixin, forms.Form):
 
 class SurveyRuleForm(BootstrapMixin, forms.Form):
     threshold = forms.IntegerField(label=_("满意阈值（分）"), min_value=1, max_value=10)
-    intro = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    intro = forms.CharField(
+        label=pgettext_lazy("description", "说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SurveyAnswerForm(BootstrapMixin, forms.Form):
@@ -230,7 +232,7 @@ class CostLineForm(BootstrapMixin, forms.Form):
 
 class PhotoForm(BootstrapMixin, forms.Form):
     photo = forms.FileField(label=_("照片"), help_text=_("JPG 或 PNG，不超过 20 MB"))
-    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+    caption = forms.CharField(label=pgettext_lazy("description", "说明"), max_length=200, required=False)
 
 
 class RoadshowApplicationForm(BootstrapMixin, forms.Form):
@@ -279,4 +281,4 @@ class OutcomeForm(BootstrapMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("金额（元）"), required=False, min_value=0, max_digits=16, decimal_places=2
     )
-    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("description", "说明"), max_length=300, required=False)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 
@@ -55,7 +56,10 @@ class Event(models.Model):
         "accounts.Department", verbose_name=_("主办部门"), on_delete=models.PROTECT, related_name="events"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="events"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("event", "经办人"),
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
@@ -142,7 +146,7 @@ class FormField(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="form_fields")
     key = models.SlugField(_("字段代码"), max_length=40)
-    label = models.CharField(_("标题"), max_length=200)
+    label = models.CharField(pgettext_lazy("form field", "标题"), max_length=200)
     label_en = models.CharField(_("英文标题"), max_length=300, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=FieldKind.choices)
     required = models.BooleanField(_("必填"), default=False)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 
@@ -49,7 +50,7 @@ class Discipline(models.Model):
 class Organisation(models.Model):
     """An employer or applicant organisation; keyed by 统一社会信用代码 where it has one (checked, unique)."""
 
-    name = models.CharField(_("单位名称"), max_length=120)
+    name = models.CharField(pgettext_lazy("organisation", "单位名称"), max_length=120)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     region = models.CharField(_("地区"), max_length=2, choices=Region.choices, default=Region.SHENZHEN)

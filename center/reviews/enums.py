@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundKind(models.TextChoices):
@@ -93,7 +94,7 @@ class PickRole(models.TextChoices):
 
 
 class PickStatus(models.TextChoices):
-    WAITING = "waiting", _("候补")
+    WAITING = "waiting", pgettext_lazy("pick status", "候补")
     INVITED = "invited", _("已邀请")
     ACCEPTED = "accepted", _("已接受")
     DECLINED = "declined", _("已谢绝")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 from center.experts.enums import TitleLevel
@@ -157,7 +158,7 @@ class Application(models.Model):
     discipline = models.ForeignKey(
         Discipline, verbose_name=_("所属学科"), null=True, blank=True, on_delete=models.PROTECT
     )
-    summary = models.TextField(_("摘要"), blank=True)
+    summary = models.TextField(pgettext_lazy("project", "摘要"), blank=True)
     documents = models.ManyToManyField("core.Attachment", blank=True, related_name="+")
     formal_status = models.CharField(
         _("形式审查"), max_length=10, choices=FormalStatus.choices, default=FormalStatus.PENDING
@@ -176,7 +177,7 @@ class ApplicationParty(models.Model):
     """An applicant or co-applicant: an organisation, a person, or both; `expert` when the person is in the pool."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
-    role = models.CharField(_("角色"), max_length=15, choices=PartyRole.choices)
+    role = models.CharField(pgettext_lazy("party", "角色"), max_length=15, choices=PartyRole.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT)
     person_name = models.CharField(_("姓名"), max_length=50, blank=True)
     expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

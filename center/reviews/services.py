@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
@@ -478,7 +478,7 @@ def draw_void(*, actor, draw_id: int, reason: str) -> Draw:
     if draw.status != DrawStatus.POOL_FIXED or draw.seed_parts:
         raise ConflictError(_("已开始录入随机种子的抽取不能作废。"))
     if not reason.strip():
-        raise ApplicationError(_("请填写作废原因。"), {"field": "reason"})
+        raise ApplicationError(pgettext("draw", "请填写作废原因。"), {"field": "reason"})
     draw.status, draw.void_reason = DrawStatus.VOID, reason.strip()[:300]
     draw.save(update_fields=["status", "void_reason"])
     audit_log(
