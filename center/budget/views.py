@@ -15,7 +15,6 @@ from center.accounts.enums import Role
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import PUBLIC, access, staff
-from center.core.views import run_form_once
 
 from . import charts, exports, services
 from .checks import RULES, run_checks
@@ -561,7 +560,7 @@ def project_line_add(request, pk: int, project_id: int):
         return back
 
     try:
-        return run_form_once(request, add)
+        return redirect(add())
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(back)
@@ -651,7 +650,7 @@ def details(request, pk: int):
                 return back
 
             try:
-                return run_form_once(request, save)
+                return redirect(save())
             except ApplicationError as exc:
                 if section == "procurement":
                     procurement_error = exc.message
@@ -661,7 +660,7 @@ def details(request, pk: int):
         if section == "indicator":
             back = reverse("budget:details", args=[budget.pk])
             try:
-                return run_form_once(request, lambda: _indicator_add(request, budget, None, back))
+                return redirect(_indicator_add(request, budget, None, back))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             return redirect(back)
@@ -766,7 +765,7 @@ def project_indicator_add(request, pk: int, project_id: int):
     budget, project = _project_for(request, pk, project_id)
     back = reverse("budget:project", args=[budget.pk, project.pk])
     try:
-        return run_form_once(request, lambda: _indicator_add(request, budget, project, back))
+        return redirect(_indicator_add(request, budget, project, back))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(back)

@@ -11,9 +11,8 @@ from center.accounts.enums import Role
 from center.accounts.models import Department
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
-from center.core.idempotency import new_key
 from center.core.permissions import access, staff
-from center.core.views import apply_errors, run_form_once
+from center.core.views import apply_errors
 
 from . import configuration as config
 from . import services
@@ -167,13 +166,13 @@ def flow_edit(request, pk: int | None = None):
 
         try:
             # A double click on "save" of a new flow must not create it twice: the form carries a one-time key.
-            return run_form_once(request, save)
+            return redirect(save())
         except ApplicationError as exc:
             apply_errors(form, exc)
     return render(
         request,
         "control/flow_form.html",
-        {"form": form, "steps": steps, "flow": flow, "idempotency_key": new_key()},
+        {"form": form, "steps": steps, "flow": flow},
     )
 
 

@@ -13,9 +13,8 @@ from center.accounts.models import User
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
 from center.core.files import attachment_create
-from center.core.idempotency import new_key
 from center.core.permissions import access, staff
-from center.core.views import apply_errors, run_form_once
+from center.core.views import apply_errors
 
 from . import approvals, selectors, services
 from .enums import ControlLevel, DocState
@@ -171,12 +170,10 @@ def application_new(request):
             return reverse("control:application_detail", args=[app.pk])
 
         try:
-            return run_form_once(request, submit)
+            return redirect(submit())
         except ApplicationError as exc:
             apply_errors(form, exc)
-    return render(
-        request, "control/application_form.html", {"form": form, "idempotency_key": new_key(), "year": year}
-    )
+    return render(request, "control/application_form.html", {"form": form, "year": year})
 
 
 def _upload(user, upload, purpose):
@@ -209,7 +206,6 @@ def _detail_context(request, doc, kind: str):
         "can_withdraw": doc.applicant_id == request.user.pk
         and doc.state in (DocState.PENDING, DocState.RETURNED)
         and approvals.withdraw_allowed(doc),
-        "idempotency_key": new_key(),
         # documents that are paid out (claims, advances): the payment, and the cashier's form
         "payment": getattr(doc, "payment", None),
         "can_pay": kind != "application"
@@ -266,7 +262,7 @@ def _act(request, model, pk, service, key):
         return approvals.doc_link(doc)
 
     try:
-        return run_form_once(request, act)
+        return redirect(act())
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(doc))
@@ -373,13 +369,13 @@ def reimbursement_new(request):
             return reverse("control:reimbursement_detail", args=[r.pk])
 
         try:
-            return run_form_once(request, submit)
+            return redirect(submit())
         except ApplicationError as exc:
             apply_errors(form, exc)
     return render(
         request,
         "control/reimbursement_form.html",
-        {"form": form, "application": app, "idempotency_key": new_key()},
+        {"form": form, "application": app},
     )
 
 
@@ -404,7 +400,7 @@ def advance_new(request, pk: int):
         return reverse("control:advance_detail", args=[adv.pk])
 
     try:
-        return run_form_once(request, submit)
+        return redirect(submit())
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(app))
@@ -487,7 +483,7 @@ def _pay(request, model, pk, pay_fn):
         return approvals.doc_link(doc)
 
     try:
-        return run_form_once(request, pay)
+        return redirect(pay())
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(approvals.doc_link(doc))
@@ -585,7 +581,7 @@ def adjustment_list(request):
             return reverse("control:adjustment_list") + f"?year={year}"
 
         try:
-            return run_form_once(request, create)
+            return redirect(create())
         except ApplicationError as exc:
             apply_errors(form, exc)
     adjustments = Adjustment.objects.filter(year=year).select_related(
@@ -598,7 +594,6 @@ def adjustment_list(request):
             "form": form,
             "adjustments": adjustments,
             "year": year,
-            "idempotency_key": new_key(),
             "can_request": request.user.has_role(Role.FINANCE),
         },
     )

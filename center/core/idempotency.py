@@ -1,4 +1,5 @@
-"""Exactly-once effects for retried requests: the API's `Idempotency-Key` header and forms' hidden key.
+"""Exactly-once effects for retried requests: the API's `Idempotency-Key` header (`run_once`) and the
+hidden key of every page form (`{% once_key %}`, applied by `FormOnceMiddleware`).
 
 The first request runs and its outcome is stored in the same transaction as its effects; a retry with the
 same key gets the stored outcome without running again. Two identical requests racing: the unique key
@@ -34,10 +35,7 @@ def run_once(
     """Run `fn` (returning (status, body)) at most once per (user, key)."""
     if not key:
         return fn()
-    if not _KEY.match(key):
-        raise ApplicationError(
-            _("Idempotency-Key 格式无效（8–100 位字母、数字或 _.:-）。"), {"field": "Idempotency-Key"}
-        )
+    check_key(key)
     try:
         with transaction.atomic():
             stored = _stored(user, key, fingerprint)
@@ -53,6 +51,86 @@ def run_once(
         if stored is None:
             raise
         return stored
+
+
+KEEP_DAYS = 30
+
+
+def idempotency_purge(days: int = KEEP_DAYS) -> int:
+    """Forget the keys older than `days` (a retry comes within minutes; a month is ample). Returns how many."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    deleted, _by_model = IdempotentRequest.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=days)
+    ).delete()
+    return deleted
+
+
+def check_key(key: str) -> None:
+    if not _KEY.match(key):
+        raise ApplicationError(
+            _("Idempotency-Key 格式无效（8–100 位字母、数字或 _.:-）。"), {"field": "Idempotency-Key"}
+        )
+
+
+class FormOnceMiddleware:
+    """A page form's POST carrying `{% once_key %}` takes effect once: the view runs in one transaction with
+    the key, and when it succeeds (answers with a redirect and no error message) the key is stored
+    with that address. A double click, a resubmitted page or a retried request with the same key is sent to
+    the same address and changes nothing more. A refused or re-displayed form stores nothing: the corrected
+    form can be sent again with the same key."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.POST.get("idempotency_key") if request.method == "POST" else None
+        if not key or not request.user.is_authenticated:
+            return self.get_response(request)
+        from django.shortcuts import redirect
+
+        from .middleware import error_page
+
+        user = request.user
+        fp = fingerprint(
+            request.path, sorted((k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken")
+        )
+        try:
+            check_key(key)
+            try:
+                with transaction.atomic():
+                    stored = _stored(user, key, fp)
+                    if stored is not None:
+                        return redirect(stored[1]["redirect"])
+                    response = self.get_response(request)
+                    if response.status_code in (301, 302, 303) and not _refused(request):
+                        IdempotentRequest.objects.create(
+                            user=user,
+                            key=key,
+                            fingerprint=fp,
+                            status=response.status_code,
+                            body={"redirect": response["Location"]},
+                        )
+                    return response
+            except IntegrityError:
+                stored = _stored(user, key, fp)
+                if stored is None:
+                    raise
+                return redirect(stored[1]["redirect"])
+        except ApplicationError as exc:
+            return error_page(request, exc)
+
+
+def _refused(request) -> bool:
+    """Whether the page reported an error (pages that redirect after a refusal show it as a message)."""
+    from django.contrib import messages
+
+    storage = messages.get_messages(request)
+    failed = any(m.level >= messages.ERROR for m in storage)
+    storage.used = False  # reading must not consume them: the next page shows them
+    return failed
 
 
 def _stored(user, key, fp):

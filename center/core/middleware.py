@@ -44,14 +44,18 @@ class ApplicationErrorMiddleware:
 
     def process_exception(self, request, exception):
         from django.http import Http404
-        from django.shortcuts import render
 
         from .errors import ApplicationError, NotFoundError
 
         if isinstance(exception, NotFoundError):
             raise Http404(exception.message)
         if isinstance(exception, ApplicationError):
-            return render(
-                request, "errors/400.html", {"message": exception.message}, status=exception.status_code
-            )
+            return error_page(request, exception)
         return None
+
+
+def error_page(request, exc):
+    """The friendly page of a domain refusal, with its status (409 for a conflict, 403, 400…)."""
+    from django.shortcuts import render
+
+    return render(request, "errors/400.html", {"message": exc.message}, status=exc.status_code)

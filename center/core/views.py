@@ -16,7 +16,6 @@ from .audit import audit_export_rows, audit_log
 from .enums import Scope
 from .errors import ApplicationError
 from .files import attachment_create, storage_path
-from .idempotency import fingerprint, run_once
 from .notifications import notification_mark_read
 from .permissions import PUBLIC, SIGNED_IN, access, staff
 from .workbench import todos_for
@@ -41,17 +40,6 @@ def apply_errors(form, exc: ApplicationError) -> None:
     """Show a service's refusal on the form: on the named field when it names one."""
     field = exc.extra.get("field")
     form.add_error(field if field in form.fields else None, exc.message)
-
-
-def run_form_once(request, fn):
-    """Run `fn` (which returns the URL to go to) at most once per form: the form carries a one-time key
-    (`{% once_key %}`), so a double click or a resubmitted page has exactly one effect."""
-    key = request.POST.get("idempotency_key", "")
-    fp = fingerprint(
-        request.path, sorted((k, v) for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"})
-    )
-    _status, body = run_once(user=request.user, key=key, fingerprint=fp, fn=lambda: (200, {"redirect": fn()}))
-    return redirect(body["redirect"])
 
 
 @access(PUBLIC)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "center.core.idempotency.FormOnceMiddleware",
     "center.core.permissions.AccessPolicyMiddleware",
 ]
 

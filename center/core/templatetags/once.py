@@ -1,4 +1,4 @@
-"""`{% once_key %}`: the hidden one-time key that makes a form's POST take effect once (see run_form_once)."""
+"""`{% once_key %}`: the hidden one-time key that makes a form's POST take effect once (see FormOnceMiddleware)."""
 
 from django import template
 from django.utils.html import format_html
