@@ -159,10 +159,14 @@ def _doc(doc) -> dict:
     }
 
 
-def _once(request, fn, status: int = 200):
+def answer_once(request, fn, status: int = 200, answer=None):
+    """Run a write once per `Idempotency-Key` and answer with `answer(result)` (a document by default);
+    a retry with the same key gets the stored answer and changes nothing."""
     key = request.headers.get("Idempotency-Key")
     fp = fingerprint(request.method, request.path, request.body.decode("utf-8", "replace"))
-    code, body = run_once(user=request.user, key=key, fingerprint=fp, fn=lambda: (status, _doc(fn())))
+    code, body = run_once(
+        user=request.user, key=key, fingerprint=fp, fn=lambda: (status, (answer or _doc)(fn()))
+    )
     return Status(code, body)
 
 
@@ -171,7 +175,7 @@ def _once(request, fn, status: int = 200):
 def application_submit(request, payload: ApplicationIn):
     data = payload.dict()
     lines = [(ln["quota_id"], ln["amount"]) for ln in data.pop("lines")]
-    return _once(
+    return answer_once(
         request, lambda: services.application_submit(actor=request.user, lines=lines, **data), status=201
     )
 
@@ -199,7 +203,7 @@ def _act(request, model, doc_id, payload, service, key):
 
         raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
     target = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
-    return _once(
+    return answer_once(
         request,
         lambda: service(
             actor=request.user,
@@ -223,7 +227,9 @@ def application_act(request, doc_id: int, payload: ActionIn):
 @api_access(CONTROL_USERS)
 def application_withdraw(request, doc_id: int):
     doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
-    return _once(request, lambda: services.application_withdraw(actor=request.user, application_id=doc.pk))
+    return answer_once(
+        request, lambda: services.application_withdraw(actor=request.user, application_id=doc.pk)
+    )
 
 
 class CancelIn(Schema):
@@ -235,7 +241,7 @@ class CancelIn(Schema):
 def application_cancel(request, doc_id: int, payload: CancelIn):
     """The matter will not happen: close the application and release what it froze (nothing claimed yet)."""
     doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
-    return _once(
+    return answer_once(
         request,
         lambda: services.application_cancel(actor=request.user, application_id=doc.pk, reason=payload.reason),
     )
@@ -269,7 +275,7 @@ def reimbursement_submit(request, payload: ReimbursementIn):
             raise ApplicationError(_("发票文件不是有效的 base64 编码。"), {"field": "invoices"}) from exc
         invoices.append({**inv.dict(exclude={"file_base64"}), "file_data": data})
     lines = [(ln.quota_id, ln.amount) for ln in payload.lines]
-    return _once(
+    return answer_once(
         request,
         lambda: services.reimbursement_submit(
             actor=request.user,
@@ -312,7 +318,7 @@ def payment(request, doc_id: int, payload: PaymentIn):
         doc.refresh_from_db()
         return doc
 
-    return _once(request, pay)
+    return answer_once(request, pay)
 
 
 class AdvanceIn(Schema):
@@ -324,7 +330,7 @@ class AdvanceIn(Schema):
 @api_access(CONTROL_USERS)
 def advance_submit(request, doc_id: int, payload: AdvanceIn):
     doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
-    return _once(
+    return answer_once(
         request,
         lambda: services.advance_submit(
             actor=request.user, application_id=doc.pk, amount=payload.amount, title=payload.title
@@ -351,4 +357,4 @@ def advance_payment(request, doc_id: int, payload: PaymentIn):
         doc.refresh_from_db()
         return doc
 
-    return _once(request, pay)
+    return answer_once(request, pay)

@@ -7,7 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from center.core.errors import ApplicationError
 from center.core.permissions import DELEGATED, SIGNED_IN, access
 
-from . import accounts, control, core, events
+from . import accounts, control, control_config, core, events
 from . import budget as budget_api
 from . import experts as experts_api
 from .auth import StaffOrExternalSession, TokenAuth
@@ -24,6 +24,7 @@ api.add_router("/", core.router)
 api.add_router("/accounts", accounts.router)
 api.add_router("/budget", budget_api.router)
 api.add_router("/control", control.router)
+api.add_router("/control/config", control_config.router)
 api.add_router("/events", events.router)
 api.add_router("/experts", experts_api.router)
 
