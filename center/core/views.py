@@ -42,6 +42,19 @@ def apply_errors(form, exc: ApplicationError) -> None:
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def attempt(request, fn, ok: str):
+    """Run a page action: its refusal becomes an error message, its success `ok` (if any). Returns the
+    action's result (True when it returns nothing), or None when it was refused."""
+    try:
+        result = fn()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return None
+    if ok:
+        messages.success(request, ok)
+    return result if result is not None else True
+
+
 @access(PUBLIC)
 def home(request):
     """The public front page: what the Center offers; staff go on to their workbench."""

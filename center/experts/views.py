@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.masking import mask_bank_account, mask_id_number
 from center.core.permissions import EXTERNAL, PUBLIC, access
-from center.core.views import apply_errors
+from center.core.views import apply_errors, attempt
 from center.events.enums import PUBLIC_STATES, EventState
 from center.events.models import Event
 
@@ -26,16 +26,6 @@ PAGE = 20
 
 def _office(request):
     selectors.require_office(request.user, request.access_scope)
-
-
-def _attempt(request, fn, ok: str) -> bool:
-    try:
-        fn()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, ok)
-    return True
 
 
 # --- staff: the pool -----------------------------------------------------------------------------------
@@ -150,7 +140,7 @@ def expert_create(request):
 @access(rules.WRITERS)
 def expert_status(request, pk: int):
     _office(request)
-    _attempt(
+    attempt(
         request,
         lambda: services.expert_set_status(
             actor=request.user,
@@ -251,7 +241,7 @@ def relation_add(request, pk: int):
         with transaction.atomic():
             return _relation_from_post(request, expert.pk)
 
-    _attempt(request, add, _("关系已登记。"))
+    attempt(request, add, _("关系已登记。"))
     return redirect("experts:expert_detail", pk)
 
 
@@ -319,7 +309,7 @@ def call_detail(request, pk: int):
 @access(rules.WRITERS)
 def call_publish(request, pk: int):
     _office(request)
-    _attempt(request, lambda: services.call_publish(actor=request.user, call_id=pk), _("已发布到公共网站。"))
+    attempt(request, lambda: services.call_publish(actor=request.user, call_id=pk), _("已发布到公共网站。"))
     return redirect("experts:call_detail", pk)
 
 
@@ -333,7 +323,7 @@ def application_vet(request, pk: int):
     ok = request.POST.get("decision") == "yes"
     note = request.POST.get("note", "")
     if app.status == VettingStatus.SUBMITTED:
-        _attempt(
+        attempt(
             request,
             lambda: services.application_first_check(
                 actor=request.user, application_id=pk, passed=ok, note=note
@@ -341,7 +331,7 @@ def application_vet(request, pk: int):
             _("初审意见已记录。"),
         )
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.application_review(actor=request.user, application_id=pk, admit=ok, note=note),
             _("复审结论已记录。"),
@@ -362,7 +352,7 @@ def activity_list(request):
         if form.is_valid():
             d = form.cleaned_data
             ids = [int(x) for x in d["expert_ids"].replace("，", ",").split(",") if x.strip().isdigit()]
-            if _attempt(
+            if attempt(
                 request,
                 lambda: services.activity_create(
                     actor=request.user,
@@ -435,7 +425,7 @@ def _my_expert(user):
 def portal(request):
     expert = _my_expert(request.user)
     if request.method == "POST" and expert is not None:
-        _attempt(
+        attempt(
             request,
             lambda: services.expert_confirm_profile(actor=request.user, expert_id=expert.pk),
             _("感谢确认，信息已更新。"),
@@ -526,7 +516,7 @@ def portal_relation(request):
         with transaction.atomic():
             return _relation_from_post(request, expert.pk)
 
-    _attempt(request, add, _("关系已登记。"))
+    attempt(request, add, _("关系已登记。"))
     return redirect("experts:portal")
 
 

@@ -14,6 +14,7 @@ from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import EXTERNAL, PUBLIC, access
+from center.core.views import attempt
 from center.experts import rules
 from center.experts.models import Discipline, Expert
 
@@ -38,17 +39,6 @@ from .enums import (
 from .models import Application, ApplicationResult, DrawPick, Flag, Objection, ReviewRound
 
 
-def _attempt(request, fn, ok: str):
-    try:
-        result = fn()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return None
-    if ok:
-        messages.success(request, ok)
-    return result if result is not None else True
-
-
 def _office(request):
     selectors.require_office(request.user, request.access_scope)
 
@@ -61,7 +51,7 @@ def round_list(request):
     _office(request)
     if request.method == "POST":
         p = request.POST
-        rnd = _attempt(
+        rnd = attempt(
             request,
             lambda: services.round_create(
                 actor=request.user,
@@ -128,7 +118,7 @@ def _redirect_round(pk):
 def criterion_add(request, pk: int):
     _office(request)
     p = request.POST
-    _attempt(
+    attempt(
         request,
         lambda: services.criterion_add(
             actor=request.user,
@@ -157,7 +147,7 @@ def _int(v, default=0):
 def group_create(request, pk: int):
     _office(request)
     p = request.POST
-    g = _attempt(
+    g = attempt(
         request,
         lambda: services.group_create(
             actor=request.user,
@@ -221,7 +211,7 @@ def application_create(request, pk: int):
         with transaction.atomic():
             return make()
 
-    _attempt(request, atomic_make, _("申报项目已登记。"))
+    attempt(request, atomic_make, _("申报项目已登记。"))
     return _redirect_round(pk)
 
 
@@ -232,7 +222,7 @@ def formal_check(request, pk: int):
     app = Application.objects.filter(pk=pk).first()
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
-    _attempt(
+    attempt(
         request,
         lambda: services.application_formal_check(
             actor=request.user,
@@ -256,7 +246,7 @@ def application_document(request, pk: int):
     if upload is None:
         messages.error(request, _("请选择要上传的文件。"))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.application_add_document(
                 actor=request.user, application_id=pk, name=upload.name, data=upload.read()
@@ -291,7 +281,7 @@ def group_detail(request, pk: int):
         avoidance = {
             k: (_int(p.get(f"param_{k}")) if p.get(f"on_{k}") == "1" else None) for k in AvoidanceKind.values
         }
-        if _attempt(
+        if attempt(
             request,
             lambda: services.group_update_rules(
                 actor=request.user, group_id=pk, avoidance=avoidance, **fields
@@ -322,7 +312,7 @@ def group_detail(request, pk: int):
 @access(rules.WRITERS)
 def draw_fix(request, pk: int):
     _office(request)
-    draw = _attempt(
+    draw = attempt(
         request,
         lambda: services.draw_fix_pool(actor=request.user, group_id=pk),
         _("候选池与参数已固定，哈希已记录。请录入随机种子。"),
@@ -371,7 +361,7 @@ def draw_detail(request, pk: int):
 def draw_seed(request, pk: int):
     _office(request)
     p = request.POST
-    _attempt(
+    attempt(
         request,
         lambda: services.draw_enter_seed(
             actor=request.user,
@@ -389,7 +379,7 @@ def draw_seed(request, pk: int):
 @access(rules.WRITERS)
 def draw_void(request, pk: int):
     _office(request)
-    _attempt(
+    attempt(
         request,
         lambda: services.draw_void(actor=request.user, draw_id=pk, reason=request.POST.get("reason", "")),
         _("已作废。"),
@@ -433,7 +423,7 @@ def pick_respond(request, pk: int):
     pick = DrawPick.objects.filter(pk=pk).first()
     if pick is None:
         raise NotFoundError(_("邀请不存在。"))
-    _attempt(
+    attempt(
         request,
         lambda: services.invitation_respond(
             actor=request.user, pick_id=pk, accept=request.POST.get("accept") == "1"
@@ -450,7 +440,7 @@ def pick_respond(request, pk: int):
 @access(rules.WRITERS)
 def round_compute(request, pk: int):
     _office(request)
-    _attempt(
+    attempt(
         request, lambda: services.round_compute(actor=request.user, round_id=pk), _("已汇总评分并检查异常。")
     )
     return _redirect_round(pk)
@@ -463,7 +453,7 @@ def flag_resolve(request, pk: int):
     flag = Flag.objects.filter(pk=pk).first()
     if flag is None:
         raise NotFoundError(_("预警不存在。"))
-    _attempt(
+    attempt(
         request,
         lambda: services.flag_resolve(
             actor=request.user,
@@ -480,7 +470,7 @@ def flag_resolve(request, pk: int):
 @access(rules.APPROVERS)
 def round_approve(request, pk: int):
     _office(request)
-    _attempt(
+    attempt(
         request, lambda: services.round_approve(actor=request.user, round_id=pk), _("评审结果已确认并锁定。")
     )
     return _redirect_round(pk)
@@ -491,7 +481,7 @@ def round_approve(request, pk: int):
 def notice_publish(request, pk: int):
     _office(request)
     p = request.POST
-    _attempt(
+    attempt(
         request,
         lambda: services.notice_publish(
             actor=request.user,
@@ -513,7 +503,7 @@ def objection_answer(request, pk: int):
     obj = Objection.objects.select_related("notice").filter(pk=pk).first()
     if obj is None:
         raise NotFoundError(_("异议不存在。"))
-    _attempt(
+    attempt(
         request,
         lambda: services.objection_answer(
             actor=request.user, objection_id=pk, answer=request.POST.get("answer", "")
@@ -532,7 +522,7 @@ def assignment_rate(request, pk: int):
     a = Assignment.objects.select_related("group").filter(pk=pk).first()
     if a is None:
         raise NotFoundError(_("评审任务不存在。"))
-    _attempt(
+    attempt(
         request,
         lambda: services.assignment_rate(
             actor=request.user,
@@ -554,7 +544,7 @@ def round_fees(request, pk: int):
         raise NotFoundError(_("评审活动不存在。"))
     if request.method == "POST" and request.POST.get("action") == "fund":
         quota = request.POST.get("quota", "")
-        _attempt(
+        attempt(
             request,
             lambda: services.round_fees_request_funding(
                 actor=request.user, round_id=pk, quota_id=int(quota) if quota.isdigit() else 0
@@ -563,7 +553,7 @@ def round_fees(request, pk: int):
         )
         return redirect("reviews:round_fees", pk)
     if request.method == "POST":
-        _attempt(
+        attempt(
             request, lambda: services.round_fees_compute(actor=request.user, round_id=pk), _("专家费已计算。")
         )
         return redirect("reviews:round_fees", pk)
@@ -603,7 +593,7 @@ def portal_home(request):
 @require_POST
 @access(EXTERNAL)
 def portal_respond(request, pk: int):
-    _attempt(
+    attempt(
         request,
         lambda: services.invitation_respond(
             actor=request.user, pick_id=pk, accept=request.POST.get("accept") == "1"
@@ -619,7 +609,7 @@ def portal_assignment(request, pk: int):
     apps = a.group.applications.exclude(formal_status=FormalStatus.FAILED)
     if request.method == "POST":
         ids = [_int(x) for x in request.POST.getlist("conflict")]
-        if _attempt(
+        if attempt(
             request,
             lambda: services.assignment_sign(
                 actor=request.user,
@@ -730,7 +720,7 @@ def public_notice(request, pk: int):
     open_ = notice.status == NoticeStatus.CURRENT and timezone.now() <= notice.objection_until
     if request.method == "POST":
         p = request.POST
-        if _attempt(
+        if attempt(
             request,
             lambda: services.objection_submit(
                 notice_id=pk,
