@@ -11,11 +11,16 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError, ConflictError
+from .middleware import error_page
 from .models import IdempotentRequest
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -30,9 +35,10 @@ def fingerprint(*parts) -> str:
 
 
 def run_once(
-    *, user, key: str | None, fingerprint: str, fn: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict]:
-    """Run `fn` (returning (status, body)) at most once per (user, key)."""
+    *, user, key: str | None, fingerprint: str, fn: Callable[[], tuple[int, dict] | None]
+) -> tuple[int, dict] | None:
+    """Run `fn` (returning (status, body)) at most once per (user, key). When `fn` returns None there is
+    nothing to remember (a refused or re-displayed form): the key stays free."""
     if not key:
         return fn()
     check_key(key)
@@ -41,11 +47,13 @@ def run_once(
             stored = _stored(user, key, fingerprint)
             if stored is not None:
                 return stored
-            status, body = fn()
-            IdempotentRequest.objects.create(
-                user=user, key=key, fingerprint=fingerprint, status=status, body=body
-            )
-            return status, body
+            outcome = fn()
+            if outcome is not None:
+                status, body = outcome
+                IdempotentRequest.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, status=status, body=body
+                )
+            return outcome
     except IntegrityError:
         stored = _stored(user, key, fingerprint)
         if stored is None:
@@ -58,10 +66,6 @@ KEEP_DAYS = 30
 
 def idempotency_purge(days: int = KEEP_DAYS) -> int:
     """Forget the keys older than `days` (a retry comes within minutes; a month is ample). Returns how many."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     deleted, _by_model = IdempotentRequest.objects.filter(
         created_at__lt=timezone.now() - timedelta(days=days)
     ).delete()
@@ -76,11 +80,11 @@ def check_key(key: str) -> None:
 
 
 class FormOnceMiddleware:
-    """A page form's POST carrying `{% once_key %}` takes effect once: the view runs in one transaction with
-    the key, and when it succeeds (answers with a redirect and no error message) the key is stored
-    with that address. A double click, a resubmitted page or a retried request with the same key is sent to
-    the same address and changes nothing more. A refused or re-displayed form stores nothing: the corrected
-    form can be sent again with the same key."""
+    """A page form's POST carrying `{% once_key %}` takes effect once: the view runs through `run_once`, in
+    one transaction with the key, and when it succeeds (answers with a redirect and no error message) the
+    key is stored with that address. A double click, a resubmitted page or a retried request with the same
+    key is sent to the same address and changes nothing more. A refused or re-displayed form stores nothing:
+    the corrected form can be sent again with the same key."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -89,44 +93,30 @@ class FormOnceMiddleware:
         key = request.POST.get("idempotency_key") if request.method == "POST" else None
         if not key or not request.user.is_authenticated:
             return self.get_response(request)
-        from django.shortcuts import redirect
+        answered = {}
 
-        from .middleware import error_page
+        def view():
+            response = answered["response"] = self.get_response(request)
+            succeeded = response.status_code in (301, 302, 303) and not _refused(request)
+            answered["outcome"] = (
+                (response.status_code, {"redirect": response["Location"]}) if succeeded else None
+            )
+            return answered["outcome"]
 
-        user = request.user
         fp = fingerprint(
             request.path, sorted((k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken")
         )
         try:
-            check_key(key)
-            try:
-                with transaction.atomic():
-                    stored = _stored(user, key, fp)
-                    if stored is not None:
-                        return redirect(stored[1]["redirect"])
-                    response = self.get_response(request)
-                    if response.status_code in (301, 302, 303) and not _refused(request):
-                        IdempotentRequest.objects.create(
-                            user=user,
-                            key=key,
-                            fingerprint=fp,
-                            status=response.status_code,
-                            body={"redirect": response["Location"]},
-                        )
-                    return response
-            except IntegrityError:
-                stored = _stored(user, key, fp)
-                if stored is None:
-                    raise
-                return redirect(stored[1]["redirect"])
+            outcome = run_once(user=request.user, key=key, fingerprint=fp, fn=view)
         except ApplicationError as exc:
             return error_page(request, exc)
+        if answered and outcome is answered["outcome"]:
+            return answered["response"]  # this request ran the view
+        return redirect(outcome[1]["redirect"])  # a retry, or the loser of a race: the first answer's address
 
 
 def _refused(request) -> bool:
     """Whether the page reported an error (pages that redirect after a refusal show it as a message)."""
-    from django.contrib import messages
-
     storage = messages.get_messages(request)
     failed = any(m.level >= messages.ERROR for m in storage)
     storage.used = False  # reading must not consume them: the next page shows them
