@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from center.core import sql
 from center.core.crypto import EncryptedTextField
+from center.core.locks import LockRank
 
 from .enums import AccountKind, ExternalType, Role
 
@@ -27,6 +28,7 @@ class Unit(models.Model):
 
 
 class Department(models.Model):
+    lock_rank = LockRank.MASTER
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("部门编码"), max_length=20)
     name = models.CharField(_("部门名称"), max_length=50)
@@ -54,6 +56,8 @@ class Department(models.Model):
 
 class User(AbstractUser):
     """Staff and external accounts live in one table but never mix: `kind` decides which pages exist."""
+
+    lock_rank = LockRank.MASTER
 
     kind = models.CharField(
         _("账号类型"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF
@@ -138,6 +142,8 @@ class DelegationQuerySet(models.QuerySet):
 class Delegation(models.Model):
     """A period during which `delegate` may exercise `delegator`'s approval rights (recorded as acting for them)."""
 
+    lock_rank = LockRank.MASTER
+
     delegator = models.ForeignKey(
         User, verbose_name=_("委托人"), on_delete=models.PROTECT, related_name="delegations_given"
     )
@@ -166,6 +172,8 @@ class Delegation(models.Model):
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once at creation."""
+
+    lock_rank = LockRank.MASTER
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=50)

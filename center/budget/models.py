@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from center.core.locks import LockRank
+
 from .enums import (
     BasicCategory,
     BudgetState,
@@ -124,6 +126,8 @@ class ProcurementKind(CatalogueEntry):
 
 class Budget(models.Model):
     """One unit's department budget for one year. Approved (二下) = locked; later changes are adjustments."""
+
+    lock_rank = LockRank.SUBJECT
 
     unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="budgets")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="budgets")

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from center.core import sql
+from center.core import locks, sql
 from center.core.errors import ApplicationError, NotFoundError
 
 from .enums import EntryKind
@@ -66,6 +66,7 @@ def lock_quotas(ids: Iterable[int], read: dict[int, Quota] | None = None) -> dic
     """
     wanted = sorted(set(ids))
     assert transaction.get_connection().in_atomic_block, "quota movements must run inside a transaction"
+    locks.note(Quota.lock_rank, "control.Quota")
     if read is not None:
         quotas = {}
         balances = sql.rows(

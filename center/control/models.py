@@ -13,6 +13,8 @@ from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from center.core.locks import LockRank
+
 from .enums import (
     ApplicationType,
     ApproverRule,
@@ -29,6 +31,8 @@ AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
 class ControlSettings(models.Model):
     """Per-year parameters of the control rules (configurable data, not code)."""
+
+    lock_rank = LockRank.MASTER
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     collective_threshold = models.DecimalField(_("集体决策（三重一大）金额标准"), default=300000, **AMOUNT)
@@ -57,6 +61,8 @@ class Quota(models.Model):
     Balances are kept in step with the ledger in the same transaction; the database itself refuses a
     negative available balance or balances that do not add up.
     """
+
+    lock_rank = LockRank.QUOTA
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     budget = models.ForeignKey("budget.Budget", on_delete=models.PROTECT, related_name="quotas")
@@ -168,6 +174,8 @@ class LedgerEntry(models.Model):
 class Adjustment(models.Model):
     """调剂: a paired out/in movement between two quotas with a document number and its approval."""
 
+    lock_rank = LockRank.DOCUMENT
+
     doc_no = models.CharField(_("调剂文号"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     from_quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="adjustments_out")
@@ -197,6 +205,8 @@ class Adjustment(models.Model):
 
 class SpendingStandard(models.Model):
     """费用标准: a per-person-per-day limit by application type (and city), per year; editable by finance."""
+
+    lock_rank = LockRank.MASTER
 
     year = models.PositiveSmallIntegerField(_("年度"))
     app_type = models.CharField(_("事项类型"), max_length=20, choices=ApplicationType.choices)
@@ -248,6 +258,8 @@ class Document(models.Model):
 class Application(Document):
     """事前申请: freezes its quota lines when submitted; released on rejection, withdrawal or expiry."""
 
+    lock_rank = LockRank.DOCUMENT
+
     app_type = models.CharField(_("申请类型"), max_length=20, choices=ApplicationType.choices)
     details = models.JSONField(pgettext_lazy("application", "明细"), default=dict, blank=True)
     justification = models.TextField(_("超标准说明"), blank=True)
@@ -288,6 +300,8 @@ class ApplicationLine(models.Model):
 
 class Reimbursement(Document):
     """报销: against an approved application (frozen → executed on payment) or, when small, on its own."""
+
+    lock_rank = LockRank.DOCUMENT
 
     application = models.ForeignKey(
         Application,
@@ -347,6 +361,8 @@ class Advance(Document):
     """借款: cash paid out ahead of spending, against an approved application (whose freeze already covers
     it, so the ledger does not move). It stays open until the application's claim clears it (冲借款)."""
 
+    lock_rank = LockRank.DOCUMENT
+
     application = models.ForeignKey(
         Application, verbose_name=_("事前申请"), on_delete=models.PROTECT, related_name="advances"
     )
@@ -395,6 +411,8 @@ class Payment(models.Model):
 class ApprovalFlow(models.Model):
     """An approval chain chosen for a document by type, amount band, department and quota owner (归口)."""
 
+    lock_rank = LockRank.MASTER
+
     name = models.CharField(_("流程名称"), max_length=100)
     doc_type = models.CharField(_("单据类型"), max_length=20)  # application | reimbursement
     app_types = models.JSONField(_("适用事项类型"), default=list, blank=True)  # empty: all types
@@ -439,6 +457,8 @@ class ApprovalStepDef(models.Model):
 
 class ApprovalTask(models.Model):
     """One approver's task at one step of a document's chain (a chain = one submission round)."""
+
+    lock_rank = LockRank.TASK
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

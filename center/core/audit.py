@@ -14,8 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import sql
-from .context import current_request_info
+from . import locks, sql
+from .context import current_request_info, current_unit
 from .enums import AuditOutcome
 from .masking import mask_field
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry
@@ -67,6 +67,7 @@ def snapshot(obj, fields: list[str]) -> dict[str, Any]:
 
 def _lock_head() -> tuple[int, str]:
     """Lock the chain head and read the last link (hand-written SQL: every audited change passes here)."""
+    locks.note(locks.LockRank.AUDIT_HEAD, "core.AuditChainHead")
     read = f"SELECT seq, hash FROM core_auditchainhead WHERE id = 1{sql.locking()}"  # noqa: S608 (constant)
     row = sql.row(read)
     if row is None:
@@ -87,39 +88,55 @@ def audit_log(
     on_behalf_of=None,
     target_repr: str | None = None,
 ) -> AuditEntry:
-    """Append an audit entry in the current transaction (opens one if there is none)."""
+    """Record an audit entry in the current unit of work.
+
+    Inside a unit (`@service`) the entry is kept and appended with the unit's other entries as its last
+    statements, so the chain head is the last row the unit locks (see center.core.locks). Outside a unit
+    (a management command, a sign-in) it is appended at once, in the caller's transaction or its own.
+    The returned entry gets its `seq` and `hash` when it is appended."""
     info = current_request_info()
     actor = actor if getattr(actor, "pk", None) else None
     masked_extra = {k: mask_field(k, v) for k, v in (extra or {}).items()}
     masked_changes = {k: [mask_field(k, v) for v in pair] for k, pair in (changes or {}).items()}
-    # Inside the caller's transaction no savepoint is needed: an append that fails is a bug, and the whole
-    # transaction fails with it. Outside any transaction this opens one.
+    entry = AuditEntry(
+        actor=actor,
+        actor_repr=(actor.get_username() if actor else "")[:150],
+        on_behalf_of=on_behalf_of,
+        action=action,
+        outcome=outcome,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=(target_repr if target_repr is not None else (str(target) if target is not None else ""))[
+            :200
+        ],
+        changes=_jsonable(masked_changes),
+        extra=_jsonable(masked_extra),
+        ip=info.ip or "",
+    )
+    unit = current_unit()
+    if unit is not None and transaction.get_connection().in_atomic_block:
+        unit.audit.append(entry)
+    else:
+        append([entry])
+    return entry
+
+
+def append(entries: list[AuditEntry]) -> None:
+    """Link the entries to the chain and insert them: one head lock, one insert, one head update.
+
+    Inside the caller's transaction no savepoint is needed: an append that fails is a bug, and the whole
+    transaction fails with it. Outside any transaction this opens one."""
+    if not entries:
+        return
     with transaction.atomic(savepoint=False):
         seq, prev_hash = _lock_head()
-        entry = AuditEntry(
-            seq=seq + 1,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_repr=(actor.get_username() if actor else "")[:150],
-            on_behalf_of=on_behalf_of,
-            action=action,
-            outcome=outcome,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_repr=(
-                target_repr if target_repr is not None else (str(target) if target is not None else "")
-            )[:200],
-            changes=_jsonable(masked_changes),
-            extra=_jsonable(masked_extra),
-            ip=info.ip or "",
-            prev_hash=prev_hash,
-        )
-        entry.hash = entry_hash(entry)
-        sql.insert(entry)
-        sql.execute(
-            "UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [entry.seq, entry.hash]
-        )
-    return entry
+        now = timezone.now()
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.created_at, entry.prev_hash = seq, now, prev_hash
+            entry.hash = prev_hash = entry_hash(entry)
+        sql.insert(*entries)
+        sql.execute("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash])
 
 
 @dataclass

@@ -33,3 +33,8 @@ class ConflictError(ApplicationError):
     """The object changed state meanwhile (double submit, race): retry from the current state."""
 
     status_code = 409
+
+
+class BusyError(ConflictError):
+    """The rows this action needs stayed locked by others too long (or it lost a deadlock) even after
+    retrying: nothing was changed, and the same request can simply be sent again."""

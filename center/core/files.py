@@ -8,12 +8,12 @@ from pathlib import Path
 
 import filetype
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .errors import ApplicationError
 from .models import Attachment
+from .services import on_rollback, service
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -84,32 +84,28 @@ def storage_path(stored_name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / stored_name[:2] / stored_name
 
 
+@service
 def attachment_create(*, actor, name: str, data: bytes, purpose: str = "general") -> Attachment:
     """Validate and store an upload. Side effects: a file under MEDIA_ROOT, an audit entry.
 
-    The file is written before the row commits; if the transaction rolls back, it is removed.
+    The file is written before the row commits; if the unit of work rolls back, it is removed (a crash
+    between the two leaves an orphan that `manage.py uploads_orphans` removes).
     """
     mime = validate_upload(name, data, purpose)
     stored = secrets.token_hex(16)
     path = storage_path(stored)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    try:
-        with transaction.atomic():
-            att = Attachment.objects.create(
-                owner=actor,
-                department=actor.department,
-                purpose=purpose,
-                original_name=Path(name).name[:200],
-                stored_name=stored,
-                content_type=mime,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-            audit_log(
-                "core.attachment.created", actor=actor, target=att, extra={"size": len(data), "type": mime}
-            )
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+    on_rollback(lambda: path.unlink(missing_ok=True))
+    att = Attachment.objects.create(
+        owner=actor,
+        department=actor.department,
+        purpose=purpose,
+        original_name=Path(name).name[:200],
+        stored_name=stored,
+        content_type=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    audit_log("core.attachment.created", actor=actor, target=att, extra={"size": len(data), "type": mime})
     return att

@@ -14,14 +14,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import locks
 from .errors import ApplicationError, ConflictError
 from .middleware import error_page
 from .models import IdempotentRequest
+from .services import run_unit
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
@@ -37,28 +39,36 @@ def fingerprint(*parts) -> str:
 def run_once(
     *, user, key: str | None, fingerprint: str, fn: Callable[[], tuple[int, dict] | None]
 ) -> tuple[int, dict] | None:
-    """Run `fn` (returning (status, body)) at most once per (user, key). When `fn` returns None there is
-    nothing to remember (a refused or re-displayed form): the key stays free."""
+    """Run `fn` (returning (status, body)) at most once per (user, key), as one unit of work with the key.
+    When `fn` returns None there is nothing to remember (a refused or re-displayed form): the key stays free."""
     if not key:
         return fn()
     check_key(key)
     try:
-        with transaction.atomic():
-            stored = _stored(user, key, fingerprint)
-            if stored is not None:
-                return stored
-            outcome = fn()
-            if outcome is not None:
-                status, body = outcome
-                IdempotentRequest.objects.create(
-                    user=user, key=key, fingerprint=fingerprint, status=status, body=body
-                )
-            return outcome
+        return run_unit(lambda: _claim_and_run(user, key, fingerprint, fn))
     except IntegrityError:
+        # The same key was claimed meanwhile by a request that has now committed: answer with its outcome.
         stored = _stored(user, key, fingerprint)
         if stored is None:
             raise
         return stored
+
+
+def _claim_and_run(user, key: str, fp: str, fn):
+    """Claim the key first (its unique index makes an identical request that races this one wait for this
+    one's commit, then answer with the stored outcome), run `fn`, then store its outcome or free the key."""
+    stored = _stored(user, key, fp)
+    if stored is not None:
+        return stored
+    locks.note(IdempotentRequest.lock_rank, "core.IdempotentRequest")
+    claim = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fp, status=0, body={})
+    outcome = fn()
+    if outcome is None:
+        claim.delete()
+    else:
+        claim.status, claim.body = outcome
+        claim.save(update_fields=["status", "body"])
+    return outcome
 
 
 KEEP_DAYS = 30

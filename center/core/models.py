@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .enums import AuditOutcome
+from .locks import LockRank
 
 GENESIS_HASH = "0" * 64
 
@@ -66,6 +67,8 @@ class AuditEntry(models.Model):
 class AuditChainHead(models.Model):
     """The single row that serialises appends and remembers the last link (detects tail deletion)."""
 
+    lock_rank = LockRank.AUDIT_HEAD
+
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
@@ -113,6 +116,8 @@ class Attachment(models.Model):
 
 class IdempotentRequest(models.Model):
     """The stored outcome of a request sent with an idempotency key: a retry gets the same answer."""
+
+    lock_rank = LockRank.REQUEST
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)

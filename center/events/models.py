@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
+from center.core.locks import LockRank
 
 from .enums import (
     ACTIVE_REGISTRATION_STATES,
@@ -29,6 +30,8 @@ AMOUNT = {"max_digits": 16, "decimal_places": 2}
 class EventType(models.Model):
     """The editable list of kinds of event (创新周主题活动, 海智交流活动, 学术研讨会 …)."""
 
+    lock_rank = LockRank.MASTER
+
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
@@ -47,6 +50,7 @@ class EventType(models.Model):
 
 
 class Event(models.Model):
+    lock_rank = LockRank.SUBJECT
     type = models.ForeignKey(EventType, verbose_name=_("活动类型"), on_delete=models.PROTECT)
     title = models.CharField(_("活动名称"), max_length=200)
     title_en = models.CharField(_("英文名称"), max_length=300, blank=True)
@@ -174,6 +178,8 @@ _ACTIVE = Q(state__in=sorted(ACTIVE_REGISTRATION_STATES))
 
 class Registration(models.Model):
     """One person's registration. No account: the unguessable `token` is the ticket and the manage link."""
+
+    lock_rank = LockRank.DOCUMENT
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
     token = models.CharField(max_length=64, unique=True)  # secrets.token_urlsafe: the QR code and the link

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
+from center.core.locks import LockRank
 
 from .enums import (
     ActivityKind,
@@ -68,6 +69,7 @@ class Organisation(models.Model):
 
 
 class Expert(models.Model):
+    lock_rank = LockRank.MASTER
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="expert"
     )
@@ -177,6 +179,8 @@ class ExpertStatusChange(models.Model):
 class RecruitmentCall(models.Model):
     """征集批次: published on the public site with its criteria and deadline."""
 
+    lock_rank = LockRank.SUBJECT
+
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("标题"), max_length=200)
     criteria = models.TextField(_("征集条件"))
@@ -196,6 +200,8 @@ class RecruitmentCall(models.Model):
 
 class ExpertApplication(models.Model):
     """An expert's application to a call, vetted in two steps: first check, then review."""
+
+    lock_rank = LockRank.DOCUMENT
 
     call = models.ForeignKey(RecruitmentCall, on_delete=models.PROTECT, related_name="applications")
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="applications")

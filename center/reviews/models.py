@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
+from center.core.locks import LockRank
 from center.experts.enums import TitleLevel
 from center.experts.models import Discipline, Expert, Organisation
 
@@ -40,6 +41,8 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 class ReviewRound(models.Model):
     """评审活动."""
+
+    lock_rank = LockRank.SUBJECT
 
     code = models.CharField(_("编号"), max_length=30, unique=True)
     title = models.CharField(_("名称"), max_length=200)
@@ -109,6 +112,8 @@ class Criterion(models.Model):
 class ReviewGroup(models.Model):
     """A panel: its draw rules (size, discipline, title, region mix, organisation share) and avoidance rules."""
 
+    lock_rank = LockRank.SUBJECT
+
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("组名"), max_length=100)
     discipline = models.ForeignKey(
@@ -148,6 +153,8 @@ class AvoidanceRule(models.Model):
 
 class Application(models.Model):
     """A project or nomination under review (申报项目)."""
+
+    lock_rank = LockRank.DOCUMENT
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="applications")
     group = models.ForeignKey(
@@ -197,6 +204,8 @@ class Draw(models.Model):
     left out of the pool (the first rule that applied, in eligibility.RULE_ORDER).
     """
 
+    lock_rank = LockRank.DOCUMENT
+
     group = models.ForeignKey(ReviewGroup, on_delete=models.PROTECT, related_name="draws")
     status = models.CharField(
         _("状态"), max_length=12, choices=DrawStatus.choices, default=DrawStatus.POOL_FIXED
@@ -230,6 +239,8 @@ class Draw(models.Model):
 class DrawPick(models.Model):
     """A ranked expert of a draw: main panel or backup; carries the invitation's state."""
 
+    lock_rank = LockRank.TASK
+
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="picks")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="picks")
     rank = models.PositiveSmallIntegerField(_("名次"))
@@ -255,6 +266,8 @@ class DrawPick(models.Model):
 
 class Assignment(models.Model):
     """An expert serving on a group (an accepted pick): pledge and conflict declaration before any application."""
+
+    lock_rank = LockRank.TASK
 
     group = models.ForeignKey(ReviewGroup, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
@@ -334,6 +347,7 @@ class ApplicationResult(models.Model):
 
 
 class Flag(models.Model):
+    lock_rank = LockRank.DOCUMENT
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(_("类型"), max_length=10, choices=FlagKind.choices)
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE)
@@ -379,6 +393,7 @@ class PublicNotice(models.Model):
 
 
 class Objection(models.Model):
+    lock_rank = LockRank.DOCUMENT
     notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL)
     name = models.CharField(_("提出人"), max_length=50)
@@ -416,6 +431,8 @@ class CreditEvent(models.Model):
 
 class ExpertFee(models.Model):
     """One expert's fee for a round: gross, 劳务报酬 income tax withheld, net."""
+
+    lock_rank = LockRank.TASK
 
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="fees")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="fees")

@@ -91,7 +91,11 @@ def database_config(default_sqlite: Path, url: str | None = None) -> dict:
     url = os.environ.get("DATABASE_URL") if url is None else url
     if url:
         cfg = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        cfg.setdefault("OPTIONS", {})
+        # A row lock is waited for at most DB_LOCK_TIMEOUT_MS: then the unit of work is retried and finally
+        # answers "busy, try again" (center.core.services), never a request hanging behind a stuck one.
+        options = cfg.setdefault("OPTIONS", {})
+        lock_timeout = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
+        options["options"] = f"{options.get('options', '')} -c lock_timeout={lock_timeout}".strip()
         cfg["ATOMIC_REQUESTS"] = False
         return cfg
     return {
@@ -107,6 +111,8 @@ def database_config(default_sqlite: Path, url: str | None = None) -> dict:
     }
 
 
+# Under test settings every row lock taken in a unit of work is checked against the declared order.
+LOCK_ORDER_CHECK = False
 DATABASES = {"default": database_config(Path(os.environ.get("SQLITE_PATH", VAR_DIR / "db.sqlite3")))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

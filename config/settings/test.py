@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
 DEBUG = False
+LOCK_ORDER_CHECK = True  # a lock taken out of the declared order fails the test (center.core.locks)
 SECRET_KEY = "test-insecure-key-never-used-in-production-7a1f"  # noqa: S105
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI="]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
