@@ -17,7 +17,9 @@ from .enums import REQUIRED_ECONOMIC_CODE
 from .models import Application, Quota
 
 
-def request(*, applicant, app_type: str, title: str, year: int, lines, details: dict | None = None) -> Application:
+def request(
+    *, applicant, app_type: str, title: str, year: int, lines, details: dict | None = None
+) -> Application:
     """Submit a prior application in `applicant`'s name for `lines` [(quota id, amount)]. Returns it."""
     from .services import application_submit
 
@@ -45,7 +47,12 @@ def request_for_item(
             {"field": "planned_cost"},
         )
     return request(
-        applicant=applicant, app_type=app_type, title=title, year=year, lines=[(quota.pk, amount)], details=details
+        applicant=applicant,
+        app_type=app_type,
+        title=title,
+        year=year,
+        lines=[(quota.pk, amount)],
+        details=details,
     )
 
 
