@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/docs", access(PUBLIC)(RedirectView.as_view(url="/api/v1/docs")), name="api_docs_redirect"),
 ]
 
-handler400 = "center.core.views.error_400"
-handler403 = "center.core.views.error_403"
-handler404 = "center.core.views.error_404"
-handler500 = "center.core.views.error_500"
+handler400 = "center.core.errorpages.error_400"
+handler403 = "center.core.errorpages.error_403"
+handler404 = "center.core.errorpages.error_404"
+handler500 = "center.core.errorpages.error_500"

@@ -7,7 +7,7 @@ from center.core import selectors
 from center.core.models import Notification
 from center.core.notifications import notification_mark_read
 from center.core.permissions import SIGNED_IN, api_access
-from center.core.views import AUDIT_READERS
+from center.core.rules import AUDIT_READERS
 
 router = Router(tags=["core"])
 

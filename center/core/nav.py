@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from center.accounts.enums import Role
+from center.core.enums import Role
 
 from .navigation import NavItem, register_nav
 

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from . import sql
 from .models import Notification
 from .tasks import enqueue_on_commit, send_notification_email
 
@@ -13,7 +12,7 @@ def notify(
     """Create one notification per recipient. Side effect: e-mails are queued with the transaction, sent only after it commits."""
     created = [Notification(recipient=r, title=title[:200], body=body, link=link[:300]) for r in recipients]
     if created:
-        sql.insert(*created)  # one statement for all (center.core.sql: every submission notifies)
+        Notification.objects.bulk_create(created)  # one statement; ids come back (RETURNING on both databases)
     if email:
         for n in created:
             if n.recipient.email:

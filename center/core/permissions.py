@@ -18,6 +18,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from .enums import AuditOutcome, Scope
+from .errorpages import error_403
 
 _SCOPE_ORDER = {Scope.OWN: 0, Scope.DEPARTMENT: 1, Scope.UNIT: 2}
 
@@ -111,8 +112,6 @@ def record_denial(request, reason: str) -> None:
 
 
 def _forbidden_page(request, reason: str):
-    from .views import error_403
-
     record_denial(request, reason)
     if _is_api(request):
         return JsonResponse({"message": _("您无权执行此操作。"), "extra": {}}, status=403)

@@ -15,9 +15,27 @@ policies from the area's `rules.py`, never from `views.py`.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .enums import Role, Scope
 from .errors import ForbiddenError, NotFoundError
+from .permissions import staff
 
 REGISTRY: dict[str, "Rule"] = {}
+
+# The platform's own page policies (the audit trail, business documents shared by several areas).
+AUDIT_READERS = staff("audit-readers", {Role.AUDITOR: Scope.UNIT, Role.DIRECTOR: Scope.UNIT})
+# Business documents: the system admin is deliberately absent (separation of system and business duties).
+DOCUMENT_READERS = staff(
+    "document-readers",
+    {
+        Role.STAFF: Scope.OWN,
+        Role.CASHIER: Scope.OWN,
+        Role.DEPT_HEAD: Scope.DEPARTMENT,
+        Role.DEPUTY: Scope.DEPARTMENT,
+        Role.FINANCE: Scope.UNIT,
+        Role.DIRECTOR: Scope.UNIT,
+        Role.AUDITOR: Scope.UNIT,
+    },
+)
 
 
 @dataclass(frozen=True)

@@ -9,31 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from center.accounts.enums import Role
-
 from . import selectors
 from .audit import audit_export_rows, audit_log
-from .enums import Scope
 from .errors import ApplicationError
 from .files import attachment_create, storage_path
 from .notifications import notification_mark_read
-from .permissions import PUBLIC, SIGNED_IN, access, staff
+from .permissions import PUBLIC, SIGNED_IN, access
+from .rules import AUDIT_READERS, DOCUMENT_READERS
 from .workbench import todos_for
-
-AUDIT_READERS = staff("audit-readers", {Role.AUDITOR: Scope.UNIT, Role.DIRECTOR: Scope.UNIT})
-# Business documents: the system admin is deliberately absent (separation of system and business duties).
-DOCUMENT_READERS = staff(
-    "document-readers",
-    {
-        Role.STAFF: Scope.OWN,
-        Role.CASHIER: Scope.OWN,
-        Role.DEPT_HEAD: Scope.DEPARTMENT,
-        Role.DEPUTY: Scope.DEPARTMENT,
-        Role.FINANCE: Scope.UNIT,
-        Role.DIRECTOR: Scope.UNIT,
-        Role.AUDITOR: Scope.UNIT,
-    },
-)
 
 
 def apply_errors(form, exc: ApplicationError) -> None:
@@ -186,19 +169,3 @@ def csrf_failure(request, reason=""):
         extra={"path": request.path[:300]},
     )
     return render(request, "errors/403_csrf.html", status=403)
-
-
-def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
-
-
-def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
-
-
-def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
-
-
-def error_500(request):
-    return render(request, "errors/500.html", status=500)
