@@ -1,5 +1,8 @@
 """The audit trail: `audit_log` appends a hash-chained entry; `audit_chain_verify` checks the chain.
 
+Verification reads one consistent snapshot (`read_snapshot`), so it can run while the application writes;
+a head exported to a file outside the database (`Anchor`) later proves the chain was not rebuilt.
+
 Appends are serialised by locking the single `AuditChainHead` row inside the caller's transaction,
 so the entry commits (or rolls back) together with the change it records. Every audited change passes
 here, so the lock, the entry and the head update are hand-written SQL (`center.core.sql`).
@@ -7,11 +10,12 @@ here, so the lock, the entry and the head update are hand-written SQL (`center.c
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import locks, sql
@@ -142,39 +146,131 @@ def append(entries: list[AuditEntry]) -> None:
 @dataclass
 class ChainProblem:
     seq: int
-    kind: str  # altered | deleted | reordered | truncated
+    kind: str  # altered | deleted | reordered | truncated | anchor
     message: str
 
 
-def audit_chain_verify() -> ChainProblem | None:
-    """Walk the chain in order; return the first broken link, or None when the chain is intact."""
+@dataclass(frozen=True)
+class Anchor:
+    """One link of the chain kept outside the database: the chain must still hold entry `seq` with `hash`."""
+
+    seq: int
+    hash: str
+    time: str = ""  # when that entry was written (ISO 8601, UTC); informative
+
+    FORMAT = "center-audit-anchor"
+    VERSION = 1
+
+    def to_json(self) -> str:
+        body = {"format": self.FORMAT, "version": self.VERSION, "seq": self.seq, "hash": self.hash}
+        body |= {"time": self.time, "exported_at": timezone.now().astimezone(UTC).isoformat()}
+        return json.dumps(body, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Anchor":
+        """Parse an exported head; ValueError names what is wrong with it."""
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not an audit anchor (not JSON: {exc})") from exc
+        if not isinstance(body, dict) or body.get("format") != cls.FORMAT:
+            raise ValueError("not an audit anchor (no format marker)")
+        if body.get("version") != cls.VERSION:
+            raise ValueError(f"unsupported audit anchor version {body.get('version')!r}")
+        seq, hash_ = body.get("seq"), body.get("hash")
+        if not isinstance(seq, int) or seq < 0 or not isinstance(hash_, str) or len(hash_) != 64:
+            raise ValueError("audit anchor has no valid seq and hash")
+        return cls(seq=seq, hash=hash_, time=str(body.get("time", "")))
+
+
+@dataclass
+class ChainReport:
+    problem: ChainProblem | None
+    head: Anchor  # the chain's last link in the snapshot that was verified
+
+
+@contextmanager
+def read_snapshot():
+    """Run the block's reads against one consistent state of the database, without blocking writers.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction (every statement sees the same snapshot).
+    SQLite (WAL): one deferred read transaction (`BEGIN DEFERRED`; Django's own transactions begin
+    IMMEDIATE, which would take the write lock). Inside a caller's transaction the reads simply join it."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            sql.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    connection.ensure_connection()
+    sql.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        sql.execute("COMMIT")
+
+
+def audit_chain_check(anchor: Anchor | None = None) -> ChainReport:
+    """Walk the chain in order in one snapshot; report the first broken link (or None) and the head.
+
+    With `anchor` (a head exported earlier), the chain must still hold that entry with that hash: a chain
+    that was truncated and rebuilt from the start is internally consistent, but not with its anchor."""
+    with read_snapshot():
+        stored_head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(seq=0, hash=GENESIS_HASH)
+        problem, head = _walk(anchor)
+        if problem is None and (stored_head.seq != head.seq or stored_head.hash != head.hash):
+            problem = ChainProblem(
+                head.seq + 1,
+                "truncated",
+                f"entries after #{head.seq} were deleted (the chain head records #{stored_head.seq})",
+            )
+    return ChainReport(problem, head)
+
+
+def _walk(anchor: Anchor | None) -> tuple[ChainProblem | None, Anchor]:
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    last_seq, last_hash = 0, GENESIS_HASH
+    head = Anchor(0, GENESIS_HASH)
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return ChainProblem(
                 expected_seq, "deleted", f"entry #{expected_seq} is missing (deleted) before #{entry.seq}"
-            )
+            ), head
         if entry.prev_hash != prev_hash:
             return ChainProblem(
                 entry.seq,
                 "reordered",
                 f"entry #{entry.seq} does not link to entry #{entry.seq - 1} (reordered, or its predecessor was rewritten)",
-            )
+            ), head
         if entry_hash(entry) != entry.hash:
-            return ChainProblem(entry.seq, "altered", f"entry #{entry.seq} was altered after it was written")
+            return ChainProblem(
+                entry.seq, "altered", f"entry #{entry.seq} was altered after it was written"
+            ), head
+        if anchor is not None and entry.seq == anchor.seq and entry.hash != anchor.hash:
+            return ChainProblem(
+                entry.seq,
+                "anchor",
+                f"entry #{entry.seq} differs from the anchored one (the chain was rebuilt after #{entry.seq - 1} or earlier)",
+            ), head
         prev_hash = entry.hash
         expected_seq += 1
-        last_seq, last_hash = entry.seq, entry.hash
-    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(seq=0, hash=GENESIS_HASH)
-    if head.seq != last_seq or head.hash != last_hash:
+        head = Anchor(entry.seq, entry.hash, entry.created_at.astimezone(UTC).isoformat())
+    if anchor is not None and head.seq < anchor.seq:
         return ChainProblem(
-            last_seq + 1,
-            "truncated",
-            f"entries after #{last_seq} were deleted (the chain head records #{head.seq})",
-        )
-    return None
+            anchor.seq,
+            "anchor",
+            f"the anchored entry #{anchor.seq} is gone: the chain ends at #{head.seq} (truncated, perhaps rebuilt)",
+        ), head
+    if anchor is not None and anchor.seq == 0 and anchor.hash != GENESIS_HASH:
+        return ChainProblem(0, "anchor", "the anchor's empty-chain hash is not the genesis hash"), head
+    return None, head
+
+
+def audit_chain_verify(anchor: Anchor | None = None) -> ChainProblem | None:
+    """The first broken link of the chain (read in one snapshot), or None when the chain is intact."""
+    return audit_chain_check(anchor).problem
 
 
 def audit_export_rows(entries):
