@@ -3,7 +3,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import selectors
 from .audit import audit_export_rows, audit_log
 from .errors import ApplicationError
-from .files import attachment_create, storage_path
+from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
@@ -149,13 +149,11 @@ def attachments(request):
 @access(DOCUMENT_READERS)
 def attachment_download(request, pk: int):
     att = selectors.attachment_get_for(request.user, request.access_scope, pk)
-    path = storage_path(att.stored_name)
-    if not path.exists():
-        raise Http404
-    audit_log("core.attachment.downloaded", actor=request.user, target=att)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
+    response = stored_response(
+        att.stored_name, content_type=att.content_type, filename=att.original_name, as_attachment=True
     )
+    audit_log("core.attachment.downloaded", actor=request.user, target=att)
+    return response
 
 
 @access(PUBLIC)
