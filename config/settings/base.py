@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "center.core.middleware.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,7 +142,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "center.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = 0
+# One function decides the client address (REMOTE_ADDR, or the right hop behind TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "center.core.middleware.client_ip"
+TRUSTED_PROXY_COUNT = 0
 
 # Sessions: idle timeout refreshed on every request, plus an absolute limit from login.
 SESSION_COOKIE_AGE = 30 * 60
