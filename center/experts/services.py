@@ -1,6 +1,6 @@
 """Every write to the expert pool: experts, organisations, calls, vetting, imports, activities.
 
-Each service runs in a transaction, checks the starting state, raises ApplicationError (nothing changed)
+Each service is a `@service` (one unit of work), checks the starting state, raises ApplicationError (nothing changed)
 and writes its audit entry. ID numbers, phones and bank accounts never reach the audit trail in clear:
 `audit_log` masks them by field name.
 """
@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,8 @@ from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one
+from center.core.services import service
 from center.events.models import Event
 
 from . import rules
@@ -100,6 +102,7 @@ def search_text(expert: Expert, employer_name: str = "") -> str:
 # --- organisations -------------------------------------------------------------------------------------
 
 
+@service
 def organisation_get_or_create(
     *, actor, name: str, credit_code: str = "", region: str = Region.SHENZHEN, name_en: str = ""
 ) -> Organisation:
@@ -122,6 +125,13 @@ def organisation_get_or_create(
         target=org,
         changes=diff({}, {"name": name, "credit_code": code}),
     )
+    return org
+
+
+def _organisation(actor, org) -> Organisation | None:
+    """An organisation given as itself, or as {"name", "credit_code", "region"} (found or created)."""
+    if isinstance(org, dict):
+        return organisation_get_or_create(actor=actor, **org)
     return org
 
 
@@ -197,7 +207,7 @@ def _set_disciplines(expert: Expert, codes: list[str]) -> None:
     )
 
 
-@transaction.atomic
+@service
 def expert_create(
     *,
     actor,
@@ -207,12 +217,14 @@ def expert_create(
     status: str = ExpertStatus.APPLICANT,
     **data,
 ) -> Expert:
-    """Create an expert record. Refuses invalid identifiers and duplicates (same ID, or same name + phone)."""
+    """Create an expert record. Refuses invalid identifiers and duplicates (same ID, or same name + phone).
+    `employer` is an Organisation or {"name", "credit_code", "region"}."""
     unknown = set(data) - PROFILE_FIELDS
     if unknown:
         raise ApplicationError(_("不能设置这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     cleaned = _clean(data)
     idx, phone_idx = _check_duplicates(cleaned)
+    employer = _organisation(actor, employer)
     expert = Expert(
         employer=employer, user=user, status=status, id_number_index=idx, phone_index=phone_idx, **cleaned
     )
@@ -220,8 +232,7 @@ def expert_create(
         expert.profile_confirmed_at = timezone.now()
     expert.search_text = search_text(expert, employer.name)
     try:
-        with transaction.atomic():
-            expert.save()
+        _save_new(expert)
     except IntegrityError as exc:
         raise ConflictError(_("专家已存在（证件号码或姓名+手机号重复）。")) from exc
     _set_disciplines(expert, disciplines)
@@ -237,12 +248,19 @@ def expert_create(
     return expert
 
 
-@transaction.atomic
+@service
+def _save_new(expert: Expert) -> None:
+    """Insert in a savepoint of its own: a duplicate raced in becomes a clear refusal, not a broken unit."""
+    expert.save()
+
+
+@service
 def expert_update(
     *, actor, expert_id: int, disciplines: list[str] | None = None, employer=None, **fields
 ) -> Expert:
-    """Update a profile (staff, or the expert through the portal); re-checks identifiers and duplicates."""
-    expert = Expert.objects.select_for_update().filter(pk=expert_id).first()
+    """Update a profile (staff, or the expert through the portal); re-checks identifiers and duplicates.
+    `employer` is an Organisation or {"name", "credit_code", "region"}."""
+    expert = lock_one(Expert.objects.filter(pk=expert_id))
     if expert is None:
         raise NotFoundError(_("专家不存在。"))
     if actor.is_external and expert.user_id != actor.pk:
@@ -257,7 +275,7 @@ def expert_update(
     for k, v in cleaned.items():
         setattr(expert, k, v)
     if employer is not None:
-        expert.employer = employer
+        expert.employer = _organisation(actor, employer)
     expert.id_number_index, expert.phone_index = idx, phone_idx
     if actor.is_external:
         expert.profile_confirmed_at = timezone.now()
@@ -271,10 +289,10 @@ def expert_update(
     return expert
 
 
-@transaction.atomic
+@service
 def expert_confirm_profile(*, actor, expert_id: int) -> Expert:
     """The yearly refresh: the expert confirms their profile is current."""
-    expert = Expert.objects.select_for_update().filter(pk=expert_id, user=actor).first()
+    expert = lock_one(Expert.objects.filter(pk=expert_id, user=actor))
     if expert is None:
         raise NotFoundError(_("专家不存在。"))
     expert.profile_confirmed_at = timezone.now()
@@ -290,11 +308,16 @@ def profile_due(expert: Expert, now=None) -> bool:
     )
 
 
-@transaction.atomic
+@service
 def expert_set_status(*, actor, expert_id: int, status: str, reason: str) -> Expert:
-    expert = Expert.objects.select_for_update().filter(pk=expert_id).first()
+    expert = lock_one(Expert.objects.filter(pk=expert_id))
     if expert is None:
         raise NotFoundError(_("专家不存在。"))
+    return expert_apply_status(expert, actor=actor, status=status, reason=reason)
+
+
+def expert_apply_status(expert: Expert, *, actor, status: str, reason: str) -> Expert:
+    """expert_set_status for an expert the caller's unit has already locked (experts are locked first)."""
     if status not in STATUS_TRANSITIONS.get(expert.status, set()):
         raise ConflictError(
             _("不能从“%(a)s”变为“%(b)s”。")
@@ -328,7 +351,7 @@ def expert_set_status(*, actor, expert_id: int, status: str, reason: str) -> Exp
 REVEALABLE = {"id_number", "bank_account", "phone"}
 
 
-@transaction.atomic
+@service
 def expert_reveal(*, actor, expert_id: int, field_name: str, reason: str = "") -> str:
     """Show one full identifier. Needs the reveal permission; always audited (the value itself never is)."""
     if field_name not in REVEALABLE:
@@ -506,50 +529,71 @@ def expert_import_xlsx(*, actor, data: bytes, status: str = ExpertStatus.ADMITTE
         prepared.append((cleaned, idx, pidx, get("工作单位"), credit, codes))
     if report.errors or not prepared:
         return report
-    with transaction.atomic():
-        experts = []
-        for cleaned, idx, pidx, org_name, credit, _codes in prepared:
-            org = orgs_by_code.get(credit) if credit else orgs_by_name.get(org_name)
-            if org is None:
-                org = Organisation.objects.create(name=org_name, credit_code=credit, region=cleaned["region"])
-                (orgs_by_code if credit else orgs_by_name)[credit or org_name] = org
-            e = Expert(employer=org, status=status, id_number_index=idx, phone_index=pidx, **cleaned)
-            e.search_text = search_text(e, org.name)
-            experts.append(e)
-        Expert.objects.bulk_create(experts, batch_size=1000)
-        if not all(e.pk for e in experts):  # backends without RETURNING: fetch the new ids
-            ids = dict(
-                Expert.objects.filter(id_number_index__in=[e.id_number_index for e in experts]).values_list(
-                    "id_number_index", "id"
-                )
-            )
-            for e in experts:
-                e.pk = e.id = ids[e.id_number_index]
-        links = [
-            ExpertDiscipline(expert_id=e.pk, discipline_id=disciplines[c], primary=(i == 0))
-            for e, p in zip(experts, prepared, strict=True)
-            for i, c in enumerate(p[5])
-        ]
-        ExpertDiscipline.objects.bulk_create(links, batch_size=2000)
-        who = actor if getattr(actor, "pk", None) else None
-        ExpertStatusChange.objects.bulk_create(
-            [
-                ExpertStatusChange(expert_id=e.pk, to_status=status, actor=who, reason=_("批量导入"))
-                for e in experts
-            ],
-            batch_size=2000,
-        )
-        audit_log(
-            "experts.expert.imported", actor=actor, extra={"rows": report.rows, "created": len(experts)}
-        )
-    report.created = len(experts)
+    report.created = _import_write(
+        actor=actor,
+        prepared=prepared,
+        status=status,
+        rows=report.rows,
+        disciplines=disciplines,
+        orgs_by_code=orgs_by_code,
+        orgs_by_name=orgs_by_name,
+    )
     return report
+
+
+@service
+def _import_write(
+    *,
+    actor,
+    prepared: list,
+    status: str,
+    rows: int,
+    disciplines: dict,
+    orgs_by_code: dict,
+    orgs_by_name: dict,
+) -> int:
+    """The write of an import whose every row was checked: all rows in one unit, one audit entry."""
+    orgs_by_code, orgs_by_name = dict(orgs_by_code), dict(orgs_by_name)  # a retried unit starts afresh
+    experts = []
+    for cleaned, idx, pidx, org_name, credit, _codes in prepared:
+        org = orgs_by_code.get(credit) if credit else orgs_by_name.get(org_name)
+        if org is None:
+            org = Organisation.objects.create(name=org_name, credit_code=credit, region=cleaned["region"])
+            (orgs_by_code if credit else orgs_by_name)[credit or org_name] = org
+        e = Expert(employer=org, status=status, id_number_index=idx, phone_index=pidx, **cleaned)
+        e.search_text = search_text(e, org.name)
+        experts.append(e)
+    Expert.objects.bulk_create(experts, batch_size=1000)
+    if not all(e.pk for e in experts):  # backends without RETURNING: fetch the new ids
+        ids = dict(
+            Expert.objects.filter(id_number_index__in=[e.id_number_index for e in experts]).values_list(
+                "id_number_index", "id"
+            )
+        )
+        for e in experts:
+            e.pk = e.id = ids[e.id_number_index]
+    links = [
+        ExpertDiscipline(expert_id=e.pk, discipline_id=disciplines[c], primary=(i == 0))
+        for e, p in zip(experts, prepared, strict=True)
+        for i, c in enumerate(p[5])
+    ]
+    ExpertDiscipline.objects.bulk_create(links, batch_size=2000)
+    who = actor if getattr(actor, "pk", None) else None
+    ExpertStatusChange.objects.bulk_create(
+        [
+            ExpertStatusChange(expert_id=e.pk, to_status=status, actor=who, reason=_("批量导入"))
+            for e in experts
+        ],
+        batch_size=2000,
+    )
+    audit_log("experts.expert.imported", actor=actor, extra={"rows": rows, "created": len(experts)})
+    return len(experts)
 
 
 # --- recruitment calls and vetting -----------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def call_create(
     *, actor, year: int, title: str, criteria: str, deadline, discipline_ids=()
 ) -> RecruitmentCall:
@@ -569,9 +613,9 @@ def call_create(
     return call
 
 
-@transaction.atomic
+@service
 def call_publish(*, actor, call_id: int) -> RecruitmentCall:
-    call = RecruitmentCall.objects.select_for_update().filter(pk=call_id).first()
+    call = lock_one(RecruitmentCall.objects.filter(pk=call_id))
     if call is None:
         raise NotFoundError(_("征集批次不存在。"))
     if call.status != CallStatus.DRAFT:
@@ -594,11 +638,12 @@ def calls_published_count(year: int) -> int:
     return RecruitmentCall.objects.filter(year=year, published_at__isnull=False).count()
 
 
-@transaction.atomic
+@service
 def expert_apply(
     *, actor, call_id: int, employer: Organisation | None = None, disciplines=None, **profile
 ) -> ExpertApplication:
-    """An external expert applies to a published call; the first application creates their record."""
+    """An external expert applies to a published call; the first application creates their record
+    (`employer`: an Organisation or {"name", "credit_code", "region"})."""
     if not (actor.is_external and actor.external_type == "expert"):
         raise ForbiddenError(_("只有专家账号可以申请入库。"))
     call = RecruitmentCall.objects.filter(pk=call_id, status=CallStatus.PUBLISHED).first()
@@ -622,14 +667,9 @@ def expert_apply(
     return app
 
 
-@transaction.atomic
+@service
 def application_first_check(*, actor, application_id: int, passed: bool, note: str = "") -> ExpertApplication:
-    app = (
-        ExpertApplication.objects.select_for_update(of=("self",))
-        .select_related("expert")
-        .filter(pk=application_id)
-        .first()
-    )
+    app = lock_one(ExpertApplication.objects.select_related("expert").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
     if app.status != VettingStatus.SUBMITTED:
@@ -649,15 +689,15 @@ def application_first_check(*, actor, application_id: int, passed: bool, note: s
     return app
 
 
-@transaction.atomic
+@service
 def application_review(*, actor, application_id: int, admit: bool, note: str = "") -> ExpertApplication:
     """Second step: someone other than the first checker admits or declines, with reasons."""
-    app = (
-        ExpertApplication.objects.select_for_update(of=("self",))
-        .select_related("expert")
-        .filter(pk=application_id)
-        .first()
+    # Admitting changes the expert's status: the expert (master data) is locked before the application.
+    expert_id = (
+        ExpertApplication.objects.filter(pk=application_id).values_list("expert_id", flat=True).first()
     )
+    expert = lock_one(Expert.objects.filter(pk=expert_id)) if expert_id else None
+    app = lock_one(ExpertApplication.objects.select_related("expert", "call").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
     if app.status != VettingStatus.FIRST_PASSED:
@@ -669,10 +709,10 @@ def application_review(*, actor, application_id: int, admit: bool, note: str = "
     app.status = VettingStatus.ADMITTED if admit else VettingStatus.DECLINED
     app.review_by, app.review_at, app.review_note = actor, timezone.now(), note.strip()[:300]
     app.save()
-    if admit and app.expert.status == ExpertStatus.APPLICANT:
-        expert_set_status(
+    if admit and expert.status == ExpertStatus.APPLICANT:
+        expert_apply_status(
+            expert,
             actor=actor,
-            expert_id=app.expert_id,
             status=ExpertStatus.ADMITTED,
             reason=_("征集批次“%(t)s”复审通过") % {"t": app.call.title},
         )
@@ -686,6 +726,7 @@ def application_review(*, actor, application_id: int, admit: bool, note: str = "
     return app
 
 
+@service
 def relation_add(
     *,
     actor,
@@ -704,22 +745,21 @@ def relation_add(
         raise ApplicationError(_("曾任职单位须填写单位。"), {"field": "organisation"})
     if kind != RelationKind.FORMER_EMPLOYER and not (other_expert_id or other_name.strip()):
         raise ApplicationError(_("请填写对方姓名。"), {"field": "other_name"})
-    with transaction.atomic():
-        rel = ExpertRelation.objects.create(
-            expert_id=expert_id,
-            kind=kind,
-            other_expert_id=other_expert_id,
-            other_name=other_name.strip(),
-            organisation=organisation,
-            start_date=start_date,
-            end_date=end_date,
-            note=note,
-        )
-        audit_log("experts.relation.added", actor=actor, target=rel.expert, extra={"kind": kind})
+    rel = ExpertRelation.objects.create(
+        expert_id=expert_id,
+        kind=kind,
+        other_expert_id=other_expert_id,
+        other_name=other_name.strip(),
+        organisation=_organisation(actor, organisation),
+        start_date=start_date,
+        end_date=end_date,
+        note=note,
+    )
+    audit_log("experts.relation.added", actor=actor, target=rel.expert, extra={"kind": kind})
     return rel
 
 
-@transaction.atomic
+@service
 def activity_create(
     *,
     actor,

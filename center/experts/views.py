@@ -104,13 +104,13 @@ def expert_reveal(request, pk: int):
     return render(request, "experts/expert_reveal.html", {"e": expert, "field": field, "value": value})
 
 
-def _employer(user, form):
-    return services.organisation_get_or_create(
-        actor=user,
-        name=form.cleaned_data["employer"],
-        credit_code=form.cleaned_data.get("credit_code", ""),
-        region=form.cleaned_data["region"],
-    )
+def _employer(form) -> dict:
+    """The employer named on the form: the service finds or creates it in the same unit of work."""
+    return {
+        "name": form.cleaned_data["employer"],
+        "credit_code": form.cleaned_data.get("credit_code", ""),
+        "region": form.cleaned_data["region"],
+    }
 
 
 @access(rules.WRITERS)
@@ -119,15 +119,12 @@ def expert_create(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                expert = services.expert_create(
-                    actor=request.user,
-                    employer=_employer(request.user, form),
-                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                    **form.profile(),
-                )
+            expert = services.expert_create(
+                actor=request.user,
+                employer=_employer(form),
+                disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                **form.profile(),
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -214,9 +211,7 @@ def _relation_from_post(request, expert_id: int):
 
     org = None
     if p.get("organisation", "").strip():
-        org = services.organisation_get_or_create(
-            actor=request.user, name=p["organisation"], credit_code=p.get("credit_code", "")
-        )
+        org = {"name": p["organisation"], "credit_code": p.get("credit_code", "")}
     other = p.get("other_expert", "").strip()
     return services.relation_add(
         actor=request.user,
@@ -235,13 +230,7 @@ def _relation_from_post(request, expert_id: int):
 @access(rules.WRITERS)
 def relation_add(request, pk: int):
     expert = selectors.expert_get_for(request.user, request.access_scope, pk)
-    from django.db import transaction
-
-    def add():
-        with transaction.atomic():
-            return _relation_from_post(request, expert.pk)
-
-    attempt(request, add, _("关系已登记。"))
+    attempt(request, lambda: _relation_from_post(request, expert.pk), _("关系已登记。"))
     return redirect("experts:expert_detail", pk)
 
 
@@ -469,16 +458,13 @@ def _edit_profile(request, expert, *, done, title):
     if request.method == "POST" and form.is_valid():
         profile = {k: v for k, v in form.profile().items() if not (k in SECRET_FIELDS and not v)}
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                services.expert_update(
-                    actor=request.user,
-                    expert_id=expert.pk,
-                    employer=_employer(request.user, form),
-                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                    **profile,
-                )
+            services.expert_update(
+                actor=request.user,
+                expert_id=expert.pk,
+                employer=_employer(form),
+                disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                **profile,
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -510,13 +496,7 @@ def portal_relation(request):
     expert = _my_expert(request.user)
     if expert is None:
         raise NotFoundError(_("您还没有专家档案，请先通过征集批次申请入库。"))
-    from django.db import transaction
-
-    def add():
-        with transaction.atomic():
-            return _relation_from_post(request, expert.pk)
-
-    attempt(request, add, _("关系已登记。"))
+    attempt(request, lambda: _relation_from_post(request, expert.pk), _("关系已登记。"))
     return redirect("experts:portal")
 
 
@@ -535,19 +515,16 @@ def portal_apply(request, pk: int):
     )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                if form is None:
-                    services.expert_apply(actor=request.user, call_id=pk)
-                else:
-                    services.expert_apply(
-                        actor=request.user,
-                        call_id=pk,
-                        employer=_employer(request.user, form),
-                        disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                        **form.profile(),
-                    )
+            if form is None:
+                services.expert_apply(actor=request.user, call_id=pk)
+            else:
+                services.expert_apply(
+                    actor=request.user,
+                    call_id=pk,
+                    employer=_employer(form),
+                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                    **form.profile(),
+                )
         except ApplicationError as exc:
             if form is None:
                 messages.error(request, exc.message)

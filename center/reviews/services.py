@@ -1,11 +1,12 @@
 """Every write of the review area: rounds, sheets, groups and rules, the draw, invitations, scoring,
-results and flags, notices and objections, credit and fees. Each in a transaction, with its audit entry."""
+results and flags, notices and objections, credit and fees. Each is a `@service` (one unit of work) with its
+audit entry; rows are locked through center.core.locks in the declared order (experts, then the round or group,
+then documents, then tasks)."""
 
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +16,13 @@ from django.utils.translation import gettext_lazy, pgettext
 from center.accounts.validators import validate_mobile
 from center.core.audit import audit_log, diff, snapshot
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_many, lock_one
 from center.core.notifications import notify
+from center.core.services import service
 from center.experts import rules
 from center.experts.enums import ExpertStatus
 from center.experts.models import Expert
-from center.experts.services import expert_set_status
+from center.experts.services import expert_apply_status, organisation_get_or_create
 
 from . import drawing, scoring
 from .eligibility import compute_pool, exclusion_counts
@@ -107,7 +110,7 @@ def _require_writer(actor):
 
 
 def _round_for_update(round_id) -> ReviewRound:
-    rnd = ReviewRound.objects.select_for_update().filter(pk=round_id).first()
+    rnd = lock_one(ReviewRound.objects.filter(pk=round_id))
     if rnd is None:
         raise NotFoundError(_("评审活动不存在。"))
     return rnd
@@ -121,7 +124,7 @@ def _not_locked(rnd: ReviewRound):
 # --- rounds, score sheets, groups, applications -------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def round_create(
     *, actor, code: str, title: str, kind: str, year: int, budget_item_ref: str = "", **options
 ) -> ReviewRound:
@@ -160,7 +163,7 @@ def round_create(
     return rnd
 
 
-@transaction.atomic
+@service
 def criterion_add(
     *,
     actor,
@@ -215,7 +218,7 @@ def _rules_open(group):
         )
 
 
-@transaction.atomic
+@service
 def group_create(*, actor, round_id: int, name: str, default_rules: bool = True, **fields) -> ReviewGroup:
     _require_writer(actor)
     rnd = _round_for_update(round_id)
@@ -247,13 +250,13 @@ def _check_group(group):
         raise ApplicationError(_("同一单位最多人数至少为 1。"), {"field": "max_per_org"})
 
 
-@transaction.atomic
+@service
 def group_update_rules(
     *, actor, group_id: int, avoidance: dict[str, int | None] | None = None, **fields
 ) -> ReviewGroup:
     """Change a group's draw rules and avoidance rules ({kind: param, or None to drop}). Refused once the pool is hashed."""
     _require_writer(actor)
-    group = ReviewGroup.objects.select_for_update().filter(pk=group_id).first()
+    group = lock_one(ReviewGroup.objects.filter(pk=group_id))
     if group is None:
         raise NotFoundError(_("评审组不存在。"))
     _rules_open(group)
@@ -281,7 +284,7 @@ def group_update_rules(
     return group
 
 
-@transaction.atomic
+@service
 def application_create(
     *,
     actor,
@@ -293,7 +296,9 @@ def application_create(
     summary: str = "",
     parties: list[dict] = (),
 ) -> Application:
-    """parties: [{"role": applicant|co_applicant, "organisation": Organisation|None, "person_name": str, "expert": Expert|None}]."""
+    """parties: [{"role": applicant|co_applicant, "organisation": Organisation|None, "person_name": str, "expert": Expert|None}].
+
+    An organisation may also be given as {"name", "credit_code"}: it is found or created in the same unit."""
     _require_writer(actor)
     rnd = _round_for_update(round_id)
     _not_locked(rnd)
@@ -313,10 +318,13 @@ def application_create(
     for p in parties:
         if p.get("role") not in PartyRole.values:
             raise ApplicationError(_("申报方角色无效。"))
+        org = p.get("organisation")
+        if isinstance(org, dict):
+            org = organisation_get_or_create(actor=actor, **org)
         ApplicationParty.objects.create(
             application=app,
             role=p["role"],
-            organisation=p.get("organisation"),
+            organisation=org,
             person_name=p.get("person_name", ""),
             expert=p.get("expert"),
         )
@@ -329,15 +337,10 @@ def application_create(
     return app
 
 
-@transaction.atomic
+@service
 def application_formal_check(*, actor, application_id: int, passed: bool, note: str = "") -> Application:
     _require_writer(actor)
-    app = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .filter(pk=application_id)
-        .first()
-    )
+    app = lock_one(Application.objects.select_related("round").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
     _not_locked(app.round)
@@ -358,18 +361,13 @@ def application_formal_check(*, actor, application_id: int, passed: bool, note: 
     return app
 
 
-@transaction.atomic
+@service
 def application_add_document(*, actor, application_id: int, name: str, data: bytes):
     """Attach a checked upload (application form, supporting material) to an application."""
     from center.core.files import attachment_create
 
     _require_writer(actor)
-    app = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .filter(pk=application_id)
-        .first()
-    )
+    app = lock_one(Application.objects.select_related("round").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
     _not_locked(app.round)
@@ -417,7 +415,7 @@ def _refusal(group, pool, exclusions, params, reason) -> DrawRefused:
     )
 
 
-@transaction.atomic
+@service
 def draw_fix_pool(*, actor, group_id: int, as_of=None) -> Draw:
     """Fix the eligible pool and the parameters and record their hash — before any seed exists.
 
@@ -425,12 +423,7 @@ def draw_fix_pool(*, actor, group_id: int, as_of=None) -> Draw:
     each rule excluded. From now on the group's rules and applications are frozen.
     """
     _require_writer(actor)
-    group = (
-        ReviewGroup.objects.select_for_update(of=("self",))
-        .select_related("round", "discipline")
-        .filter(pk=group_id)
-        .first()
-    )
+    group = lock_one(ReviewGroup.objects.select_related("round", "discipline").filter(pk=group_id))
     if group is None:
         raise NotFoundError(_("评审组不存在。"))
     _not_locked(group.round)
@@ -468,11 +461,11 @@ def draw_fix_pool(*, actor, group_id: int, as_of=None) -> Draw:
     return draw
 
 
-@transaction.atomic
+@service
 def draw_void(*, actor, draw_id: int, reason: str) -> Draw:
     """Void a draw whose seed is not yet recorded (after the seed, a draw stands: no re-rolling)."""
     _require_writer(actor)
-    draw = Draw.objects.select_for_update().filter(pk=draw_id).first()
+    draw = lock_one(Draw.objects.filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
     if draw.status != DrawStatus.POOL_FIXED or draw.seed_parts:
@@ -490,19 +483,17 @@ def draw_void(*, actor, draw_id: int, reason: str) -> Draw:
     return draw
 
 
-@transaction.atomic
+@service
 def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description: str = "") -> Draw:
     """Record the seed after the pool hash: a public value (e.g. a lottery result drawn after the pool was fixed),
     or two values from two different staff members (the draw runs when the second arrives)."""
     _require_writer(actor)
     # The exclusion record can be large (one entry per expert not in the pool) and is not needed here.
-    draw = (
-        Draw.objects.select_for_update(of=("self",))
-        .select_related("group__round")
-        .defer("exclusions")
-        .filter(pk=draw_id)
-        .first()
-    )
+    # The round may move from draft to scoring: lock it before the draw (a subject before its documents).
+    round_id = Draw.objects.filter(pk=draw_id).values_list("group__round_id", flat=True).first()
+    if round_id is not None:
+        lock_one(ReviewRound.objects.filter(pk=round_id))
+    draw = lock_one(Draw.objects.select_related("group__round").defer("exclusions").filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
     if draw.status != DrawStatus.POOL_FIXED:
@@ -660,15 +651,10 @@ def _advance(draw: Draw, now) -> DrawPick | None:
     return nxt
 
 
-@transaction.atomic
+@service
 def invitation_respond(*, actor, pick_id: int, accept: bool) -> DrawPick:
     """The expert (portal) or office staff (on the expert's word) answers an invitation."""
-    pick = (
-        DrawPick.objects.select_for_update(of=("self",))
-        .select_related("draw__group__round", "expert")
-        .filter(pk=pick_id)
-        .first()
-    )
+    pick = lock_one(DrawPick.objects.select_related("draw__group__round", "expert").filter(pk=pick_id))
     if pick is None or (actor.is_external and pick.expert.user_id != actor.pk):
         raise NotFoundError(_("邀请不存在。"))
     if not actor.is_external:
@@ -692,53 +678,55 @@ def invitation_respond(*, actor, pick_id: int, accept: bool) -> DrawPick:
 
 
 def invitations_sweep(now=None) -> int:
-    """Expire unanswered invitations past their deadline and invite the next backups. Returns how many expired."""
+    """Expire unanswered invitations past their deadline and invite the next backups. Returns how many expired.
+
+    Each invitation is its own unit of work (one that fails leaves the others expired)."""
     now = now or timezone.now()
     n = 0
     for pick_id in DrawPick.objects.filter(status=PickStatus.INVITED, respond_by__lt=now).values_list(
         "pk", flat=True
     ):
-        with transaction.atomic():
-            pick = (
-                DrawPick.objects.select_for_update(of=("self",))
-                .select_related("draw__group__round")
-                .get(pk=pick_id)
-            )
-            if pick.status != PickStatus.INVITED:
-                continue
-            pick.status = PickStatus.EXPIRED
-            pick.save(update_fields=["status"])
-            credit_event_add(
-                actor=None,
-                expert_id=pick.expert_id,
-                kind=CreditKind.DECLINED_LATE,
-                points=credit_config()["expired"],
-                round_id=pick.draw.group.round_id,
-            )
-            audit_log(
-                "reviews.pick.expired", target=pick.draw, extra={"rank": pick.rank, "expert": pick.expert_id}
-            )
-            _advance(pick.draw, now)
-            n += 1
+        n += invitation_expire(pick_id=pick_id, now=now)
     return n
+
+
+@service
+def invitation_expire(*, pick_id: int, now=None) -> int:
+    """Expire one unanswered invitation past its deadline (the expert loses credit) and invite the next backup.
+    Returns 1 when it expired, 0 when it had been answered meanwhile."""
+    now = now or timezone.now()
+    expert_id = DrawPick.objects.filter(pk=pick_id).values_list("expert_id", flat=True).first()
+    if expert_id is None:
+        return 0
+    expert = _lock_expert(expert_id)  # the expert (master data) before the pick (a task)
+    pick = lock_one(DrawPick.objects.select_related("draw__group__round").filter(pk=pick_id))
+    if pick.status != PickStatus.INVITED or not (pick.respond_by and pick.respond_by < now):
+        return 0
+    pick.status = PickStatus.EXPIRED
+    pick.save(update_fields=["status"])
+    _credit(
+        expert,
+        actor=None,
+        kind=CreditKind.DECLINED_LATE,
+        points=credit_config()["expired"],
+        round_id=pick.draw.group.round_id,
+    )
+    audit_log("reviews.pick.expired", target=pick.draw, extra={"rank": pick.rank, "expert": pick.expert_id})
+    _advance(pick.draw, now)
+    return 1
 
 
 # --- pledge, conflicts, scoring ------------------------------------------------------------------------
 
 
 def _own_assignment(actor, assignment_id) -> Assignment:
-    a = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("group__round", "expert")
-        .filter(pk=assignment_id)
-        .first()
-    )
+    a = lock_one(Assignment.objects.select_related("group__round", "expert").filter(pk=assignment_id))
     if a is None or a.expert.user_id != actor.pk:
         raise NotFoundError(_("评审任务不存在。"))
     return a
 
 
-@transaction.atomic
+@service
 def assignment_sign(
     *, actor, assignment_id: int, pledge: bool, conflict_application_ids=(), note: str = ""
 ) -> Assignment:
@@ -781,7 +769,19 @@ def sheet_get_for_expert(actor, sheet_id: int) -> ScoreSheet:
     return sheet
 
 
-@transaction.atomic
+@service
+def document_downloaded(*, actor, sheet_id: int, attachment_id: int) -> None:
+    """Record that an expert downloaded an application's material (the file is served by the view)."""
+    sheet = sheet_get_for_expert(actor, sheet_id)
+    audit_log(
+        "reviews.document.downloaded",
+        actor=actor,
+        target=sheet.application,
+        extra={"attachment": attachment_id},
+    )
+
+
+@service
 def sheet_open(*, actor, sheet_id: int) -> ScoreSheet:
     """An expert opens an application assigned to them; the first opening starts the review clock."""
     sheet = sheet_get_for_expert(actor, sheet_id)
@@ -792,7 +792,7 @@ def sheet_open(*, actor, sheet_id: int) -> ScoreSheet:
     return sheet
 
 
-@transaction.atomic
+@service
 def sheet_submit(
     *, actor, sheet_id: int, values: dict[int, tuple[str, str]], comment: str = "", now=None
 ) -> ScoreSheet:
@@ -867,7 +867,7 @@ def _flag(rnd, kind, application=None, expert_id=None, **detail):
     return obj if created else None
 
 
-@transaction.atomic
+@service
 def round_compute(*, actor, round_id: int) -> list[ApplicationResult]:
     """Aggregate submitted sheets per the round's method, rank, and raise flags for a person to look at.
 
@@ -950,11 +950,14 @@ def round_compute(*, actor, round_id: int) -> list[ApplicationResult]:
     return results
 
 
-@transaction.atomic
+@service
 def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
     """Record a decision on a flag; "exclude" drops the expert's sheet(s) concerned from the aggregation."""
     _require_writer(actor)
-    flag = Flag.objects.select_for_update(of=("self",)).select_related("round").filter(pk=flag_id).first()
+    expert_id = Flag.objects.filter(pk=flag_id).values_list("expert_id", flat=True).first()
+    # Excluding a score costs the expert credit: lock the expert (master data) before the flag (a document).
+    expert = _lock_expert(expert_id) if expert_id and decision == FlagDecision.EXCLUDE else None
+    flag = lock_one(Flag.objects.select_related("round").filter(pk=flag_id))
     if flag is None:
         raise NotFoundError(_("预警不存在。"))
     _not_locked(flag.round)
@@ -975,9 +978,9 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
         if flag.application_id:
             sheets = sheets.filter(application_id=flag.application_id)
         sheets.update(excluded=True)
-        credit_event_add(
+        _credit(
+            expert,
             actor=actor,
-            expert_id=flag.expert_id,
             kind=CreditKind.FLAGGED,
             points=credit_config()["flagged"],
             round_id=flag.round_id,
@@ -995,11 +998,20 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
     return flag
 
 
-@transaction.atomic
+@service
 def round_approve(*, actor, round_id: int) -> ReviewRound:
     """Lock the results: all flags resolved, results current. Experts who accepted but never scored lose credit."""
     if not rules.can_approve(actor):
         raise ForbiddenError(_("只有专家服务部负责人或分管领导可以确认评审结果。"))
+    # Experts who never scored lose credit: lock the round's experts (master data) before the round itself.
+    experts = {
+        e.pk: e
+        for e in lock_many(
+            Expert.objects.filter(
+                pk__in=Assignment.objects.filter(group__round_id=round_id).values("expert_id")
+            )
+        )
+    }
     rnd = _round_for_update(round_id)
     if rnd.status != RoundStatus.SCORING:
         raise ConflictError(_("只有评审中的活动可以确认结果。"))
@@ -1015,9 +1027,9 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
         raise ConflictError(_("汇总之后又有评分或预警处理，请重新汇总。"))
     for a in Assignment.objects.filter(group__round=rnd).select_related("expert"):
         if not a.sheets.filter(status=SheetStatus.SUBMITTED).exists():
-            credit_event_add(
+            _credit(
+                experts[a.expert_id],
                 actor=actor,
-                expert_id=a.expert_id,
                 kind=CreditKind.NO_SHOW,
                 points=credit_config()["no_show"],
                 round_id=rnd.pk,
@@ -1062,7 +1074,7 @@ def notice_rows(rnd) -> list[dict]:
     return rows
 
 
-@transaction.atomic
+@service
 def notice_publish(
     *, actor, round_id: int, title: str, body: str = "", days: int = 5, change_note: str = ""
 ) -> PublicNotice:
@@ -1101,7 +1113,7 @@ def notice_publish(
     return notice
 
 
-@transaction.atomic
+@service
 def objection_submit(
     *, notice_id: int, name: str, phone: str, content: str, application_id=None
 ) -> Objection:
@@ -1127,10 +1139,10 @@ def objection_submit(
     return obj
 
 
-@transaction.atomic
+@service
 def objection_answer(*, actor, objection_id: int, answer: str) -> Objection:
     _require_writer(actor)
-    obj = Objection.objects.select_for_update().filter(pk=objection_id).first()
+    obj = lock_one(Objection.objects.filter(pk=objection_id))
     if obj is None:
         raise NotFoundError(_("异议不存在。"))
     if obj.answered_at:
@@ -1146,53 +1158,64 @@ def objection_answer(*, actor, objection_id: int, answer: str) -> Objection:
 # --- credit, ratings, fees ------------------------------------------------------------------------------
 
 
+def _lock_expert(expert_id: int) -> Expert:
+    expert = lock_one(Expert.objects.filter(pk=expert_id))
+    if expert is None:
+        raise NotFoundError(_("专家不存在。"))
+    return expert
+
+
+@service
 def credit_event_add(
     *, actor, expert_id: int, kind: str, points: int, round_id=None, note: str = ""
 ) -> CreditEvent:
     """Record a credit event and recompute the score (100 + Σ points, within 0–100); below the configured
     level an admitted expert is suspended."""
-    with transaction.atomic():
-        ev = CreditEvent.objects.create(
-            expert_id=expert_id,
-            kind=kind,
-            points=points,
-            round_id=round_id,
-            note=note[:200],
-            actor=actor if getattr(actor, "pk", None) else None,
-        )
-        expert = Expert.objects.select_for_update().get(pk=expert_id)
-        total = 100 + sum(expert.credit_events.values_list("points", flat=True))
-        old = expert.credit_score
-        expert.credit_score = max(0, min(100, total))
-        expert.save(update_fields=["credit_score", "updated_at"])
-        audit_log(
-            "reviews.credit.changed",
+    return _credit(
+        _lock_expert(expert_id), actor=actor, kind=kind, points=points, round_id=round_id, note=note
+    )
+
+
+def _credit(expert: Expert, *, actor, kind: str, points: int, round_id=None, note: str = "") -> CreditEvent:
+    """credit_event_add for an expert the caller has already locked (first, before any round or task)."""
+    ev = CreditEvent.objects.create(
+        expert_id=expert.pk,
+        kind=kind,
+        points=points,
+        round_id=round_id,
+        note=note[:200],
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    total = 100 + sum(expert.credit_events.values_list("points", flat=True))
+    old = expert.credit_score
+    expert.credit_score = max(0, min(100, total))
+    expert.save(update_fields=["credit_score", "updated_at"])
+    audit_log(
+        "reviews.credit.changed",
+        actor=actor,
+        target=expert,
+        changes={"credit_score": [old, expert.credit_score]},
+        extra={"kind": kind, "points": points},
+    )
+    if expert.credit_score < credit_config()["suspend_below"] and expert.status == ExpertStatus.ADMITTED:
+        expert_apply_status(
+            expert,
             actor=actor,
-            target=expert,
-            changes={"credit_score": [old, expert.credit_score]},
-            extra={"kind": kind, "points": points},
+            status=ExpertStatus.SUSPENDED,
+            reason=_("信用分 %(s)s 低于 %(t)s")
+            % {"s": expert.credit_score, "t": credit_config()["suspend_below"]},
         )
-        if expert.credit_score < credit_config()["suspend_below"] and expert.status == ExpertStatus.ADMITTED:
-            expert_set_status(
-                actor=actor,
-                expert_id=expert.pk,
-                status=ExpertStatus.SUSPENDED,
-                reason=_("信用分 %(s)s 低于 %(t)s")
-                % {"s": expert.credit_score, "t": credit_config()["suspend_below"]},
-            )
     return ev
 
 
-@transaction.atomic
+@service
 def assignment_rate(*, actor, assignment_id: int, rating: int, note: str = "") -> Assignment:
     """Staff rate an expert's work on a round (1–5); 1 or 2 costs credit."""
     _require_writer(actor)
-    a = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("group__round")
-        .filter(pk=assignment_id)
-        .first()
-    )
+    expert_id = Assignment.objects.filter(pk=assignment_id).values_list("expert_id", flat=True).first()
+    # A low rating costs credit: the expert (master data) is locked before the assignment (a task).
+    expert = _lock_expert(expert_id) if expert_id else None
+    a = lock_one(Assignment.objects.select_related("group__round").filter(pk=assignment_id))
     if a is None:
         raise NotFoundError(_("评审任务不存在。"))
     if not 1 <= int(rating) <= 5:
@@ -1202,9 +1225,9 @@ def assignment_rate(*, actor, assignment_id: int, rating: int, note: str = "") -
     a.rating, a.rating_note = int(rating), note.strip()[:200]
     a.save(update_fields=["rating", "rating_note"])
     if a.rating <= 2:
-        credit_event_add(
+        _credit(
+            expert,
             actor=actor,
-            expert_id=a.expert_id,
             kind=CreditKind.RATING,
             points=credit_config()["rating_low"],
             round_id=a.group.round_id,
@@ -1219,7 +1242,7 @@ def assignment_rate(*, actor, assignment_id: int, rating: int, note: str = "") -
     return a
 
 
-@transaction.atomic
+@service
 def round_fees_compute(*, actor, round_id: int) -> list[ExpertFee]:
     """Fees per the round's standard (base + per submitted sheet), 劳务报酬 tax withheld, per expert.
 
@@ -1259,7 +1282,7 @@ def round_fees_compute(*, actor, round_id: int) -> list[ExpertFee]:
     return fees
 
 
-@transaction.atomic
+@service
 def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
     """Turn the round's computed fees into an expert-fee prior application (专家劳务费) on a quota of the
     round's budget item, through budget control's rules (freeze, approval chain). Records its number on
@@ -1268,7 +1291,7 @@ def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
 
     _require_writer(actor)
     rnd = _round_for_update(round_id)
-    fees = list(rnd.fees.select_for_update())
+    fees = lock_many(rnd.fees.all())
     if not fees:
         raise ConflictError(_("请先计算专家费。"))
     if any(f.spending_ref for f in fees):

@@ -173,11 +173,7 @@ def application_create(request, pk: int):
     def make():
         org = None
         if p.get("org_name", "").strip():
-            from center.experts.services import organisation_get_or_create
-
-            org = organisation_get_or_create(
-                actor=request.user, name=p["org_name"], credit_code=p.get("credit_code", "")
-            )
+            org = {"name": p["org_name"], "credit_code": p.get("credit_code", "")}
         parties = [
             {
                 "role": PartyRole.APPLICANT,
@@ -205,13 +201,7 @@ def application_create(request, pk: int):
             parties=parties,
         )
 
-    from django.db import transaction
-
-    def atomic_make():
-        with transaction.atomic():
-            return make()
-
-    attempt(request, atomic_make, _("申报项目已登记。"))
+    attempt(request, make, _("申报项目已登记。"))
     return _redirect_round(pk)
 
 
@@ -680,7 +670,6 @@ def portal_document(request, pk: int, att: int):
     """An application's material, for the experts it is assigned to (after the pledge) and no one else."""
     from django.http import FileResponse, Http404
 
-    from center.core.audit import audit_log
     from center.core.files import storage_path
 
     sheet = services.sheet_get_for_expert(request.user, pk)
@@ -690,15 +679,7 @@ def portal_document(request, pk: int, att: int):
     path = storage_path(doc.stored_name)
     if not path.exists():
         raise Http404
-    from django.db import transaction
-
-    with transaction.atomic():
-        audit_log(
-            "reviews.document.downloaded",
-            actor=request.user,
-            target=sheet.application,
-            extra={"attachment": doc.pk},
-        )
+    services.document_downloaded(actor=request.user, sheet_id=pk, attachment_id=doc.pk)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=doc.original_name, content_type=doc.content_type
     )
