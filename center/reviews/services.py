@@ -1286,8 +1286,9 @@ def round_fees_compute(*, actor, round_id: int) -> list[ExpertFee]:
 def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
     """Turn the round's computed fees into an expert-fee prior application (专家劳务费) on a quota of the
     round's budget item, through budget control's rules (freeze, approval chain). Records its number on
-    every fee. Returns the application."""
-    from center.control import services as control
+    every fee. Money is raised through budget control's public face (center.control.funding) only: its
+    refusal (no quota, not enough left) rolls this unit back. Returns the application."""
+    from center.control import funding
 
     _require_writer(actor)
     rnd = _round_for_update(round_id)
@@ -1297,8 +1298,8 @@ def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
     if any(f.spending_ref for f in fees):
         raise ConflictError(_("专家费已提交支出申请：%(no)s。") % {"no": fees[0].spending_ref})
     total = sum((f.gross for f in fees), Decimal(0))
-    app = control.application_submit(
-        actor=actor,
+    app = funding.request(
+        applicant=actor,
         app_type="expert_fee",
         title=_("%(title)s 专家评审费") % {"title": rnd.title},
         year=rnd.year,
