@@ -23,7 +23,7 @@ class ExpertOut(Schema):
     title: str
     title_level: int
     region: str
-    status: str
+    state: str
     credit_score: int
     phone_masked: str
 
@@ -36,7 +36,7 @@ def search(
     discipline: str = "",
     title_level: int = 0,
     region: str = "",
-    status: str = "",
+    state: str = "",
     available: bool = False,
     limit: int = 50,
 ):
@@ -48,7 +48,7 @@ def search(
         discipline=d,
         title_level=title_level or None,
         region=region[:2],
-        status=status[:10],
+        state=state[:10],
         available=available,
     )
     return [
@@ -60,7 +60,7 @@ def search(
             "title": e.title,
             "title_level": e.title_level,
             "region": e.region,
-            "status": e.status,
+            "state": e.state,
             "credit_score": e.credit_score,
             "phone_masked": mask_phone(e.phone),
         }
@@ -73,7 +73,7 @@ class CallOut(Schema):
     year: int
     title: str
     deadline: str
-    status: str
+    state: str
 
 
 @router.get("/calls", response=list[CallOut])
@@ -81,7 +81,7 @@ class CallOut(Schema):
 def calls(request):
     """Published recruitment calls (the same list as the public site)."""
     return [
-        {"id": c.pk, "year": c.year, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
+        {"id": c.pk, "year": c.year, "title": c.title, "deadline": c.deadline.isoformat(), "state": c.state}
         for c in selectors.public_calls()
     ]
 

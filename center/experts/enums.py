@@ -35,19 +35,19 @@ class Region(models.TextChoices):
 INTERNATIONAL_REGIONS = {Region.HONG_KONG, Region.MACAU, Region.OVERSEAS}
 
 
-class ExpertStatus(models.TextChoices):
+class ExpertState(models.TextChoices):
     APPLICANT = "applicant", _("申请中")
     ADMITTED = "admitted", _("已入库")
     SUSPENDED = "suspended", _("暂停")
     WITHDRAWN = "withdrawn", _("已退出")
 
 
-# Allowed status changes (one service per transition; tests enumerate this table).
-STATUS_TRANSITIONS = {
-    ExpertStatus.APPLICANT: {ExpertStatus.ADMITTED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.ADMITTED: {ExpertStatus.SUSPENDED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.SUSPENDED: {ExpertStatus.ADMITTED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.WITHDRAWN: set(),
+# Allowed state changes (one service per transition; tests enumerate this table).
+STATE_TRANSITIONS = {
+    ExpertState.APPLICANT: {ExpertState.ADMITTED, ExpertState.WITHDRAWN},
+    ExpertState.ADMITTED: {ExpertState.SUSPENDED, ExpertState.WITHDRAWN},
+    ExpertState.SUSPENDED: {ExpertState.ADMITTED, ExpertState.WITHDRAWN},
+    ExpertState.WITHDRAWN: set(),
 }
 
 
@@ -59,13 +59,13 @@ class RelationKind(models.TextChoices):
     OTHER = "other", _("其他利害关系")
 
 
-class CallStatus(models.TextChoices):
+class CallState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     CLOSED = "closed", _("已截止")
 
 
-class VettingStatus(models.TextChoices):
+class VettingState(models.TextChoices):
     SUBMITTED = "submitted", _("待初审")
     FIRST_PASSED = "first_passed", _("初审通过，待复审")
     ADMITTED = "admitted", _("已入库")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from center.core.errors import NotFoundError
 
 from . import rules
-from .enums import ExpertStatus
+from .enums import ExpertState
 from .models import Discipline, Expert, ExpertDiscipline, RecruitmentCall
 
 AVAILABLE_MIN_CREDIT = 60
@@ -27,7 +27,7 @@ def expert_search(
     discipline: Discipline | None = None,
     title_level: int | None = None,
     region: str = "",
-    status: str = "",
+    state: str = "",
     available: bool = False,
 ):
     """Substring search over name forms (中文, pinyin, English, 繁體), keywords, title and employer; filters."""
@@ -45,8 +45,8 @@ def expert_search(
         qs = qs.filter(title_level__gte=title_level)
     if region:
         qs = qs.filter(region=region)
-    if status:
-        qs = qs.filter(status=status)
+    if state:
+        qs = qs.filter(state=state)
     if available:
         from center.reviews.models import DrawPick
 
@@ -55,7 +55,7 @@ def expert_search(
             role="main",
             draw__seeded_at__gte=timezone.now() - timedelta(days=AVAILABLE_COOL_OFF_DAYS),
         )
-        qs = qs.filter(status=ExpertStatus.ADMITTED, credit_score__gte=AVAILABLE_MIN_CREDIT).exclude(
+        qs = qs.filter(state=ExpertState.ADMITTED, credit_score__gte=AVAILABLE_MIN_CREDIT).exclude(
             Exists(recent)
         )
     return qs.order_by("-id")

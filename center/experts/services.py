@@ -23,15 +23,15 @@ from center.events.models import Event
 
 from . import rules
 from .enums import (
-    STATUS_TRANSITIONS,
-    CallStatus,
-    ExpertStatus,
+    STATE_TRANSITIONS,
+    CallState,
+    ExpertState,
     Gender,
     IdType,
     Region,
     RelationKind,
     TitleLevel,
-    VettingStatus,
+    VettingState,
 )
 from .identity import id_index, normalise_credit_code, normalise_id
 from .models import (
@@ -41,7 +41,7 @@ from .models import (
     ExpertApplication,
     ExpertDiscipline,
     ExpertRelation,
-    ExpertStatusChange,
+    ExpertStateChange,
     Organisation,
     RecruitmentCall,
 )
@@ -62,7 +62,7 @@ AUDITED = [
     "languages",
     "bank_name",
     "bank_account",
-    "status",
+    "state",
 ]
 PROFILE_FIELDS = {
     "name",
@@ -214,7 +214,7 @@ def expert_create(
     employer: Organisation,
     disciplines: list[str],
     user=None,
-    status: str = ExpertStatus.APPLICANT,
+    state: str = ExpertState.APPLICANT,
     **data,
 ) -> Expert:
     """Create an expert record. Refuses invalid identifiers and duplicates (same ID, or same name + phone).
@@ -226,7 +226,7 @@ def expert_create(
     idx, phone_idx = _check_duplicates(cleaned)
     employer = _organisation(actor, employer)
     expert = Expert(
-        employer=employer, user=user, status=status, id_number_index=idx, phone_index=phone_idx, **cleaned
+        employer=employer, user=user, state=state, id_number_index=idx, phone_index=phone_idx, **cleaned
     )
     if user is not None:
         expert.profile_confirmed_at = timezone.now()
@@ -236,8 +236,8 @@ def expert_create(
     except IntegrityError as exc:
         raise ConflictError(_("专家已存在（证件号码或姓名+手机号重复）。")) from exc
     _set_disciplines(expert, disciplines)
-    ExpertStatusChange.objects.create(
-        expert=expert, to_status=status, actor=actor if getattr(actor, "pk", None) else None, reason=_("建档")
+    ExpertStateChange.objects.create(
+        expert=expert, to_state=state, actor=actor if getattr(actor, "pk", None) else None, reason=_("建档")
     )
     audit_log(
         "experts.expert.created",
@@ -309,32 +309,32 @@ def profile_due(expert: Expert, now=None) -> bool:
 
 
 @service
-def expert_set_status(*, actor, expert_id: int, status: str, reason: str) -> Expert:
+def expert_set_state(*, actor, expert_id: int, state: str, reason: str) -> Expert:
     expert = lock_one(Expert.objects.filter(pk=expert_id))
     if expert is None:
         raise NotFoundError(_("专家不存在。"))
-    return expert_apply_status(expert, actor=actor, status=status, reason=reason)
+    return expert_apply_state(expert, actor=actor, state=state, reason=reason)
 
 
-def expert_apply_status(expert: Expert, *, actor, status: str, reason: str) -> Expert:
-    """expert_set_status for an expert the caller's unit has already locked (experts are locked first)."""
-    if status not in STATUS_TRANSITIONS.get(expert.status, set()):
+def expert_apply_state(expert: Expert, *, actor, state: str, reason: str) -> Expert:
+    """expert_set_state for an expert the caller's unit has already locked (experts are locked first)."""
+    if state not in STATE_TRANSITIONS.get(expert.state, set()):
         raise ConflictError(
             _("不能从“%(a)s”变为“%(b)s”。")
             % {
-                "a": expert.get_status_display(),
-                "b": ExpertStatus(status).label if status in ExpertStatus.values else status,
+                "a": expert.get_state_display(),
+                "b": ExpertState(state).label if state in ExpertState.values else state,
             }
         )
     if not (reason or "").strip():
         raise ApplicationError(_("请填写原因。"), {"field": "reason"})
-    old = expert.status
-    expert.status = status
-    expert.save(update_fields=["status", "updated_at"])
-    ExpertStatusChange.objects.create(
+    old = expert.state
+    expert.state = state
+    expert.save(update_fields=["state", "updated_at"])
+    ExpertStateChange.objects.create(
         expert=expert,
-        from_status=old,
-        to_status=status,
+        from_state=old,
+        to_state=state,
         reason=reason.strip()[:300],
         actor=actor if getattr(actor, "pk", None) else None,
     )
@@ -342,7 +342,7 @@ def expert_apply_status(expert: Expert, *, actor, status: str, reason: str) -> E
         "experts.expert.status_changed",
         actor=actor,
         target=expert,
-        changes={"status": [old, status]},
+        changes={"state": [old, state]},
         extra={"reason": reason[:300]},
     )
     return expert
@@ -431,7 +431,7 @@ class ImportReport:
         return not self.errors
 
 
-def expert_import_xlsx(*, actor, data: bytes, status: str = ExpertStatus.ADMITTED) -> ImportReport:
+def expert_import_xlsx(*, actor, data: bytes, state: str = ExpertState.ADMITTED) -> ImportReport:
     """Import experts from an .xlsx sheet (IMPORT_COLUMNS). All or nothing: any bad row imports no row.
 
     The report lists every bad row with its column and reason. One audit entry for the batch.
@@ -532,7 +532,7 @@ def expert_import_xlsx(*, actor, data: bytes, status: str = ExpertStatus.ADMITTE
     report.created = _import_write(
         actor=actor,
         prepared=prepared,
-        status=status,
+        state=state,
         rows=report.rows,
         disciplines=disciplines,
         orgs_by_code=orgs_by_code,
@@ -546,7 +546,7 @@ def _import_write(
     *,
     actor,
     prepared: list,
-    status: str,
+    state: str,
     rows: int,
     disciplines: dict,
     orgs_by_code: dict,
@@ -560,7 +560,7 @@ def _import_write(
         if org is None:
             org = Organisation.objects.create(name=org_name, credit_code=credit, region=cleaned["region"])
             (orgs_by_code if credit else orgs_by_name)[credit or org_name] = org
-        e = Expert(employer=org, status=status, id_number_index=idx, phone_index=pidx, **cleaned)
+        e = Expert(employer=org, state=state, id_number_index=idx, phone_index=pidx, **cleaned)
         e.search_text = search_text(e, org.name)
         experts.append(e)
     Expert.objects.bulk_create(experts, batch_size=1000)
@@ -579,11 +579,8 @@ def _import_write(
     ]
     ExpertDiscipline.objects.bulk_create(links, batch_size=2000)
     who = actor if getattr(actor, "pk", None) else None
-    ExpertStatusChange.objects.bulk_create(
-        [
-            ExpertStatusChange(expert_id=e.pk, to_status=status, actor=who, reason=_("批量导入"))
-            for e in experts
-        ],
+    ExpertStateChange.objects.bulk_create(
+        [ExpertStateChange(expert_id=e.pk, to_state=state, actor=who, reason=_("批量导入")) for e in experts],
         batch_size=2000,
     )
     audit_log("experts.expert.imported", actor=actor, extra={"rows": rows, "created": len(experts)})
@@ -618,17 +615,17 @@ def call_publish(*, actor, call_id: int) -> RecruitmentCall:
     call = lock_one(RecruitmentCall.objects.filter(pk=call_id))
     if call is None:
         raise NotFoundError(_("征集批次不存在。"))
-    if call.status != CallStatus.DRAFT:
+    if call.state != CallState.DRAFT:
         raise ConflictError(_("只有草稿可以发布。"))
     if call.deadline < timezone.localdate():
         raise ApplicationError(_("截止日期已过，不能发布。"), {"field": "deadline"})
-    call.status, call.published_at = CallStatus.PUBLISHED, timezone.now()
-    call.save(update_fields=["status", "published_at"])
+    call.state, call.published_at = CallState.PUBLISHED, timezone.now()
+    call.save(update_fields=["state", "published_at"])
     audit_log(
         "experts.call.published",
         actor=actor,
         target=call,
-        changes={"status": [CallStatus.DRAFT, CallStatus.PUBLISHED]},
+        changes={"state": [CallState.DRAFT, CallState.PUBLISHED]},
     )
     return call
 
@@ -646,7 +643,7 @@ def expert_apply(
     (`employer`: an Organisation or {"name", "credit_code", "region"})."""
     if not (actor.is_external and actor.external_type == "expert"):
         raise ForbiddenError(_("只有专家账号可以申请入库。"))
-    call = RecruitmentCall.objects.filter(pk=call_id, status=CallStatus.PUBLISHED).first()
+    call = RecruitmentCall.objects.filter(pk=call_id, state=CallState.PUBLISHED).first()
     if call is None:
         raise NotFoundError(_("征集批次不存在或未发布。"))
     if call.deadline < timezone.localdate():
@@ -672,18 +669,18 @@ def application_first_check(*, actor, application_id: int, passed: bool, note: s
     app = lock_one(ExpertApplication.objects.select_related("expert").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
-    if app.status != VettingStatus.SUBMITTED:
+    if app.state != VettingState.SUBMITTED:
         raise ConflictError(_("该申请不在待初审状态。"))
     if not passed and not note.strip():
         raise ApplicationError(_("不通过时请填写理由。"), {"field": "note"})
-    app.status = VettingStatus.FIRST_PASSED if passed else VettingStatus.DECLINED
+    app.state = VettingState.FIRST_PASSED if passed else VettingState.DECLINED
     app.first_by, app.first_at, app.first_note = actor, timezone.now(), note.strip()[:300]
     app.save()
     audit_log(
         "experts.application.first_checked",
         actor=actor,
         target=app,
-        changes={"status": [VettingStatus.SUBMITTED, app.status]},
+        changes={"state": [VettingState.SUBMITTED, app.state]},
         extra={"note": app.first_note},
     )
     return app
@@ -692,7 +689,7 @@ def application_first_check(*, actor, application_id: int, passed: bool, note: s
 @service
 def application_review(*, actor, application_id: int, admit: bool, note: str = "") -> ExpertApplication:
     """Second step: someone other than the first checker admits or declines, with reasons."""
-    # Admitting changes the expert's status: the expert (master data) is locked before the application.
+    # Admitting changes the expert's state: the expert (master data) is locked before the application.
     expert_id = (
         ExpertApplication.objects.filter(pk=application_id).values_list("expert_id", flat=True).first()
     )
@@ -700,27 +697,27 @@ def application_review(*, actor, application_id: int, admit: bool, note: str = "
     app = lock_one(ExpertApplication.objects.select_related("expert", "call").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
-    if app.status != VettingStatus.FIRST_PASSED:
+    if app.state != VettingState.FIRST_PASSED:
         raise ConflictError(_("该申请不在待复审状态。"))
     if app.first_by_id == actor.pk:
         raise ForbiddenError(_("初审与复审须由不同人员完成。"))
     if not admit and not note.strip():
         raise ApplicationError(_("不予入库时请填写理由。"), {"field": "note"})
-    app.status = VettingStatus.ADMITTED if admit else VettingStatus.DECLINED
+    app.state = VettingState.ADMITTED if admit else VettingState.DECLINED
     app.review_by, app.review_at, app.review_note = actor, timezone.now(), note.strip()[:300]
     app.save()
-    if admit and expert.status == ExpertStatus.APPLICANT:
-        expert_apply_status(
+    if admit and expert.state == ExpertState.APPLICANT:
+        expert_apply_state(
             expert,
             actor=actor,
-            status=ExpertStatus.ADMITTED,
+            state=ExpertState.ADMITTED,
             reason=_("征集批次“%(t)s”复审通过") % {"t": app.call.title},
         )
     audit_log(
         "experts.application.reviewed",
         actor=actor,
         target=app,
-        changes={"status": [VettingStatus.FIRST_PASSED, app.status]},
+        changes={"state": [VettingState.FIRST_PASSED, app.state]},
         extra={"note": app.review_note},
     )
     return app

@@ -17,7 +17,7 @@ from center.events.enums import PUBLIC_STATES, EventState
 from center.events.models import Event
 
 from . import rules, selectors, services
-from .enums import CallStatus, ExpertStatus, Region, RelationKind, TitleLevel, VettingStatus
+from .enums import CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
 from .forms import ActivityForm, CallForm, ExpertForm, ImportForm
 from .models import CommitteeActivity, Discipline, Expert, ExpertApplication, RecruitmentCall
 
@@ -42,7 +42,7 @@ def expert_list(request):
         discipline=discipline,
         title_level=int(level) if level.isdigit() else None,
         region=g.get("region", "")[:2],
-        status=g.get("status", "")[:10],
+        state=g.get("state", "")[:10],
         available=g.get("available") == "1",
     )
     page = Paginator(qs, PAGE).get_page(g.get("page"))
@@ -51,7 +51,7 @@ def expert_list(request):
         "disciplines": Discipline.objects.all(),
         "regions": Region.choices,
         "levels": TitleLevel.choices,
-        "statuses": ExpertStatus.choices,
+        "states": ExpertState.choices,
         "can_write": rules.can_write(request.user),
     }
     params = g.copy()
@@ -70,15 +70,13 @@ def expert_detail(request, pk: int):
         "e": expert,
         "disciplines": expert.expert_disciplines.select_related("discipline"),
         "relations": expert.relations.select_related("other_expert", "organisation"),
-        "history": expert.status_history.select_related("actor")[:20],
+        "history": expert.state_history.select_related("actor")[:20],
         "assignments": Assignment.objects.filter(expert=expert).select_related("group__round")[:20],
         "credit_events": CreditEvent.objects.filter(expert=expert)[:20],
         "can_reveal": rules.can_reveal(request.user),
         "can_write": rules.can_write(request.user),
         "profile_due": services.profile_due(expert),
-        "transitions": [
-            s for s in ExpertStatus if s in services.STATUS_TRANSITIONS.get(expert.status, set())
-        ],
+        "transitions": [s for s in ExpertState if s in services.STATE_TRANSITIONS.get(expert.state, set())],
         "kinds": RelationKind.choices,
     }
     return render(request, "experts/expert_detail.html", ctx)
@@ -135,14 +133,14 @@ def expert_create(request):
 
 @require_POST
 @access(rules.WRITERS)
-def expert_status(request, pk: int):
+def expert_state(request, pk: int):
     _office(request)
     attempt(
         request,
-        lambda: services.expert_set_status(
+        lambda: services.expert_set_state(
             actor=request.user,
             expert_id=pk,
-            status=request.POST.get("status", ""),
+            state=request.POST.get("state", ""),
             reason=request.POST.get("reason", ""),
         ),
         _("状态已更新。"),
@@ -288,8 +286,8 @@ def call_detail(request, pk: int):
             "call": call,
             "apps": apps,
             "can_write": rules.can_write(request.user),
-            "VS": VettingStatus,
-            "CS": CallStatus,
+            "VS": VettingState,
+            "CS": CallState,
         },
     )
 
@@ -311,7 +309,7 @@ def application_vet(request, pk: int):
         raise NotFoundError(_("申请不存在。"))
     ok = request.POST.get("decision") == "yes"
     note = request.POST.get("note", "")
-    if app.status == VettingStatus.SUBMITTED:
+    if app.state == VettingState.SUBMITTED:
         attempt(
             request,
             lambda: services.application_first_check(
@@ -399,7 +397,7 @@ def public_call(request, pk: int):
     return render(
         request,
         "experts/public_call.html",
-        {"call": call, "open": call.status == CallStatus.PUBLISHED and call.deadline >= timezone.localdate()},
+        {"call": call, "open": call.state == CallState.PUBLISHED and call.deadline >= timezone.localdate()},
     )
 
 
@@ -424,7 +422,7 @@ def portal(request):
         "e": expert,
         "due": expert is not None and services.profile_due(expert),
         "calls": selectors.public_calls().filter(
-            status=CallStatus.PUBLISHED, deadline__gte=timezone.localdate()
+            state=CallState.PUBLISHED, deadline__gte=timezone.localdate()
         ),
         "applications": expert.applications.select_related("call") if expert else [],
         "relations": expert.relations.select_related("other_expert", "organisation") if expert else [],
@@ -502,7 +500,7 @@ def portal_relation(request):
 
 @access(EXTERNAL)
 def portal_apply(request, pk: int):
-    call = selectors.public_calls().filter(pk=pk, status=CallStatus.PUBLISHED).first()
+    call = selectors.public_calls().filter(pk=pk, state=CallState.PUBLISHED).first()
     if call is None:
         raise NotFoundError(_("征集批次不存在或未发布。"))
     expert = _my_expert(request.user)

@@ -20,9 +20,9 @@ from center.core.locks import lock_many, lock_one
 from center.core.notifications import notify
 from center.core.services import service
 from center.experts import rules
-from center.experts.enums import ExpertStatus
+from center.experts.enums import ExpertState
 from center.experts.models import Expert
-from center.experts.services import expert_apply_status, organisation_get_or_create
+from center.experts.services import expert_apply_state, organisation_get_or_create
 
 from . import drawing, scoring
 from .eligibility import compute_pool, exclusion_counts
@@ -30,18 +30,18 @@ from .enums import (
     DEFAULT_PARAMS,
     AvoidanceKind,
     CreditKind,
-    DrawStatus,
+    DrawState,
     FlagDecision,
     FlagKind,
-    FlagStatus,
-    FormalStatus,
-    NoticeStatus,
+    FlagState,
+    FormalState,
+    NoticeState,
     PartyRole,
     PickRole,
-    PickStatus,
-    RoundStatus,
+    PickState,
+    RoundState,
     SeedSource,
-    SheetStatus,
+    SheetState,
 )
 from .fees import labour_tax
 from .models import (
@@ -76,7 +76,8 @@ GROUP_RULE_FIELDS = [
     "min_international",
 ]
 RULE_LABELS = {
-    "status": gettext_lazy("状态不是“已入库”（含暂停、退出）"),
+    "state": gettext_lazy("状态不是“已入库”（含暂停、退出）"),
+    "status": gettext_lazy("状态不是“已入库”（含暂停、退出）"),  # the code in draws fixed before the rename
     "title": gettext_lazy("职称低于要求"),
     "discipline": gettext_lazy("学科不匹配"),
 }
@@ -177,7 +178,7 @@ def criterion_add(
 ) -> Criterion:
     _require_writer(actor)
     rnd = _round_for_update(round_id)
-    if rnd.status != RoundStatus.DRAFT:
+    if rnd.state != RoundState.DRAFT:
         raise ConflictError(_("评审开始后不能修改评分表。"))
     try:
         weight, lo, hi = Decimal(str(weight)), Decimal(str(min_score)), Decimal(str(max_score))
@@ -205,7 +206,7 @@ def criterion_add(
 
 
 def _live_draw(group) -> Draw | None:
-    return group.draws.exclude(status=DrawStatus.VOID).first()
+    return group.draws.exclude(state=DrawState.VOID).first()
 
 
 def _rules_open(group):
@@ -348,15 +349,15 @@ def application_formal_check(*, actor, application_id: int, passed: bool, note: 
         raise ConflictError(_("该组已固定候选池，形式审查结论不能再改。"))
     if not passed and not note.strip():
         raise ApplicationError(_("不通过时请填写理由。"), {"field": "note"})
-    old = app.formal_status
-    app.formal_status = FormalStatus.PASSED if passed else FormalStatus.FAILED
+    old = app.formal_state
+    app.formal_state = FormalState.PASSED if passed else FormalState.FAILED
     app.formal_note = note.strip()[:300]
-    app.save(update_fields=["formal_status", "formal_note"])
+    app.save(update_fields=["formal_state", "formal_note"])
     audit_log(
         "reviews.application.formal_checked",
         actor=actor,
         target=app,
-        changes={"formal_status": [old, app.formal_status]},
+        changes={"formal_state": [old, app.formal_state]},
     )
     return app
 
@@ -430,7 +431,7 @@ def draw_fix_pool(*, actor, group_id: int, as_of=None) -> Draw:
     _rules_open(group)
     if not group.applications.exists():
         raise ApplicationError(_("该组还没有申报项目。"))
-    if group.applications.filter(formal_status=FormalStatus.PENDING).exists():
+    if group.applications.filter(formal_state=FormalState.PENDING).exists():
         raise ApplicationError(_("该组还有未完成形式审查的申报项目。"))
     now = as_of or timezone.now()
     params, pool, exclusions = compute_pool(group, now)
@@ -468,12 +469,12 @@ def draw_void(*, actor, draw_id: int, reason: str) -> Draw:
     draw = lock_one(Draw.objects.filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
-    if draw.status != DrawStatus.POOL_FIXED or draw.seed_parts:
+    if draw.state != DrawState.POOL_FIXED or draw.seed_parts:
         raise ConflictError(_("已开始录入随机种子的抽取不能作废。"))
     if not reason.strip():
         raise ApplicationError(pgettext("draw", "请填写作废原因。"), {"field": "reason"})
-    draw.status, draw.void_reason = DrawStatus.VOID, reason.strip()[:300]
-    draw.save(update_fields=["status", "void_reason"])
+    draw.state, draw.void_reason = DrawState.VOID, reason.strip()[:300]
+    draw.save(update_fields=["state", "void_reason"])
     audit_log(
         "reviews.draw.voided",
         actor=actor,
@@ -496,7 +497,7 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
     draw = lock_one(Draw.objects.select_related("group__round").defer("exclusions").filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
-    if draw.status != DrawStatus.POOL_FIXED:
+    if draw.state != DrawState.POOL_FIXED:
         raise ConflictError(_("该抽取已完成或已作废。"))
     if not drawing.normalise(value):
         raise ApplicationError(_("请输入种子值（字母或数字）。"), {"field": "value"})
@@ -536,8 +537,8 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
     except drawing.DrawInfeasible:
         raise ApplicationError(_("候选池无法满足组成规则。")) from None
     draw.result_hash = drawing.result_hash(result)
-    draw.status = DrawStatus.DRAWN
-    draw.save(update_fields=["seed_source", "seed_parts", "seed", "seeded_at", "result_hash", "status"])
+    draw.state = DrawState.DRAWN
+    draw.save(update_fields=["seed_source", "seed_parts", "seed", "seeded_at", "result_hash", "state"])
     respond_by = now + timedelta(hours=draw.group.round.invite_hours)
     picks = DrawPick.objects.bulk_create(
         [
@@ -547,7 +548,7 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
                 rank=r["rank"],
                 role=r["role"],
                 key=r["key"],
-                status=PickStatus.INVITED if r["role"] == PickRole.MAIN else PickStatus.WAITING,
+                state=PickState.INVITED if r["role"] == PickRole.MAIN else PickState.WAITING,
                 invited_at=now if r["role"] == PickRole.MAIN else None,
                 respond_by=respond_by if r["role"] == PickRole.MAIN else None,
             )
@@ -555,10 +556,10 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
         ]
     )
     rnd = draw.group.round
-    if rnd.status == RoundStatus.DRAFT:
-        rnd.status = RoundStatus.SCORING
-        rnd.save(update_fields=["status"])
-    _notify_invited([p for p in picks if p.status == PickStatus.INVITED], rnd)
+    if rnd.state == RoundState.DRAFT:
+        rnd.state = RoundState.SCORING
+        rnd.save(update_fields=["state"])
+    _notify_invited([p for p in picks if p.state == PickState.INVITED], rnd)
     audit_log(
         "reviews.draw.drawn",
         actor=actor,
@@ -613,7 +614,7 @@ def draw_record(draw: Draw) -> dict:
 
 
 def draw_verify(draw: Draw) -> dict:
-    if draw.status != DrawStatus.DRAWN:
+    if draw.state != DrawState.DRAWN:
         return {"ok": False, "checks": {}, "rerun": []}
     out = drawing.verify(draw_record(draw))
     out["checks"]["seed_after_pool"] = draw.seeded_at > draw.fixed_at
@@ -625,7 +626,7 @@ def draw_verify(draw: Draw) -> dict:
 
 
 def _panel_rows(draw) -> list:
-    active = draw.picks.filter(status__in=[PickStatus.INVITED, PickStatus.ACCEPTED]).values_list(
+    active = draw.picks.filter(state__in=[PickState.INVITED, PickState.ACCEPTED]).values_list(
         "expert_id", flat=True
     )
     by_id = {row[0]: row for row in draw.pool}
@@ -638,14 +639,14 @@ def _advance(draw: Draw, now) -> DrawPick | None:
     if len(panel) >= draw.params["size"]:
         return None
     by_id = {row[0]: row for row in draw.pool}
-    waiting = list(draw.picks.filter(status=PickStatus.WAITING).order_by("rank"))
+    waiting = list(draw.picks.filter(state=PickState.WAITING).order_by("rank"))
     nxt = next((p for p in waiting if drawing.fits(panel, by_id[p.expert_id], draw.params)), None)
     nxt = nxt or (waiting[0] if waiting else None)
     if nxt is None:
         return None
-    nxt.status, nxt.invited_at = PickStatus.INVITED, now
+    nxt.state, nxt.invited_at = PickState.INVITED, now
     nxt.respond_by = now + timedelta(hours=draw.group.round.invite_hours)
-    nxt.save(update_fields=["status", "invited_at", "respond_by"])
+    nxt.save(update_fields=["state", "invited_at", "respond_by"])
     _notify_invited([nxt], draw.group.round)
     audit_log("reviews.pick.invited", target=draw, extra={"rank": nxt.rank, "expert": nxt.expert_id})
     return nxt
@@ -659,14 +660,14 @@ def invitation_respond(*, actor, pick_id: int, accept: bool) -> DrawPick:
         raise NotFoundError(_("邀请不存在。"))
     if not actor.is_external:
         _require_writer(actor)
-    if pick.status != PickStatus.INVITED:
+    if pick.state != PickState.INVITED:
         raise ConflictError(_("该邀请已答复或已失效。"))
     now = timezone.now()
     if pick.respond_by and now > pick.respond_by:
         raise ConflictError(_("答复期限已过。"))
-    pick.status = PickStatus.ACCEPTED if accept else PickStatus.DECLINED
+    pick.state = PickState.ACCEPTED if accept else PickState.DECLINED
     pick.responded_at = now
-    pick.save(update_fields=["status", "responded_at"])
+    pick.save(update_fields=["state", "responded_at"])
     if accept:
         Assignment.objects.get_or_create(group=pick.draw.group, expert=pick.expert, defaults={"pick": pick})
     else:
@@ -683,7 +684,7 @@ def invitations_sweep(now=None) -> int:
     Each invitation is its own unit of work (one that fails leaves the others expired)."""
     now = now or timezone.now()
     n = 0
-    for pick_id in DrawPick.objects.filter(status=PickStatus.INVITED, respond_by__lt=now).values_list(
+    for pick_id in DrawPick.objects.filter(state=PickState.INVITED, respond_by__lt=now).values_list(
         "pk", flat=True
     ):
         n += invitation_expire(pick_id=pick_id, now=now)
@@ -700,10 +701,10 @@ def invitation_expire(*, pick_id: int, now=None) -> int:
         return 0
     expert = _lock_expert(expert_id)  # the expert (master data) before the pick (a task)
     pick = lock_one(DrawPick.objects.select_related("draw__group__round").filter(pk=pick_id))
-    if pick.status != PickStatus.INVITED or not (pick.respond_by and pick.respond_by < now):
+    if pick.state != PickState.INVITED or not (pick.respond_by and pick.respond_by < now):
         return 0
-    pick.status = PickStatus.EXPIRED
-    pick.save(update_fields=["status"])
+    pick.state = PickState.EXPIRED
+    pick.save(update_fields=["state"])
     _credit(
         expert,
         actor=None,
@@ -737,7 +738,7 @@ def assignment_sign(
         raise ConflictError(_("您已签署承诺并完成利益冲突声明。"))
     if not pledge:
         raise ApplicationError(_("请先阅读并签署评审承诺书。"), {"field": "pledge"})
-    apps = list(a.group.applications.exclude(formal_status=FormalStatus.FAILED))
+    apps = list(a.group.applications.exclude(formal_state=FormalState.FAILED))
     conflicts = [x for x in apps if x.pk in set(conflict_application_ids)]
     if conflicts and not note.strip():
         raise ApplicationError(_("请说明利益冲突的情况。"), {"field": "note"})
@@ -799,9 +800,9 @@ def sheet_submit(
     """Submit scores {criterion_id: (value, comment)}. Every score in range, every required comment present."""
     sheet = sheet_get_for_expert(actor, sheet_id)
     rnd = sheet.assignment.group.round
-    if rnd.status != RoundStatus.SCORING:
+    if rnd.state != RoundState.SCORING:
         raise ConflictError(_("评审未在进行中。"))
-    if sheet.status == SheetStatus.SUBMITTED:
+    if sheet.state == SheetState.SUBMITTED:
         raise ConflictError(_("该评分表已提交。"))
     now = now or timezone.now()
     errors, lines, rows, vetoed = [], [], [], False
@@ -836,7 +837,7 @@ def sheet_submit(
     Score.objects.bulk_create(rows)
     sheet.total = scoring.sheet_total(lines)
     sheet.vetoed, sheet.comment = vetoed, comment.strip()
-    sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, now
+    sheet.state, sheet.submitted_at = SheetState.SUBMITTED, now
     sheet.opened_at = sheet.opened_at or now
     sheet.save()
     if rnd.scoring_deadline and now > rnd.scoring_deadline:
@@ -876,17 +877,17 @@ def round_compute(*, actor, round_id: int) -> list[ApplicationResult]:
     """
     _require_writer(actor)
     rnd = _round_for_update(round_id)
-    if rnd.status != RoundStatus.SCORING:
+    if rnd.state != RoundState.SCORING:
         raise ConflictError(_("只有评审中的活动可以汇总。"))
     sheets = list(
-        ScoreSheet.objects.filter(application__round=rnd, status=SheetStatus.SUBMITTED)
+        ScoreSheet.objects.filter(application__round=rnd, state=SheetState.SUBMITTED)
         .select_related("assignment", "application")
         .prefetch_related("scores")
     )
     by_app: dict[int, list[ScoreSheet]] = {}
     for s in sheets:
         by_app.setdefault(s.application_id, []).append(s)
-    apps = list(rnd.applications.exclude(formal_status=FormalStatus.FAILED).exclude(group=None))
+    apps = list(rnd.applications.exclude(formal_state=FormalState.FAILED).exclude(group=None))
     scores, vetoed, spreads = {}, set(), {}
     threshold = float(rnd.outlier_z)
     for app in apps:
@@ -961,7 +962,7 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
     if flag is None:
         raise NotFoundError(_("预警不存在。"))
     _not_locked(flag.round)
-    if flag.status != FlagStatus.OPEN:
+    if flag.state != FlagState.OPEN:
         raise ConflictError(_("该预警已处理。"))
     if decision not in FlagDecision.values:
         raise ApplicationError(_("请选择处理决定。"), {"field": "decision"})
@@ -986,7 +987,7 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
             round_id=flag.round_id,
             note=flag.get_kind_display(),
         )
-    flag.status, flag.decision, flag.note = FlagStatus.RESOLVED, decision, note.strip()[:300]
+    flag.state, flag.decision, flag.note = FlagState.RESOLVED, decision, note.strip()[:300]
     flag.resolved_by, flag.resolved_at = actor, timezone.now()
     flag.save()
     audit_log(
@@ -1013,9 +1014,9 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
         )
     }
     rnd = _round_for_update(round_id)
-    if rnd.status != RoundStatus.SCORING:
+    if rnd.state != RoundState.SCORING:
         raise ConflictError(_("只有评审中的活动可以确认结果。"))
-    open_flags = rnd.flags.filter(status=FlagStatus.OPEN).count()
+    open_flags = rnd.flags.filter(state=FlagState.OPEN).count()
     if open_flags:
         raise ConflictError(_("还有 %(n)s 条预警未处理。") % {"n": open_flags})
     if not ApplicationResult.objects.filter(application__round=rnd).exists():
@@ -1026,7 +1027,7 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
     if any(t and t > oldest_result.computed_at for t in (latest_sheet, latest_flag)):
         raise ConflictError(_("汇总之后又有评分或预警处理，请重新汇总。"))
     for a in Assignment.objects.filter(group__round=rnd).select_related("expert"):
-        if not a.sheets.filter(status=SheetStatus.SUBMITTED).exists():
+        if not a.sheets.filter(state=SheetState.SUBMITTED).exists():
             _credit(
                 experts[a.expert_id],
                 actor=actor,
@@ -1034,13 +1035,13 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
                 points=credit_config()["no_show"],
                 round_id=rnd.pk,
             )
-    rnd.status, rnd.approved_by, rnd.approved_at = RoundStatus.APPROVED, actor, timezone.now()
-    rnd.save(update_fields=["status", "approved_by", "approved_at"])
+    rnd.state, rnd.approved_by, rnd.approved_at = RoundState.APPROVED, actor, timezone.now()
+    rnd.save(update_fields=["state", "approved_by", "approved_at"])
     audit_log(
         "reviews.round.approved",
         actor=actor,
         target=rnd,
-        changes={"status": [RoundStatus.SCORING, RoundStatus.APPROVED]},
+        changes={"state": [RoundState.SCORING, RoundState.APPROVED]},
     )
     return rnd
 
@@ -1082,18 +1083,18 @@ def notice_publish(
     if not rules.can_approve(actor) and not rules.can_write(actor):
         raise ForbiddenError(_("无权发布公示。"))
     rnd = _round_for_update(round_id)
-    if rnd.status not in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
+    if rnd.state not in (RoundState.APPROVED, RoundState.PUBLISHED):
         raise ConflictError(_("评审结果确认锁定后才能公示。"))
     if days < 1:
         raise ApplicationError(_("公示期至少 1 天。"), {"field": "days"})
-    previous = rnd.notices.filter(status=NoticeStatus.CURRENT).first()
+    previous = rnd.notices.filter(state=NoticeState.CURRENT).first()
     if previous and not change_note.strip():
         raise ApplicationError(_("重新发布须说明更正内容。"), {"field": "change_note"})
     now = timezone.now()
     version = (rnd.notices.aggregate(m=Max("version"))["m"] or 0) + 1
     if previous:
-        previous.status = NoticeStatus.SUPERSEDED
-        previous.save(update_fields=["status"])
+        previous.state = NoticeState.SUPERSEDED
+        previous.save(update_fields=["state"])
     notice = PublicNotice.objects.create(
         round=rnd,
         version=version,
@@ -1105,8 +1106,8 @@ def notice_publish(
         published_by=actor,
         change_note=change_note.strip()[:300],
     )
-    rnd.status = RoundStatus.PUBLISHED
-    rnd.save(update_fields=["status"])
+    rnd.state = RoundState.PUBLISHED
+    rnd.save(update_fields=["state"])
     audit_log(
         "reviews.notice.published", actor=actor, target=notice, extra={"version": version, "days": days}
     )
@@ -1120,7 +1121,7 @@ def objection_submit(
     notice = PublicNotice.objects.filter(pk=notice_id).first()
     if notice is None:
         raise NotFoundError(_("公示不存在。"))
-    if notice.status != NoticeStatus.CURRENT or timezone.now() > notice.objection_until:
+    if notice.state != NoticeState.CURRENT or timezone.now() > notice.objection_until:
         raise ConflictError(_("公示期已结束或该版本已被替代，不能再提出异议。"))
     if not name.strip() or not content.strip():
         raise ApplicationError(_("请填写姓名和异议内容。"), {"field": "content"})
@@ -1197,11 +1198,11 @@ def _credit(expert: Expert, *, actor, kind: str, points: int, round_id=None, not
         changes={"credit_score": [old, expert.credit_score]},
         extra={"kind": kind, "points": points},
     )
-    if expert.credit_score < credit_config()["suspend_below"] and expert.status == ExpertStatus.ADMITTED:
-        expert_apply_status(
+    if expert.credit_score < credit_config()["suspend_below"] and expert.state == ExpertState.ADMITTED:
+        expert_apply_state(
             expert,
             actor=actor,
-            status=ExpertStatus.SUSPENDED,
+            state=ExpertState.SUSPENDED,
             reason=_("信用分 %(s)s 低于 %(t)s")
             % {"s": expert.credit_score, "t": credit_config()["suspend_below"]},
         )
@@ -1255,7 +1256,7 @@ def round_fees_compute(*, actor, round_id: int) -> list[ExpertFee]:
         raise ConflictError(_("评审结果确认后才能计算专家费。"))
     fees = []
     for a in Assignment.objects.filter(group__round=rnd).select_related("expert"):
-        n = a.sheets.filter(status=SheetStatus.SUBMITTED, excluded=False).count()
+        n = a.sheets.filter(state=SheetState.SUBMITTED, excluded=False).count()
         if n == 0:
             continue
         gross = scoring.q2(rnd.fee_base + rnd.fee_per_sheet * n)

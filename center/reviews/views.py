@@ -25,15 +25,15 @@ from .enums import (
     Aggregation,
     AvoidanceKind,
     DisciplineMatch,
-    DrawStatus,
+    DrawState,
     FlagDecision,
-    FlagStatus,
-    FormalStatus,
-    NoticeStatus,
+    FlagState,
+    FormalState,
+    NoticeState,
     PartyRole,
-    PickStatus,
+    PickState,
     RoundKind,
-    RoundStatus,
+    RoundState,
     SeedSource,
 )
 from .models import Application, ApplicationResult, DrawPick, Flag, Objection, ReviewRound
@@ -100,10 +100,10 @@ def round_detail(request, pk: int):
         "disciplines": Discipline.objects.all(),
         "can_write": rules.can_write(request.user),
         "can_approve": rules.can_approve(request.user),
-        "RS": RoundStatus,
-        "FS": FlagStatus,
+        "RS": RoundState,
+        "FS": FlagState,
         "decisions": FlagDecision.choices,
-        "FormalStatus": FormalStatus,
+        "FormalState": FormalState,
         "matches": DisciplineMatch.choices,
     }
     return render(request, "reviews/round_detail.html", ctx)
@@ -281,7 +281,7 @@ def group_detail(request, pk: int):
             return redirect("reviews:group_detail", pk)
     rules_by_kind = {r.kind: r for r in group.avoidance_rules.all()}
     avoid = [{"kind": k, "rule": rules_by_kind.get(k.value), "unit": PARAM_UNITS[k]} for k in AvoidanceKind]
-    live = group.draws.exclude(status=DrawStatus.VOID).first()
+    live = group.draws.exclude(state=DrawState.VOID).first()
     return render(
         request,
         "reviews/group_detail.html",
@@ -339,8 +339,8 @@ def draw_detail(request, pk: int):
             "picks": picks,
             "sources": SeedSource.choices,
             "can_write": rules.can_write(request.user),
-            "DS": DrawStatus,
-            "PS": PickStatus,
+            "DS": DrawState,
+            "PS": PickState,
             "first_part": draw.seed_parts.get("first_by"),
         },
     )
@@ -596,7 +596,7 @@ def portal_respond(request, pk: int):
 @access(EXTERNAL)
 def portal_assignment(request, pk: int):
     a = selectors.assignment_for_expert(request.user, pk)
-    apps = a.group.applications.exclude(formal_status=FormalStatus.FAILED)
+    apps = a.group.applications.exclude(formal_state=FormalState.FAILED)
     if request.method == "POST":
         ids = [_int(x) for x in request.POST.getlist("conflict")]
         if attempt(
@@ -625,7 +625,7 @@ def portal_sheet(request, pk: int):
     rnd = sheet.assignment.group.round
     criteria = list(rnd.criteria.all())
     errors, posted = [], {}
-    if request.method == "POST" and sheet.status != "submitted":
+    if request.method == "POST" and sheet.state != "submitted":
         values = {
             c.pk: (request.POST.get(f"score_{c.pk}", ""), request.POST.get(f"comment_{c.pk}", ""))
             for c in criteria
@@ -698,7 +698,7 @@ def public_notice(request, pk: int):
     notice = selectors.public_notices().filter(pk=pk).first()
     if notice is None:
         raise NotFoundError(_("公示不存在。"))
-    open_ = notice.status == NoticeStatus.CURRENT and timezone.now() <= notice.objection_until
+    open_ = notice.state == NoticeState.CURRENT and timezone.now() <= notice.objection_until
     if request.method == "POST":
         p = request.POST
         if attempt(
@@ -725,7 +725,7 @@ def public_notice(request, pk: int):
             "others": others,
             "apps": apps,
             "answered": answered,
-            "NS": NoticeStatus,
+            "NS": NoticeState,
         },
     )
 

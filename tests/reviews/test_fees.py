@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fees_ready(org):
     rnd, _group, _app = f.round_with_group(org["staff_exp"])
-    ReviewRound.objects.filter(pk=rnd.pk).update(status="approved")
+    ReviewRound.objects.filter(pk=rnd.pk).update(state="approved")
     for gross in ("300.00", "600.00"):
         ExpertFee.objects.create(
             round=rnd, expert=f.expert(), sheets=1, gross=Decimal(gross), tax=0, net=Decimal(gross)

@@ -4,7 +4,7 @@
 import pytest
 
 from center.reviews import services
-from center.reviews.enums import CreditKind, FlagStatus
+from center.reviews.enums import CreditKind, FlagState
 from tests.reviews.test_scoring import scored_round, submit  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_no_show_at_approval_and_a_low_rating_cost_credit_in_lock_order(org, sco
         submit(who, app1, "40", "40")
         submit(who, app2, "30", "30")
     services.round_compute(actor=org["staff_exp"], round_id=rnd.pk)
-    for flag in rnd.flags.filter(status=FlagStatus.OPEN):
+    for flag in rnd.flags.filter(state=FlagState.OPEN):
         services.flag_resolve(actor=org["staff_exp"], flag_id=flag.pk, decision="keep", note="已核实")
     services.round_compute(actor=org["staff_exp"], round_id=rnd.pk)
     services.round_approve(actor=org["head_exp"], round_id=rnd.pk)
