@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from center.core.statemachine import Machine
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -42,12 +44,22 @@ class ExpertState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已退出")
 
 
-# Allowed state changes (one service per transition; tests enumerate this table).
+# An expert's lifecycle: one service per verb (experts.services), audit code experts.expert.<verb>;
+# tests/experts/test_transitions.py enumerates every (state, verb).
+EXPERT = Machine(
+    "experts.expert",
+    {
+        "admit": ({ExpertState.APPLICANT, ExpertState.SUSPENDED}, ExpertState.ADMITTED),
+        "suspend": ({ExpertState.ADMITTED}, ExpertState.SUSPENDED),
+        "withdraw": (
+            {ExpertState.APPLICANT, ExpertState.ADMITTED, ExpertState.SUSPENDED},
+            ExpertState.WITHDRAWN,
+        ),
+    },
+)
+# The states each state may move to (the staff page offers these).
 STATE_TRANSITIONS = {
-    ExpertState.APPLICANT: {ExpertState.ADMITTED, ExpertState.WITHDRAWN},
-    ExpertState.ADMITTED: {ExpertState.SUSPENDED, ExpertState.WITHDRAWN},
-    ExpertState.SUSPENDED: {ExpertState.ADMITTED, ExpertState.WITHDRAWN},
-    ExpertState.WITHDRAWN: set(),
+    s: {EXPERT.target(v) for v in EXPERT.verbs if s in EXPERT.sources[v]} for s in ExpertState
 }
 
 
@@ -70,6 +82,21 @@ class VettingState(models.TextChoices):
     FIRST_PASSED = "first_passed", _("初审通过，待复审")
     ADMITTED = "admitted", _("已入库")
     DECLINED = "declined", _("未通过")
+
+
+# A recruitment call: drafted, then published on the public site (audit experts.call.<verb>).
+CALL = Machine("experts.call", {"publish": ({CallState.DRAFT}, CallState.PUBLISHED)})
+
+# An application to a call, vetted in two steps by two different people (audit experts.application.<verb>).
+VETTING = Machine(
+    "experts.application",
+    {
+        "pass_first": ({VettingState.SUBMITTED}, VettingState.FIRST_PASSED),
+        "decline_first": ({VettingState.SUBMITTED}, VettingState.DECLINED),
+        "admit": ({VettingState.FIRST_PASSED}, VettingState.ADMITTED),
+        "decline": ({VettingState.FIRST_PASSED}, VettingState.DECLINED),
+    },
+)
 
 
 class ActivityKind(models.TextChoices):

@@ -23,7 +23,9 @@ from center.events.models import Event
 
 from . import rules
 from .enums import (
-    STATE_TRANSITIONS,
+    CALL,
+    EXPERT,
+    VETTING,
     CallState,
     ExpertState,
     Gender,
@@ -31,7 +33,6 @@ from .enums import (
     Region,
     RelationKind,
     TitleLevel,
-    VettingState,
 )
 from .identity import id_index, normalise_credit_code, normalise_id
 from .models import (
@@ -308,44 +309,72 @@ def profile_due(expert: Expert, now=None) -> bool:
     )
 
 
-@service
-def expert_set_state(*, actor, expert_id: int, state: str, reason: str) -> Expert:
+def require_state(machine, obj, verb: str, message: str) -> None:
+    """Refuse `verb` from the object's state with this area's own wording (the machine holds the table)."""
+    if not machine.allows(obj, verb):
+        raise ConflictError(message, {"state": obj.state, "verb": verb})
+
+
+def _lock_expert(expert_id: int) -> Expert:
     expert = lock_one(Expert.objects.filter(pk=expert_id))
     if expert is None:
         raise NotFoundError(_("专家不存在。"))
-    return expert_apply_state(expert, actor=actor, state=state, reason=reason)
+    return expert
+
+
+@service
+def expert_set_state(*, actor, expert_id: int, state: str, reason: str) -> Expert:
+    """Move an expert to `state` (the staff page names the target; the verb is the one that leads there)."""
+    return expert_apply_state(_lock_expert(expert_id), actor=actor, state=state, reason=reason)
 
 
 def expert_apply_state(expert: Expert, *, actor, state: str, reason: str) -> Expert:
     """expert_set_state for an expert the caller's unit has already locked (experts are locked first)."""
-    if state not in STATE_TRANSITIONS.get(expert.state, set()):
+    verb = next((v for v in EXPERT.verbs if EXPERT.target(v) == state and EXPERT.allows(expert, v)), None)
+    if verb is None:
         raise ConflictError(
             _("不能从“%(a)s”变为“%(b)s”。")
             % {
                 "a": expert.get_state_display(),
                 "b": ExpertState(state).label if state in ExpertState.values else state,
-            }
+            },
+            {"state": expert.state},
         )
+    return expert_transition(expert, verb, actor=actor, reason=reason)
+
+
+def expert_transition(expert: Expert, verb: str, *, actor, reason: str) -> Expert:
+    """Apply `verb` of the expert machine to a locked expert, with its reason and a history entry."""
     if not (reason or "").strip():
         raise ApplicationError(_("请填写原因。"), {"field": "reason"})
     old = expert.state
-    expert.state = state
-    expert.save(update_fields=["state", "updated_at"])
+    EXPERT.apply(expert, verb, actor=actor, fields=["updated_at"], extra={"reason": reason[:300]})
     ExpertStateChange.objects.create(
         expert=expert,
         from_state=old,
-        to_state=state,
+        to_state=expert.state,
         reason=reason.strip()[:300],
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    audit_log(
-        "experts.expert.status_changed",
-        actor=actor,
-        target=expert,
-        changes={"state": [old, state]},
-        extra={"reason": reason[:300]},
-    )
     return expert
+
+
+@service
+def expert_admit(*, actor, expert_id: int, reason: str) -> Expert:
+    return expert_transition(_lock_expert(expert_id), "admit", actor=actor, reason=reason)
+
+
+@service
+def expert_suspend(*, actor, expert_id: int, reason: str) -> Expert:
+    return expert_transition(_lock_expert(expert_id), "suspend", actor=actor, reason=reason)
+
+
+@service
+def expert_withdraw(*, actor, expert_id: int, reason: str) -> Expert:
+    return expert_transition(_lock_expert(expert_id), "withdraw", actor=actor, reason=reason)
+
+
+EXPERT_SERVICES = {"admit": expert_admit, "suspend": expert_suspend, "withdraw": expert_withdraw}
 
 
 REVEALABLE = {"id_number", "bank_account", "phone"}
@@ -615,19 +644,11 @@ def call_publish(*, actor, call_id: int) -> RecruitmentCall:
     call = lock_one(RecruitmentCall.objects.filter(pk=call_id))
     if call is None:
         raise NotFoundError(_("征集批次不存在。"))
-    if call.state != CallState.DRAFT:
-        raise ConflictError(_("只有草稿可以发布。"))
+    require_state(CALL, call, "publish", _("只有草稿可以发布。"))
     if call.deadline < timezone.localdate():
         raise ApplicationError(_("截止日期已过，不能发布。"), {"field": "deadline"})
-    call.state, call.published_at = CallState.PUBLISHED, timezone.now()
-    call.save(update_fields=["state", "published_at"])
-    audit_log(
-        "experts.call.published",
-        actor=actor,
-        target=call,
-        changes={"state": [CallState.DRAFT, CallState.PUBLISHED]},
-    )
-    return call
+    call.published_at = timezone.now()
+    return CALL.apply(call, "publish", actor=actor, fields=["published_at"])
 
 
 def calls_published_count(year: int) -> int:
@@ -669,21 +690,14 @@ def application_first_check(*, actor, application_id: int, passed: bool, note: s
     app = lock_one(ExpertApplication.objects.select_related("expert").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
-    if app.state != VettingState.SUBMITTED:
-        raise ConflictError(_("该申请不在待初审状态。"))
+    verb = "pass_first" if passed else "decline_first"
+    require_state(VETTING, app, verb, _("该申请不在待初审状态。"))
     if not passed and not note.strip():
         raise ApplicationError(_("不通过时请填写理由。"), {"field": "note"})
-    app.state = VettingState.FIRST_PASSED if passed else VettingState.DECLINED
     app.first_by, app.first_at, app.first_note = actor, timezone.now(), note.strip()[:300]
-    app.save()
-    audit_log(
-        "experts.application.first_checked",
-        actor=actor,
-        target=app,
-        changes={"state": [VettingState.SUBMITTED, app.state]},
-        extra={"note": app.first_note},
+    return VETTING.apply(
+        app, verb, actor=actor, fields=["first_by", "first_at", "first_note"], extra={"note": app.first_note}
     )
-    return app
 
 
 @service
@@ -697,29 +711,27 @@ def application_review(*, actor, application_id: int, admit: bool, note: str = "
     app = lock_one(ExpertApplication.objects.select_related("expert", "call").filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("申请不存在。"))
-    if app.state != VettingState.FIRST_PASSED:
-        raise ConflictError(_("该申请不在待复审状态。"))
+    verb = "admit" if admit else "decline"
+    require_state(VETTING, app, verb, _("该申请不在待复审状态。"))
     if app.first_by_id == actor.pk:
         raise ForbiddenError(_("初审与复审须由不同人员完成。"))
     if not admit and not note.strip():
         raise ApplicationError(_("不予入库时请填写理由。"), {"field": "note"})
-    app.state = VettingState.ADMITTED if admit else VettingState.DECLINED
     app.review_by, app.review_at, app.review_note = actor, timezone.now(), note.strip()[:300]
-    app.save()
-    if admit and expert.state == ExpertState.APPLICANT:
-        expert_apply_state(
-            expert,
-            actor=actor,
-            state=ExpertState.ADMITTED,
-            reason=_("征集批次“%(t)s”复审通过") % {"t": app.call.title},
-        )
-    audit_log(
-        "experts.application.reviewed",
+    VETTING.apply(
+        app,
+        verb,
         actor=actor,
-        target=app,
-        changes={"state": [VettingState.FIRST_PASSED, app.state]},
+        fields=["review_by", "review_at", "review_note"],
         extra={"note": app.review_note},
     )
+    if admit and EXPERT.allows(expert, "admit") and expert.state == ExpertState.APPLICANT:
+        expert_transition(
+            expert,
+            "admit",
+            actor=actor,
+            reason=_("征集批次“%(t)s”复审通过") % {"t": app.call.title},
+        )
     return app
 
 

@@ -17,7 +17,7 @@ from center.events.enums import PUBLIC_STATES, EventState
 from center.events.models import Event
 
 from . import rules, selectors, services
-from .enums import CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
+from .enums import STATE_TRANSITIONS, CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
 from .forms import ActivityForm, CallForm, ExpertForm, ImportForm
 from .models import CommitteeActivity, Discipline, Expert, ExpertApplication, RecruitmentCall
 
@@ -76,7 +76,7 @@ def expert_detail(request, pk: int):
         "can_reveal": rules.can_reveal(request.user),
         "can_write": rules.can_write(request.user),
         "profile_due": services.profile_due(expert),
-        "transitions": [s for s in ExpertState if s in services.STATE_TRANSITIONS.get(expert.state, set())],
+        "transitions": [s for s in ExpertState if s in STATE_TRANSITIONS.get(expert.state, set())],
         "kinds": RelationKind.choices,
     }
     return render(request, "experts/expert_detail.html", ctx)

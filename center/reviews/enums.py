@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from center.core.statemachine import Machine
+
 
 class RoundKind(models.TextChoices):
     YOUTH_AWARD = "youth_award", _("青年科技奖")
@@ -136,3 +138,43 @@ class CreditKind(models.TextChoices):
     DECLINED_LATE = "expired", _("邀请逾期未答复")
     RATING = "rating", _("工作人员评价")
     MANUAL = "manual", _("人工调整")
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+# The lifecycles of the review area: transitions as data, one service per verb (reviews.services), the audit
+# code "<prefix>.<verb>"; tests/reviews/test_transitions.py enumerates every (state, verb) of each machine.
+ROUND = Machine(
+    "reviews.round",
+    {
+        "start_scoring": ({RoundState.DRAFT}, RoundState.SCORING),  # the first draw's seed
+        "approve": ({RoundState.SCORING}, RoundState.APPROVED),  # results locked
+        "publish": (
+            {RoundState.APPROVED, RoundState.PUBLISHED},
+            RoundState.PUBLISHED,
+        ),  # 公示, or a new version
+    },
+)
+DRAW = Machine(
+    "reviews.draw",
+    {
+        "seed": ({DrawState.POOL_FIXED}, DrawState.DRAWN),
+        "void": ({DrawState.POOL_FIXED}, DrawState.VOID),
+    },
+)
+INVITATION = Machine(
+    "reviews.pick",
+    {
+        "invite": ({PickState.WAITING}, PickState.INVITED),
+        "accept": ({PickState.INVITED}, PickState.ACCEPTED),
+        "decline": ({PickState.INVITED}, PickState.DECLINED),
+        "expire": ({PickState.INVITED}, PickState.EXPIRED),
+    },
+)
+SHEET = Machine("reviews.sheet", {"submit": ({SheetState.DRAFT}, SheetState.SUBMITTED)})
+FLAG = Machine("reviews.flag", {"resolve": ({FlagState.OPEN}, FlagState.RESOLVED)})
+NOTICE = Machine("reviews.notice", {"supersede": ({NoticeState.CURRENT}, NoticeState.SUPERSEDED)})
+OBJECTION = Machine("reviews.objection", {"answer": ({ObjectionState.OPEN}, ObjectionState.ANSWERED)})

@@ -27,6 +27,7 @@ from .enums import (
     FlagState,
     FormalState,
     NoticeState,
+    ObjectionState,
     PartyRole,
     PickRole,
     PickState,
@@ -294,6 +295,8 @@ class Assignment(models.Model):
 
 
 class ScoreSheet(models.Model):
+    lock_rank = LockRank.TASK  # one expert's sheet for one application: part of the assignment
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="sheets")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sheets")
     state = models.CharField(_("状态"), max_length=10, choices=SheetState.choices, default=SheetState.DRAFT)
@@ -395,6 +398,9 @@ class Objection(models.Model):
     name = models.CharField(_("提出人"), max_length=50)
     contact_phone = EncryptedTextField(_("联系电话"))
     content = models.TextField(_("异议内容"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("答复"), blank=True)
     answered_by = models.ForeignKey(

@@ -28,6 +28,13 @@ from . import drawing, scoring
 from .eligibility import compute_pool, exclusion_counts
 from .enums import (
     DEFAULT_PARAMS,
+    DRAW,
+    FLAG,
+    INVITATION,
+    NOTICE,
+    OBJECTION,
+    ROUND,
+    SHEET,
     AvoidanceKind,
     CreditKind,
     DrawState,
@@ -103,6 +110,12 @@ def rule_label(code: str) -> str:
     if code in RULE_LABELS:
         return str(RULE_LABELS[code])
     return str(AvoidanceKind(code).label) if code in AvoidanceKind.values else code
+
+
+def require_state(machine, obj, verb: str, message: str) -> None:
+    """Refuse `verb` from the object's state with this area's own wording (the machine holds the table)."""
+    if not machine.allows(obj, verb):
+        raise ConflictError(message, {"state": obj.state, "verb": verb})
 
 
 def _require_writer(actor):
@@ -469,16 +482,17 @@ def draw_void(*, actor, draw_id: int, reason: str) -> Draw:
     draw = lock_one(Draw.objects.filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
-    if draw.state != DrawState.POOL_FIXED or draw.seed_parts:
-        raise ConflictError(_("已开始录入随机种子的抽取不能作废。"))
+    require_state(DRAW, draw, "void", _("已开始录入随机种子的抽取不能作废。"))
+    if draw.seed_parts:
+        raise ConflictError(_("已开始录入随机种子的抽取不能作废。"), {"state": draw.state, "verb": "void"})
     if not reason.strip():
         raise ApplicationError(pgettext("draw", "请填写作废原因。"), {"field": "reason"})
-    draw.state, draw.void_reason = DrawState.VOID, reason.strip()[:300]
-    draw.save(update_fields=["state", "void_reason"])
-    audit_log(
-        "reviews.draw.voided",
+    draw.void_reason = reason.strip()[:300]
+    DRAW.apply(
+        draw,
+        "void",
         actor=actor,
-        target=draw,
+        fields=["void_reason"],
         extra={"reason": draw.void_reason, "pool_hash": draw.pool_hash},
     )
     return draw
@@ -492,13 +506,11 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
     # The exclusion record can be large (one entry per expert not in the pool) and is not needed here.
     # The round may move from draft to scoring: lock it before the draw (a subject before its documents).
     round_id = Draw.objects.filter(pk=draw_id).values_list("group__round_id", flat=True).first()
-    if round_id is not None:
-        lock_one(ReviewRound.objects.filter(pk=round_id))
+    rnd = lock_one(ReviewRound.objects.filter(pk=round_id)) if round_id is not None else None
     draw = lock_one(Draw.objects.select_related("group__round").defer("exclusions").filter(pk=draw_id))
     if draw is None:
         raise NotFoundError(_("抽取记录不存在。"))
-    if draw.state != DrawState.POOL_FIXED:
-        raise ConflictError(_("该抽取已完成或已作废。"))
+    require_state(DRAW, draw, "seed", _("该抽取已完成或已作废。"))
     if not drawing.normalise(value):
         raise ApplicationError(_("请输入种子值（字母或数字）。"), {"field": "value"})
     if source not in SeedSource.values:
@@ -537,8 +549,18 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
     except drawing.DrawInfeasible:
         raise ApplicationError(_("候选池无法满足组成规则。")) from None
     draw.result_hash = drawing.result_hash(result)
-    draw.state = DrawState.DRAWN
-    draw.save(update_fields=["seed_source", "seed_parts", "seed", "seeded_at", "result_hash", "state"])
+    DRAW.apply(
+        draw,
+        "seed",
+        actor=actor,
+        fields=["seed_source", "seed_parts", "seed", "seeded_at", "result_hash"],
+        extra={
+            "pool_hash": draw.pool_hash,
+            "seed": draw.seed,
+            "result_hash": draw.result_hash,
+            "source": source,
+        },
+    )
     respond_by = now + timedelta(hours=draw.group.round.invite_hours)
     picks = DrawPick.objects.bulk_create(
         [
@@ -555,22 +577,9 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
             for r in result
         ]
     )
-    rnd = draw.group.round
-    if rnd.state == RoundState.DRAFT:
-        rnd.state = RoundState.SCORING
-        rnd.save(update_fields=["state"])
+    if ROUND.allows(rnd, "start_scoring"):  # the first draw of a round opens its scoring
+        ROUND.apply(rnd, "start_scoring", actor=actor, extra={"draw": draw.pk})
     _notify_invited([p for p in picks if p.state == PickState.INVITED], rnd)
-    audit_log(
-        "reviews.draw.drawn",
-        actor=actor,
-        target=draw,
-        extra={
-            "pool_hash": draw.pool_hash,
-            "seed": draw.seed,
-            "result_hash": draw.result_hash,
-            "source": source,
-        },
-    )
     return draw
 
 
@@ -644,12 +653,23 @@ def _advance(draw: Draw, now) -> DrawPick | None:
     nxt = nxt or (waiting[0] if waiting else None)
     if nxt is None:
         return None
-    nxt.state, nxt.invited_at = PickState.INVITED, now
-    nxt.respond_by = now + timedelta(hours=draw.group.round.invite_hours)
-    nxt.save(update_fields=["state", "invited_at", "respond_by"])
-    _notify_invited([nxt], draw.group.round)
-    audit_log("reviews.pick.invited", target=draw, extra={"rank": nxt.rank, "expert": nxt.expert_id})
-    return nxt
+    return invite(nxt, now)
+
+
+def invite(pick: DrawPick, now=None) -> DrawPick:
+    """Invite a waiting backup (its place opened): a deadline to answer, a notification, the audit entry."""
+    now = now or timezone.now()
+    require_state(INVITATION, pick, "invite", _("该邀请已答复或已失效。"))
+    rnd = pick.draw.group.round
+    pick.invited_at, pick.respond_by = now, now + timedelta(hours=rnd.invite_hours)
+    INVITATION.apply(
+        pick,
+        "invite",
+        fields=["invited_at", "respond_by"],
+        extra={"draw": pick.draw_id, "rank": pick.rank, "expert": pick.expert_id},
+    )
+    _notify_invited([pick], rnd)
+    return pick
 
 
 @service
@@ -660,21 +680,19 @@ def invitation_respond(*, actor, pick_id: int, accept: bool) -> DrawPick:
         raise NotFoundError(_("邀请不存在。"))
     if not actor.is_external:
         _require_writer(actor)
-    if pick.state != PickState.INVITED:
-        raise ConflictError(_("该邀请已答复或已失效。"))
+    verb = "accept" if accept else "decline"
+    require_state(INVITATION, pick, verb, _("该邀请已答复或已失效。"))
     now = timezone.now()
     if pick.respond_by and now > pick.respond_by:
         raise ConflictError(_("答复期限已过。"))
-    pick.state = PickState.ACCEPTED if accept else PickState.DECLINED
     pick.responded_at = now
-    pick.save(update_fields=["state", "responded_at"])
+    INVITATION.apply(
+        pick, verb, actor=actor, fields=["responded_at"], extra={"draw": pick.draw_id, "rank": pick.rank}
+    )
     if accept:
         Assignment.objects.get_or_create(group=pick.draw.group, expert=pick.expert, defaults={"pick": pick})
     else:
         _advance(pick.draw, now)
-    audit_log(
-        "reviews.pick.answered", actor=actor, target=pick.draw, extra={"rank": pick.rank, "accept": accept}
-    )
     return pick
 
 
@@ -701,10 +719,11 @@ def invitation_expire(*, pick_id: int, now=None) -> int:
         return 0
     expert = _lock_expert(expert_id)  # the expert (master data) before the pick (a task)
     pick = lock_one(DrawPick.objects.select_related("draw__group__round").filter(pk=pick_id))
-    if pick.state != PickState.INVITED or not (pick.respond_by and pick.respond_by < now):
-        return 0
-    pick.state = PickState.EXPIRED
-    pick.save(update_fields=["state"])
+    if not INVITATION.allows(pick, "expire") or not (pick.respond_by and pick.respond_by < now):
+        return 0  # answered meanwhile: nothing to expire
+    INVITATION.apply(
+        pick, "expire", extra={"draw": pick.draw_id, "rank": pick.rank, "expert": pick.expert_id}
+    )
     _credit(
         expert,
         actor=None,
@@ -712,7 +731,6 @@ def invitation_expire(*, pick_id: int, now=None) -> int:
         points=credit_config()["expired"],
         round_id=pick.draw.group.round_id,
     )
-    audit_log("reviews.pick.expired", target=pick.draw, extra={"rank": pick.rank, "expert": pick.expert_id})
     _advance(pick.draw, now)
     return 1
 
@@ -800,11 +818,15 @@ def sheet_submit(
     """Submit scores {criterion_id: (value, comment)}. Every score in range, every required comment present."""
     sheet = sheet_get_for_expert(actor, sheet_id)
     rnd = sheet.assignment.group.round
+    now = now or timezone.now()
+    late = bool(rnd.scoring_deadline and now > rnd.scoring_deadline)
+    # A late sheet costs credit: the expert (master data) is locked before the sheet (a task).
+    expert = _lock_expert(sheet.assignment.expert_id) if late else None
+    lock_one(ScoreSheet.objects.filter(pk=sheet.pk))
+    sheet.refresh_from_db(fields=["state"])
     if rnd.state != RoundState.SCORING:
         raise ConflictError(_("评审未在进行中。"))
-    if sheet.state == SheetState.SUBMITTED:
-        raise ConflictError(_("该评分表已提交。"))
-    now = now or timezone.now()
+    require_state(SHEET, sheet, "submit", _("该评分表已提交。"))
     errors, lines, rows, vetoed = [], [], [], False
     for c in rnd.criteria.all():
         raw, remark = values.get(c.pk, ("", ""))
@@ -837,24 +859,24 @@ def sheet_submit(
     Score.objects.bulk_create(rows)
     sheet.total = scoring.sheet_total(lines)
     sheet.vetoed, sheet.comment = vetoed, comment.strip()
-    sheet.state, sheet.submitted_at = SheetState.SUBMITTED, now
+    sheet.submitted_at = now
     sheet.opened_at = sheet.opened_at or now
-    sheet.save()
-    if rnd.scoring_deadline and now > rnd.scoring_deadline:
-        credit_event_add(
+    SHEET.apply(
+        sheet,
+        "submit",
+        actor=actor,
+        fields=["total", "vetoed", "comment", "submitted_at", "opened_at"],
+        extra={"application": sheet.application.code, "total": str(sheet.total), "vetoed": vetoed},
+    )
+    if late:
+        _credit(
+            expert,
             actor=None,
-            expert_id=sheet.assignment.expert_id,
             kind=CreditKind.LATE,
             points=credit_config()["late"],
             round_id=rnd.pk,
             note=sheet.application.code,
         )
-    audit_log(
-        "reviews.sheet.submitted",
-        actor=actor,
-        target=sheet.application,
-        extra={"total": str(sheet.total), "vetoed": vetoed},
-    )
     return sheet
 
 
@@ -962,8 +984,7 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
     if flag is None:
         raise NotFoundError(_("预警不存在。"))
     _not_locked(flag.round)
-    if flag.state != FlagState.OPEN:
-        raise ConflictError(_("该预警已处理。"))
+    require_state(FLAG, flag, "resolve", _("该预警已处理。"))
     if decision not in FlagDecision.values:
         raise ApplicationError(_("请选择处理决定。"), {"field": "decision"})
     if not note.strip():
@@ -987,16 +1008,15 @@ def flag_resolve(*, actor, flag_id: int, decision: str, note: str) -> Flag:
             round_id=flag.round_id,
             note=flag.get_kind_display(),
         )
-    flag.state, flag.decision, flag.note = FlagState.RESOLVED, decision, note.strip()[:300]
+    flag.decision, flag.note = decision, note.strip()[:300]
     flag.resolved_by, flag.resolved_at = actor, timezone.now()
-    flag.save()
-    audit_log(
-        "reviews.flag.resolved",
+    return FLAG.apply(
+        flag,
+        "resolve",
         actor=actor,
-        target=flag.round,
-        extra={"flag": flag.pk, "kind": flag.kind, "decision": decision, "note": flag.note},
+        fields=["decision", "note", "resolved_by", "resolved_at"],
+        extra={"round": flag.round_id, "kind": flag.kind, "decision": decision, "note": flag.note},
     )
-    return flag
 
 
 @service
@@ -1014,8 +1034,7 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
         )
     }
     rnd = _round_for_update(round_id)
-    if rnd.state != RoundState.SCORING:
-        raise ConflictError(_("只有评审中的活动可以确认结果。"))
+    require_state(ROUND, rnd, "approve", _("只有评审中的活动可以确认结果。"))
     open_flags = rnd.flags.filter(state=FlagState.OPEN).count()
     if open_flags:
         raise ConflictError(_("还有 %(n)s 条预警未处理。") % {"n": open_flags})
@@ -1035,15 +1054,8 @@ def round_approve(*, actor, round_id: int) -> ReviewRound:
                 points=credit_config()["no_show"],
                 round_id=rnd.pk,
             )
-    rnd.state, rnd.approved_by, rnd.approved_at = RoundState.APPROVED, actor, timezone.now()
-    rnd.save(update_fields=["state", "approved_by", "approved_at"])
-    audit_log(
-        "reviews.round.approved",
-        actor=actor,
-        target=rnd,
-        changes={"state": [RoundState.SCORING, RoundState.APPROVED]},
-    )
-    return rnd
+    rnd.approved_by, rnd.approved_at = actor, timezone.now()
+    return ROUND.apply(rnd, "approve", actor=actor, fields=["approved_by", "approved_at"])
 
 
 # --- public notice and objections -------------------------------------------------------------------
@@ -1083,8 +1095,7 @@ def notice_publish(
     if not rules.can_approve(actor) and not rules.can_write(actor):
         raise ForbiddenError(_("无权发布公示。"))
     rnd = _round_for_update(round_id)
-    if rnd.state not in (RoundState.APPROVED, RoundState.PUBLISHED):
-        raise ConflictError(_("评审结果确认锁定后才能公示。"))
+    require_state(ROUND, rnd, "publish", _("评审结果确认锁定后才能公示。"))
     if days < 1:
         raise ApplicationError(_("公示期至少 1 天。"), {"field": "days"})
     previous = rnd.notices.filter(state=NoticeState.CURRENT).first()
@@ -1093,8 +1104,7 @@ def notice_publish(
     now = timezone.now()
     version = (rnd.notices.aggregate(m=Max("version"))["m"] or 0) + 1
     if previous:
-        previous.state = NoticeState.SUPERSEDED
-        previous.save(update_fields=["state"])
+        NOTICE.apply(previous, "supersede", actor=actor, extra={"by_version": version})
     notice = PublicNotice.objects.create(
         round=rnd,
         version=version,
@@ -1106,11 +1116,7 @@ def notice_publish(
         published_by=actor,
         change_note=change_note.strip()[:300],
     )
-    rnd.state = RoundState.PUBLISHED
-    rnd.save(update_fields=["state"])
-    audit_log(
-        "reviews.notice.published", actor=actor, target=notice, extra={"version": version, "days": days}
-    )
+    ROUND.apply(rnd, "publish", actor=actor, extra={"notice": notice.pk, "version": version, "days": days})
     return notice
 
 
@@ -1146,14 +1152,17 @@ def objection_answer(*, actor, objection_id: int, answer: str) -> Objection:
     obj = lock_one(Objection.objects.filter(pk=objection_id))
     if obj is None:
         raise NotFoundError(_("异议不存在。"))
-    if obj.answered_at:
-        raise ConflictError(_("该异议已答复。"))
+    require_state(OBJECTION, obj, "answer", _("该异议已答复。"))
     if not answer.strip():
         raise ApplicationError(_("请填写答复。"), {"field": "answer"})
     obj.answer, obj.answered_by, obj.answered_at = answer.strip(), actor, timezone.now()
-    obj.save()
-    audit_log("reviews.objection.answered", actor=actor, target=obj.notice, extra={"objection": obj.pk})
-    return obj
+    return OBJECTION.apply(
+        obj,
+        "answer",
+        actor=actor,
+        fields=["answer", "answered_by", "answered_at"],
+        extra={"notice": obj.notice_id},
+    )
 
 
 # --- credit, ratings, fees ------------------------------------------------------------------------------
