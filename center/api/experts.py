@@ -9,6 +9,7 @@ from center.core.permissions import SIGNED_IN, api_access
 from center.experts import rules, selectors
 from center.experts.models import Discipline
 from center.reviews import drawing
+from center.reviews import rules as review_rules
 from center.reviews import selectors as review_selectors
 from center.reviews import services as review_services
 
@@ -87,7 +88,7 @@ def calls(request):
 
 
 @router.get("/draws/{draw_id}/record")
-@api_access(rules.READERS)
+@api_access(review_rules.READERS)
 def draw_record(request, draw_id: int):
     """Everything needed to re-run the draw (parameters, pool, hash, seed parts, seed, result)."""
     draw = review_selectors.draw_get_for(request.user, request.access_scope, draw_id)

@@ -64,15 +64,15 @@ def expert_list(request):
 @access(rules.READERS)
 def expert_detail(request, pk: int):
     expert = selectors.expert_get_for(request.user, request.access_scope, pk)
-    from center.reviews.models import Assignment, CreditEvent
+    from center.reviews import faces
 
     ctx = {
         "e": expert,
         "disciplines": expert.expert_disciplines.select_related("discipline"),
         "relations": expert.relations.select_related("other_expert", "organisation"),
         "history": expert.state_history.select_related("actor")[:20],
-        "assignments": Assignment.objects.filter(expert=expert).select_related("group__round")[:20],
-        "credit_events": CreditEvent.objects.filter(expert=expert)[:20],
+        "assignments": faces.expert_assignments(expert.pk),
+        "credit_events": faces.expert_credit_events(expert.pk),
         "can_reveal": rules.can_reveal(request.user),
         "can_write": rules.can_write(request.user),
         "profile_due": services.profile_due(expert),

@@ -2,8 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from center.core.workbench import Todo, register_todo_provider
-from center.experts import rules
 
+from . import rules
 from .enums import FlagState, PickState
 from .models import Assignment, DrawPick, Flag
 

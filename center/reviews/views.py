@@ -14,11 +14,11 @@ from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import EXTERNAL, PUBLIC, access
+from center.core.rules import require
 from center.core.views import attempt
-from center.experts import rules
 from center.experts.models import Discipline, Expert
 
-from . import drawing, selectors, services
+from . import drawing, rules, selectors, services
 from .eligibility import exclusion_counts, why_not
 from .enums import (
     PARAM_UNITS,
@@ -527,8 +527,7 @@ def assignment_rate(request, pk: int):
 
 @access(rules.FEE_READERS)
 def round_fees(request, pk: int):
-    if not (request.user.has_role("finance") or rules.sees_office_data(request.user, request.access_scope)):
-        raise NotFoundError(_("页面不存在。"))
+    require(rules.can_read_fees, request.user, request.access_scope)
     rnd = ReviewRound.objects.filter(pk=pk).first()
     if rnd is None:
         raise NotFoundError(_("评审活动不存在。"))
