@@ -71,7 +71,7 @@ def populate(n: int, seed: int = 1) -> None:
             d["id_number"] = d["id_number"].replace("(", "").replace(")", "")
         e = Expert(
             employer=rng.choice(orgs),
-            status=rng.choices(["admitted", "applicant", "suspended"], [90, 6, 4])[0],
+            state=rng.choices(["admitted", "applicant", "suspended"], [90, 6, 4])[0],
             id_number_index=id_index(d["id_type"], d["id_number"]) + f"{i}"[:0],
             phone_index=blind_index(d["phone"]),
             credit_score=rng.choice([100] * 9 + [50]),
@@ -109,7 +109,7 @@ def history(n_rounds: int = 30, seed: int = 2) -> None:
 
     from center.accounts.models import User
     from center.experts.models import Discipline, Expert, Organisation
-    from center.reviews.enums import DrawStatus, PickRole
+    from center.reviews.enums import DrawState, PickRole
     from center.reviews.models import (
         Application,
         ApplicationParty,
@@ -127,12 +127,12 @@ def history(n_rounds: int = 30, seed: int = 2) -> None:
     root = Discipline.objects.get(code="520")
     for r in range(n_rounds):
         rnd = ReviewRound.objects.create(
-            code=f"H{r}", title=f"历史评审{r}", kind="other", year=2026, created_by=staff, status="approved"
+            code=f"H{r}", title=f"历史评审{r}", kind="other", year=2026, created_by=staff, state="approved"
         )
         g = ReviewGroup.objects.create(round=rnd, name="组", discipline=root)
         for a in range(5):
             app = Application.objects.create(
-                round=rnd, group=g, code=f"H{r}-{a}", title="历史项目", formal_status="passed"
+                round=rnd, group=g, code=f"H{r}-{a}", title="历史项目", formal_state="passed"
             )
             ApplicationParty.objects.create(
                 application=app, role="applicant", organisation_id=rng.choice(orgs)
@@ -143,7 +143,7 @@ def history(n_rounds: int = 30, seed: int = 2) -> None:
             pool_hash=f"{r:064d}",
             fixed_by=staff,
             fixed_at=timezone.now(),
-            status=DrawStatus.DRAWN,
+            state=DrawState.DRAWN,
             seeded_at=timezone.now(),
         )
         chosen = rng.sample(ids, 10)

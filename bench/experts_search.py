@@ -1,5 +1,5 @@
 """Benchmark: expert search on N (default 20,000) experts — the staff search page end to end
-(Chinese/English substring, discipline subtree, title, region, status, availability), p95 over mixed queries.
+(Chinese/English substring, discipline subtree, title, region, state, availability), p95 over mixed queries.
 Budget: 100 ms p95.
 
     .venv/bin/python bench/experts_search.py [N] [QUERIES]
@@ -55,7 +55,7 @@ def main():
         if rng.random() < 0.3:
             params["region"] = rng.choice(["sz", "hk", "gd"])
         if rng.random() < 0.3:
-            params["status"] = "admitted"
+            params["state"] = "admitted"
         if rng.random() < 0.2:
             params["available"] = "1"
         if rng.random() < 0.3:

@@ -9,6 +9,7 @@ from center.core.permissions import SIGNED_IN, api_access
 from center.experts import rules, selectors
 from center.experts.models import Discipline
 from center.reviews import drawing
+from center.reviews import rules as review_rules
 from center.reviews import selectors as review_selectors
 from center.reviews import services as review_services
 
@@ -23,7 +24,7 @@ class ExpertOut(Schema):
     title: str
     title_level: int
     region: str
-    status: str
+    state: str
     credit_score: int
     phone_masked: str
 
@@ -36,7 +37,7 @@ def search(
     discipline: str = "",
     title_level: int = 0,
     region: str = "",
-    status: str = "",
+    state: str = "",
     available: bool = False,
     limit: int = 50,
 ):
@@ -48,7 +49,7 @@ def search(
         discipline=d,
         title_level=title_level or None,
         region=region[:2],
-        status=status[:10],
+        state=state[:10],
         available=available,
     )
     return [
@@ -60,7 +61,7 @@ def search(
             "title": e.title,
             "title_level": e.title_level,
             "region": e.region,
-            "status": e.status,
+            "state": e.state,
             "credit_score": e.credit_score,
             "phone_masked": mask_phone(e.phone),
         }
@@ -73,7 +74,7 @@ class CallOut(Schema):
     year: int
     title: str
     deadline: str
-    status: str
+    state: str
 
 
 @router.get("/calls", response=list[CallOut])
@@ -81,13 +82,13 @@ class CallOut(Schema):
 def calls(request):
     """Published recruitment calls (the same list as the public site)."""
     return [
-        {"id": c.pk, "year": c.year, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
+        {"id": c.pk, "year": c.year, "title": c.title, "deadline": c.deadline.isoformat(), "state": c.state}
         for c in selectors.public_calls()
     ]
 
 
 @router.get("/draws/{draw_id}/record")
-@api_access(rules.READERS)
+@api_access(review_rules.READERS)
 def draw_record(request, draw_id: int):
     """Everything needed to re-run the draw (parameters, pool, hash, seed parts, seed, result)."""
     draw = review_selectors.draw_get_for(request.user, request.access_scope, draw_id)

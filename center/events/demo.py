@@ -363,13 +363,13 @@ def seed(stdout) -> None:
 def _committee_activity(users) -> None:
     """The expert committee's record of the 2022 consultation conference, tied to the event that carried it."""
     from center.experts import services as experts
-    from center.experts.enums import ActivityKind, ExpertStatus
+    from center.experts.enums import ActivityKind, ExpertState
     from center.experts.models import Expert
 
     event = Event.objects.filter(type__code="consultation", starts_at__year=2022).first()
     if event is None or event.committee_activities.exists():
         return
-    ids = list(Expert.objects.filter(status=ExpertStatus.ADMITTED).values_list("pk", flat=True)[:10])
+    ids = list(Expert.objects.filter(state=ExpertState.ADMITTED).values_list("pk", flat=True)[:10])
     experts.activity_create(
         actor=users["staff_exp"],
         kind=ActivityKind.CONSULTATION,

@@ -11,9 +11,9 @@ from center.accounts.models import User
 from center.core.crypto import blind_index
 
 from . import generate, services
-from .enums import ActivityKind, ExpertStatus, RelationKind
+from .enums import ActivityKind, ExpertState, RelationKind
 from .identity import id_index, normalise_id
-from .models import Discipline, Expert, ExpertDiscipline, ExpertStatusChange, Organisation, RecruitmentCall
+from .models import Discipline, Expert, ExpertDiscipline, ExpertStateChange, Organisation, RecruitmentCall
 
 N_EXPERTS = 300
 REGION_MIX = ["sz"] * 60 + ["gd"] * 12 + ["hk"] * 8 + ["mo"] * 4 + ["cn"] * 12 + ["os"] * 4
@@ -60,13 +60,13 @@ def _pool(rng, orgs) -> None:
         region = rng.choice(REGION_MIX)
         data = generate.expert_data(rng, n, region)
         data["id_number"] = normalise_id(data["id_type"], data["id_number"])
-        status = rng.choices(
-            [ExpertStatus.ADMITTED, ExpertStatus.APPLICANT, ExpertStatus.SUSPENDED, ExpertStatus.WITHDRAWN],
+        state = rng.choices(
+            [ExpertState.ADMITTED, ExpertState.APPLICANT, ExpertState.SUSPENDED, ExpertState.WITHDRAWN],
             [88, 6, 4, 2],
         )[0]
         e = Expert(
             employer=rng.choice(by_region[region]),
-            status=status,
+            state=state,
             id_number_index=id_index(data["id_type"], data["id_number"]),
             phone_index=blind_index(data["phone"]),
             credit_score=rng.choice([100] * 8 + [90, 75]),
@@ -90,8 +90,8 @@ def _pool(rng, orgs) -> None:
                 seen.add(d.pk)
                 links.append(ExpertDiscipline(expert=e, discipline=d, primary=j == 0))
     ExpertDiscipline.objects.bulk_create(links)
-    ExpertStatusChange.objects.bulk_create(
-        [ExpertStatusChange(expert=e, to_status=e.status, reason="演示数据导入") for e in experts]
+    ExpertStateChange.objects.bulk_create(
+        [ExpertStateChange(expert=e, to_state=e.state, reason="演示数据导入") for e in experts]
     )
 
 
@@ -112,8 +112,8 @@ def _demo_expert(staff, orgs) -> Expert:
     expert = services.expert_create(
         actor=staff, employer=szu, disciplines=["52020", "52060"], user=user, **data
     )
-    services.expert_set_status(
-        actor=staff, expert_id=expert.pk, status=ExpertStatus.ADMITTED, reason="2025年第二批征集复审通过"
+    services.expert_set_state(
+        actor=staff, expert_id=expert.pk, state=ExpertState.ADMITTED, reason="2025年第二批征集复审通过"
     )
     return expert
 
@@ -173,7 +173,7 @@ def _calls(rng, staff, head) -> None:
         criteria="面向人工智能、集成电路、生物医药领域。",
         deadline=today + timedelta(days=120),
     )
-    applicants = list(Expert.objects.filter(status=ExpertStatus.APPLICANT)[:6])
+    applicants = list(Expert.objects.filter(state=ExpertState.APPLICANT)[:6])
     from .models import ExpertApplication
 
     for i, e in enumerate(applicants):
@@ -189,7 +189,7 @@ def _calls(rng, staff, head) -> None:
 
 
 def _activities(staff) -> None:
-    some = list(Expert.objects.filter(status=ExpertStatus.ADMITTED).values_list("pk", flat=True)[:12])
+    some = list(Expert.objects.filter(state=ExpertState.ADMITTED).values_list("pk", flat=True)[:12])
     today = timezone.localdate()
     services.activity_create(
         actor=staff,

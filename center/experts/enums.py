@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from center.core.statemachine import Machine
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -35,19 +37,29 @@ class Region(models.TextChoices):
 INTERNATIONAL_REGIONS = {Region.HONG_KONG, Region.MACAU, Region.OVERSEAS}
 
 
-class ExpertStatus(models.TextChoices):
+class ExpertState(models.TextChoices):
     APPLICANT = "applicant", _("申请中")
     ADMITTED = "admitted", _("已入库")
     SUSPENDED = "suspended", _("暂停")
     WITHDRAWN = "withdrawn", _("已退出")
 
 
-# Allowed status changes (one service per transition; tests enumerate this table).
-STATUS_TRANSITIONS = {
-    ExpertStatus.APPLICANT: {ExpertStatus.ADMITTED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.ADMITTED: {ExpertStatus.SUSPENDED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.SUSPENDED: {ExpertStatus.ADMITTED, ExpertStatus.WITHDRAWN},
-    ExpertStatus.WITHDRAWN: set(),
+# An expert's lifecycle: one service per verb (experts.services), audit code experts.expert.<verb>;
+# tests/experts/test_transitions.py enumerates every (state, verb).
+EXPERT = Machine(
+    "experts.expert",
+    {
+        "admit": ({ExpertState.APPLICANT, ExpertState.SUSPENDED}, ExpertState.ADMITTED),
+        "suspend": ({ExpertState.ADMITTED}, ExpertState.SUSPENDED),
+        "withdraw": (
+            {ExpertState.APPLICANT, ExpertState.ADMITTED, ExpertState.SUSPENDED},
+            ExpertState.WITHDRAWN,
+        ),
+    },
+)
+# The states each state may move to (the staff page offers these).
+STATE_TRANSITIONS = {
+    s: {EXPERT.target(v) for v in EXPERT.verbs if s in EXPERT.sources[v]} for s in ExpertState
 }
 
 
@@ -59,17 +71,32 @@ class RelationKind(models.TextChoices):
     OTHER = "other", _("其他利害关系")
 
 
-class CallStatus(models.TextChoices):
+class CallState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     CLOSED = "closed", _("已截止")
 
 
-class VettingStatus(models.TextChoices):
+class VettingState(models.TextChoices):
     SUBMITTED = "submitted", _("待初审")
     FIRST_PASSED = "first_passed", _("初审通过，待复审")
     ADMITTED = "admitted", _("已入库")
     DECLINED = "declined", _("未通过")
+
+
+# A recruitment call: drafted, then published on the public site (audit experts.call.<verb>).
+CALL = Machine("experts.call", {"publish": ({CallState.DRAFT}, CallState.PUBLISHED)})
+
+# An application to a call, vetted in two steps by two different people (audit experts.application.<verb>).
+VETTING = Machine(
+    "experts.application",
+    {
+        "pass_first": ({VettingState.SUBMITTED}, VettingState.FIRST_PASSED),
+        "decline_first": ({VettingState.SUBMITTED}, VettingState.DECLINED),
+        "admit": ({VettingState.FIRST_PASSED}, VettingState.ADMITTED),
+        "decline": ({VettingState.FIRST_PASSED}, VettingState.DECLINED),
+    },
+)
 
 
 class ActivityKind(models.TextChoices):

@@ -15,14 +15,14 @@ from center.core.locks import LockRank
 
 from .enums import (
     ActivityKind,
-    CallStatus,
-    ExpertStatus,
+    CallState,
+    ExpertState,
     Gender,
     IdType,
     Region,
     RelationKind,
     TitleLevel,
-    VettingStatus,
+    VettingState,
 )
 
 
@@ -96,8 +96,8 @@ class Expert(models.Model):
     languages = models.CharField(_("工作语言"), max_length=100, default="zh")
     bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
     bank_account = EncryptedTextField(_("银行账号"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ExpertStatus.choices, default=ExpertStatus.APPLICANT
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ExpertState.choices, default=ExpertState.APPLICANT
     )
     credit_score = models.SmallIntegerField(_("信用分"), default=100)
     profile_confirmed_at = models.DateTimeField(_("信息确认时间"), null=True, blank=True)
@@ -114,7 +114,7 @@ class Expert(models.Model):
         indexes = [
             # Covers the draw's scan of the whole pool (id is implicit): no need to read the wide rows.
             models.Index(
-                fields=["status", "title_level", "employer", "region", "credit_score"],
+                fields=["state", "title_level", "employer", "region", "credit_score"],
                 name="expert_draw_cover",
             ),
             models.Index(fields=["region"]),
@@ -159,12 +159,12 @@ class ExpertRelation(models.Model):
         return f"{type(self).__name__}#{self.pk}"
 
 
-class ExpertStatusChange(models.Model):
-    """The history of an expert's status (admitted, suspended, …) with who and why."""
+class ExpertStateChange(models.Model):
+    """The history of an expert's state (admitted, suspended, …) with who and why."""
 
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="status_history")
-    from_status = models.CharField(max_length=10, choices=ExpertStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=ExpertStatus.choices)
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="state_history")
+    from_state = models.CharField(max_length=10, choices=ExpertState.choices, blank=True)
+    to_state = models.CharField(max_length=10, choices=ExpertState.choices)
     reason = models.CharField(_("原因"), max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     at = models.DateTimeField(auto_now_add=True)
@@ -186,7 +186,7 @@ class RecruitmentCall(models.Model):
     criteria = models.TextField(_("征集条件"))
     disciplines = models.ManyToManyField(Discipline, blank=True, verbose_name=_("征集学科"))
     deadline = models.DateField(_("截止日期"))
-    status = models.CharField(_("状态"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    state = models.CharField(_("状态"), max_length=10, choices=CallState.choices, default=CallState.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -205,8 +205,8 @@ class ExpertApplication(models.Model):
 
     call = models.ForeignKey(RecruitmentCall, on_delete=models.PROTECT, related_name="applications")
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="applications")
-    status = models.CharField(
-        _("状态"), max_length=15, choices=VettingStatus.choices, default=VettingStatus.SUBMITTED
+    state = models.CharField(
+        _("状态"), max_length=15, choices=VettingState.choices, default=VettingState.SUBMITTED
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     first_by = models.ForeignKey(

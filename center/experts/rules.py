@@ -1,8 +1,15 @@
-"""Who may do what in the expert pool and reviews (专家服务部 runs them; director and auditor read all)."""
+"""Who may do what in the expert pool and reviews (专家服务部 runs them; director and auditor read all).
+
+Page/API policies (the API imports them from here) and object rules (`@rule`): services `require(...)` them,
+views and templates ask the same rule (`{% allowed "experts.write" %}` or the rule passed in the context).
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 from center.accounts.enums import Role
 from center.core.enums import Scope
 from center.core.permissions import staff
+from center.core.rules import rule
 
 OFFICE_DEPARTMENT = "EXP"  # 专家服务部
 
@@ -50,7 +57,8 @@ def sees_office_data(user, scope) -> bool:
     return scope is not None and in_office(user)
 
 
-def can_reveal(user) -> bool:
+@rule("experts.reveal", _("您没有查看完整证件号码或银行账号的权限。"))
+def can_reveal(user, _obj=None) -> bool:
     """Full ID numbers and bank accounts: 专家服务部's head and finance only (always audited)."""
     if user.has_role(Role.FINANCE):
         return True
@@ -61,9 +69,30 @@ def can_reveal(user) -> bool:
     )
 
 
-def can_write(user) -> bool:
+@rule("experts.write", _("只有专家服务部的经办人或部门负责人可以操作。"))
+def can_write(user, _obj=None) -> bool:
     return in_office(user) and user.has_role(Role.DEPT_HEAD, Role.STAFF)
 
 
-def can_approve(user) -> bool:
+@rule("experts.approve", _("只有专家服务部负责人或分管领导可以确认。"))
+def can_approve(user, _obj=None) -> bool:
     return in_office(user) and user.has_role(Role.DEPT_HEAD, Role.DEPUTY)
+
+
+@rule("experts.apply", _("只有专家账号可以申请入库。"))
+def can_apply(user, _obj=None) -> bool:
+    return bool(getattr(user, "is_external", False) and user.external_type == "expert")
+
+
+@rule("experts.review_application", _("初审与复审须由不同人员完成。"))
+def can_review_application(user, app) -> bool:
+    """The second vetting step is someone other than the first checker."""
+    return app.first_by_id != user.pk
+
+
+@rule("experts.edit_profile", _("专家不存在。"), hide=True)
+def can_edit_profile(user, expert) -> bool:
+    """Office staff edit any profile; an expert only their own (another's looks missing)."""
+    if getattr(user, "is_external", False):
+        return expert.user_id == user.pk
+    return True

@@ -1,19 +1,12 @@
 """Reads of the expert pool, scoped: only 专家服务部 (and its deputy) and unit-wide readers see it."""
 
-from datetime import timedelta
-
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.errors import NotFoundError
+from center.reviews.faces import available_experts_q
 
 from . import rules
-from .enums import ExpertStatus
 from .models import Discipline, Expert, ExpertDiscipline, RecruitmentCall
-
-AVAILABLE_MIN_CREDIT = 60
-AVAILABLE_COOL_OFF_DAYS = 14
 
 
 def require_office(user, scope) -> None:
@@ -27,7 +20,7 @@ def expert_search(
     discipline: Discipline | None = None,
     title_level: int | None = None,
     region: str = "",
-    status: str = "",
+    state: str = "",
     available: bool = False,
 ):
     """Substring search over name forms (中文, pinyin, English, 繁體), keywords, title and employer; filters."""
@@ -45,19 +38,10 @@ def expert_search(
         qs = qs.filter(title_level__gte=title_level)
     if region:
         qs = qs.filter(region=region)
-    if status:
-        qs = qs.filter(status=status)
+    if state:
+        qs = qs.filter(state=state)
     if available:
-        from center.reviews.models import DrawPick
-
-        recent = DrawPick.objects.filter(
-            expert=OuterRef("pk"),
-            role="main",
-            draw__seeded_at__gte=timezone.now() - timedelta(days=AVAILABLE_COOL_OFF_DAYS),
-        )
-        qs = qs.filter(status=ExpertStatus.ADMITTED, credit_score__gte=AVAILABLE_MIN_CREDIT).exclude(
-            Exists(recent)
-        )
+        qs = qs.filter(available_experts_q())
     return qs.order_by("-id")
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from center.core.workbench import Todo, register_todo_provider
 
 from . import rules
-from .enums import VettingStatus
+from .enums import VettingState
 from .models import Expert, ExpertApplication
 
 
@@ -21,7 +21,7 @@ def expert_todos(user) -> list[Todo]:
         return items
     if rules.can_write(user):
         n = ExpertApplication.objects.filter(
-            status__in=[VettingStatus.SUBMITTED, VettingStatus.FIRST_PASSED]
+            state__in=[VettingState.SUBMITTED, VettingState.FIRST_PASSED]
         ).count()
         if n:
             items.append(Todo(_("专家入库申请待审核"), reverse("experts:call_list"), "info", n))

@@ -17,7 +17,7 @@ from center.events.enums import PUBLIC_STATES, EventState
 from center.events.models import Event
 
 from . import rules, selectors, services
-from .enums import CallStatus, ExpertStatus, Region, RelationKind, TitleLevel, VettingStatus
+from .enums import STATE_TRANSITIONS, CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
 from .forms import ActivityForm, CallForm, ExpertForm, ImportForm
 from .models import CommitteeActivity, Discipline, Expert, ExpertApplication, RecruitmentCall
 
@@ -42,7 +42,7 @@ def expert_list(request):
         discipline=discipline,
         title_level=int(level) if level.isdigit() else None,
         region=g.get("region", "")[:2],
-        status=g.get("status", "")[:10],
+        state=g.get("state", "")[:10],
         available=g.get("available") == "1",
     )
     page = Paginator(qs, PAGE).get_page(g.get("page"))
@@ -51,7 +51,7 @@ def expert_list(request):
         "disciplines": Discipline.objects.all(),
         "regions": Region.choices,
         "levels": TitleLevel.choices,
-        "statuses": ExpertStatus.choices,
+        "states": ExpertState.choices,
         "can_write": rules.can_write(request.user),
     }
     params = g.copy()
@@ -64,21 +64,19 @@ def expert_list(request):
 @access(rules.READERS)
 def expert_detail(request, pk: int):
     expert = selectors.expert_get_for(request.user, request.access_scope, pk)
-    from center.reviews.models import Assignment, CreditEvent
+    from center.reviews import faces
 
     ctx = {
         "e": expert,
         "disciplines": expert.expert_disciplines.select_related("discipline"),
         "relations": expert.relations.select_related("other_expert", "organisation"),
-        "history": expert.status_history.select_related("actor")[:20],
-        "assignments": Assignment.objects.filter(expert=expert).select_related("group__round")[:20],
-        "credit_events": CreditEvent.objects.filter(expert=expert)[:20],
+        "history": expert.state_history.select_related("actor")[:20],
+        "assignments": faces.expert_assignments(expert.pk),
+        "credit_events": faces.expert_credit_events(expert.pk),
         "can_reveal": rules.can_reveal(request.user),
         "can_write": rules.can_write(request.user),
         "profile_due": services.profile_due(expert),
-        "transitions": [
-            s for s in ExpertStatus if s in services.STATUS_TRANSITIONS.get(expert.status, set())
-        ],
+        "transitions": [s for s in ExpertState if s in STATE_TRANSITIONS.get(expert.state, set())],
         "kinds": RelationKind.choices,
     }
     return render(request, "experts/expert_detail.html", ctx)
@@ -104,13 +102,13 @@ def expert_reveal(request, pk: int):
     return render(request, "experts/expert_reveal.html", {"e": expert, "field": field, "value": value})
 
 
-def _employer(user, form):
-    return services.organisation_get_or_create(
-        actor=user,
-        name=form.cleaned_data["employer"],
-        credit_code=form.cleaned_data.get("credit_code", ""),
-        region=form.cleaned_data["region"],
-    )
+def _employer(form) -> dict:
+    """The employer named on the form: the service finds or creates it in the same unit of work."""
+    return {
+        "name": form.cleaned_data["employer"],
+        "credit_code": form.cleaned_data.get("credit_code", ""),
+        "region": form.cleaned_data["region"],
+    }
 
 
 @access(rules.WRITERS)
@@ -119,15 +117,12 @@ def expert_create(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                expert = services.expert_create(
-                    actor=request.user,
-                    employer=_employer(request.user, form),
-                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                    **form.profile(),
-                )
+            expert = services.expert_create(
+                actor=request.user,
+                employer=_employer(form),
+                disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                **form.profile(),
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -138,14 +133,14 @@ def expert_create(request):
 
 @require_POST
 @access(rules.WRITERS)
-def expert_status(request, pk: int):
+def expert_state(request, pk: int):
     _office(request)
     attempt(
         request,
-        lambda: services.expert_set_status(
+        lambda: services.expert_set_state(
             actor=request.user,
             expert_id=pk,
-            status=request.POST.get("status", ""),
+            state=request.POST.get("state", ""),
             reason=request.POST.get("reason", ""),
         ),
         _("状态已更新。"),
@@ -214,9 +209,7 @@ def _relation_from_post(request, expert_id: int):
 
     org = None
     if p.get("organisation", "").strip():
-        org = services.organisation_get_or_create(
-            actor=request.user, name=p["organisation"], credit_code=p.get("credit_code", "")
-        )
+        org = {"name": p["organisation"], "credit_code": p.get("credit_code", "")}
     other = p.get("other_expert", "").strip()
     return services.relation_add(
         actor=request.user,
@@ -235,13 +228,7 @@ def _relation_from_post(request, expert_id: int):
 @access(rules.WRITERS)
 def relation_add(request, pk: int):
     expert = selectors.expert_get_for(request.user, request.access_scope, pk)
-    from django.db import transaction
-
-    def add():
-        with transaction.atomic():
-            return _relation_from_post(request, expert.pk)
-
-    attempt(request, add, _("关系已登记。"))
+    attempt(request, lambda: _relation_from_post(request, expert.pk), _("关系已登记。"))
     return redirect("experts:expert_detail", pk)
 
 
@@ -299,8 +286,8 @@ def call_detail(request, pk: int):
             "call": call,
             "apps": apps,
             "can_write": rules.can_write(request.user),
-            "VS": VettingStatus,
-            "CS": CallStatus,
+            "VS": VettingState,
+            "CS": CallState,
         },
     )
 
@@ -322,7 +309,7 @@ def application_vet(request, pk: int):
         raise NotFoundError(_("申请不存在。"))
     ok = request.POST.get("decision") == "yes"
     note = request.POST.get("note", "")
-    if app.status == VettingStatus.SUBMITTED:
+    if app.state == VettingState.SUBMITTED:
         attempt(
             request,
             lambda: services.application_first_check(
@@ -410,7 +397,7 @@ def public_call(request, pk: int):
     return render(
         request,
         "experts/public_call.html",
-        {"call": call, "open": call.status == CallStatus.PUBLISHED and call.deadline >= timezone.localdate()},
+        {"call": call, "open": call.state == CallState.PUBLISHED and call.deadline >= timezone.localdate()},
     )
 
 
@@ -435,7 +422,7 @@ def portal(request):
         "e": expert,
         "due": expert is not None and services.profile_due(expert),
         "calls": selectors.public_calls().filter(
-            status=CallStatus.PUBLISHED, deadline__gte=timezone.localdate()
+            state=CallState.PUBLISHED, deadline__gte=timezone.localdate()
         ),
         "applications": expert.applications.select_related("call") if expert else [],
         "relations": expert.relations.select_related("other_expert", "organisation") if expert else [],
@@ -469,16 +456,13 @@ def _edit_profile(request, expert, *, done, title):
     if request.method == "POST" and form.is_valid():
         profile = {k: v for k, v in form.profile().items() if not (k in SECRET_FIELDS and not v)}
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                services.expert_update(
-                    actor=request.user,
-                    expert_id=expert.pk,
-                    employer=_employer(request.user, form),
-                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                    **profile,
-                )
+            services.expert_update(
+                actor=request.user,
+                expert_id=expert.pk,
+                employer=_employer(form),
+                disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                **profile,
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -510,19 +494,13 @@ def portal_relation(request):
     expert = _my_expert(request.user)
     if expert is None:
         raise NotFoundError(_("您还没有专家档案，请先通过征集批次申请入库。"))
-    from django.db import transaction
-
-    def add():
-        with transaction.atomic():
-            return _relation_from_post(request, expert.pk)
-
-    attempt(request, add, _("关系已登记。"))
+    attempt(request, lambda: _relation_from_post(request, expert.pk), _("关系已登记。"))
     return redirect("experts:portal")
 
 
 @access(EXTERNAL)
 def portal_apply(request, pk: int):
-    call = selectors.public_calls().filter(pk=pk, status=CallStatus.PUBLISHED).first()
+    call = selectors.public_calls().filter(pk=pk, state=CallState.PUBLISHED).first()
     if call is None:
         raise NotFoundError(_("征集批次不存在或未发布。"))
     expert = _my_expert(request.user)
@@ -535,19 +513,16 @@ def portal_apply(request, pk: int):
     )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                if form is None:
-                    services.expert_apply(actor=request.user, call_id=pk)
-                else:
-                    services.expert_apply(
-                        actor=request.user,
-                        call_id=pk,
-                        employer=_employer(request.user, form),
-                        disciplines=[d.code for d in form.cleaned_data["disciplines"]],
-                        **form.profile(),
-                    )
+            if form is None:
+                services.expert_apply(actor=request.user, call_id=pk)
+            else:
+                services.expert_apply(
+                    actor=request.user,
+                    call_id=pk,
+                    employer=_employer(form),
+                    disciplines=[d.code for d in form.cleaned_data["disciplines"]],
+                    **form.profile(),
+                )
         except ApplicationError as exc:
             if form is None:
                 messages.error(request, exc.message)

@@ -13,7 +13,7 @@ from center.experts.models import Discipline, Expert, Organisation
 from center.experts.services import organisation_get_or_create
 
 from . import drawing, services
-from .enums import FlagDecision, FlagStatus, PartyRole, PickStatus
+from .enums import FlagDecision, FlagState, PartyRole, PickState
 from .models import ReviewRound, ScoreSheet
 
 PROJECTS = [
@@ -99,15 +99,15 @@ def _finished_round(rng, staff, head) -> ReviewRound:
     draw = services.draw_enter_seed(actor=staff, draw_id=draw.pk, source="two_staff", value="58213")
     draw = services.draw_enter_seed(actor=head, draw_id=draw.pk, source="two_staff", value="90447")
     _give_accounts(draw)
-    mains = list(draw.picks.filter(status=PickStatus.INVITED).order_by("rank").select_related("expert__user"))
+    mains = list(draw.picks.filter(state=PickState.INVITED).order_by("rank").select_related("expert__user"))
     # One declines: the first backup is invited and accepts.
     services.invitation_respond(actor=mains[-1].expert.user, pick_id=mains[-1].pk, accept=False)
-    for pick in draw.picks.filter(status=PickStatus.INVITED).order_by("rank").select_related("expert__user"):
+    for pick in draw.picks.filter(state=PickState.INVITED).order_by("rank").select_related("expert__user"):
         services.invitation_respond(actor=pick.expert.user, pick_id=pick.pk, accept=True)
     _score(rng, rnd, group)
     services.round_compute(actor=staff, round_id=rnd.pk)
     for _pass in range(3):  # excluding a sheet can bring a new flag to light: look again until none is open
-        open_flags = list(rnd.flags.filter(status=FlagStatus.OPEN))
+        open_flags = list(rnd.flags.filter(state=FlagState.OPEN))
         if not open_flags:
             break
         for flag in open_flags:

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Count, Q
 
-from center.experts.enums import ExpertStatus, RelationKind
+from center.experts.enums import ExpertState, RelationKind
 from center.experts.models import Discipline, Expert, ExpertDiscipline, ExpertRelation
 
-from .enums import AvoidanceKind, DisciplineMatch, DrawStatus, FormalStatus, PickRole
+from .enums import AvoidanceKind, DisciplineMatch, DrawState, FormalState, PickRole
 from .models import ApplicationParty, Assignment, DrawPick
 
 # Base rules of the group, then avoidance rules, in the order an exclusion is attributed.
-BASE_RULES = ["status", "title", "discipline"]
+BASE_RULES = ["state", "title", "discipline"]
 RULE_ORDER = BASE_RULES + [k.value for k in AvoidanceKind]
 
 
@@ -36,7 +36,7 @@ def _months_before(d: date, months: int) -> date:
 
 
 def group_parties(group):
-    apps = group.applications.exclude(formal_status=FormalStatus.FAILED)
+    apps = group.applications.exclude(formal_state=FormalState.FAILED)
     parties = list(
         ApplicationParty.objects.filter(application__in=apps).values_list(
             "organisation_id", "expert_id", "person_name"
@@ -148,7 +148,7 @@ def _avoidance_sets(group, params, as_of, skip=()) -> dict[str, dict[int, str]]:
             since = as_of - timedelta(days=param)
             qs = (
                 DrawPick.objects.filter(
-                    role=PickRole.MAIN, draw__status=DrawStatus.DRAWN, draw__seeded_at__gte=since
+                    role=PickRole.MAIN, draw__state=DrawState.DRAWN, draw__seeded_at__gte=since
                 )
                 .exclude(draw__group_id=group.pk)
                 .values_list("expert_id", "draw__seeded_at")
@@ -195,15 +195,13 @@ def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
             first[eid] = (kind, detail)
     ids: dict[str, list[int]] = {rule: [] for rule in RULE_ORDER}
     details: dict[str, list[str]] = {rule: [] for rule in RULE_ORDER}
-    admitted, min_level = ExpertStatus.ADMITTED.value, params["min_title_level"]
+    admitted, min_level = ExpertState.ADMITTED.value, params["min_title_level"]
     pool = []
-    columns = ("id", "status", "title_level", "employer_id", "region", "credit_score")
-    for eid, status, level, employer, region, credit in _rows(
-        Expert.objects.order_by().values_list(*columns)
-    ):
-        if status != admitted:
-            ids["status"].append(eid)
-            details["status"].append(status)
+    columns = ("id", "state", "title_level", "employer_id", "region", "credit_score")
+    for eid, state, level, employer, region, credit in _rows(Expert.objects.order_by().values_list(*columns)):
+        if state != admitted:
+            ids["state"].append(eid)
+            details["state"].append(state)
         elif level < min_level:
             ids["title"].append(eid)
             details["title"].append(str(level))

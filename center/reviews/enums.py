@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from center.core.statemachine import Machine
+
 
 class RoundKind(models.TextChoices):
     YOUTH_AWARD = "youth_award", _("青年科技奖")
@@ -12,7 +14,7 @@ class RoundKind(models.TextChoices):
     OTHER = "other", _("其他评审")
 
 
-class RoundStatus(models.TextChoices):
+class RoundState(models.TextChoices):
     DRAFT = "draft", _("筹备")
     SCORING = "scoring", _("评审中")
     APPROVED = "approved", _("结果已锁定")
@@ -25,7 +27,7 @@ class Aggregation(models.TextChoices):
     TRIMMED = "trimmed", _("去掉最高最低分后平均")
 
 
-class FormalStatus(models.TextChoices):
+class FormalState(models.TextChoices):
     PENDING = "pending", _("待形式审查")
     PASSED = "passed", _("形式审查通过")
     FAILED = "failed", _("形式审查不通过")
@@ -77,7 +79,7 @@ DEFAULT_PARAMS = {
 }
 
 
-class DrawStatus(models.TextChoices):
+class DrawState(models.TextChoices):
     POOL_FIXED = "pool_fixed", _("候选池已固定，待录入随机种子")
     DRAWN = "drawn", _("已抽取")
     VOID = "void", _("已作废")
@@ -93,7 +95,7 @@ class PickRole(models.TextChoices):
     BACKUP = "backup", _("备选")
 
 
-class PickStatus(models.TextChoices):
+class PickState(models.TextChoices):
     WAITING = "waiting", pgettext_lazy("pick status", "候补")
     INVITED = "invited", _("已邀请")
     ACCEPTED = "accepted", _("已接受")
@@ -101,7 +103,7 @@ class PickStatus(models.TextChoices):
     EXPIRED = "expired", _("逾期未答复")
 
 
-class SheetStatus(models.TextChoices):
+class SheetState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
 
@@ -114,7 +116,7 @@ class FlagKind(models.TextChoices):
     VETO = "veto", _("否决项")
 
 
-class FlagStatus(models.TextChoices):
+class FlagState(models.TextChoices):
     OPEN = "open", _("待处理")
     RESOLVED = "resolved", _("已处理")
 
@@ -124,7 +126,7 @@ class FlagDecision(models.TextChoices):
     EXCLUDE = "exclude", _("剔除该专家评分")
 
 
-class NoticeStatus(models.TextChoices):
+class NoticeState(models.TextChoices):
     CURRENT = "current", _("公示中")
     SUPERSEDED = "superseded", _("已被新版本替代")
 
@@ -136,3 +138,43 @@ class CreditKind(models.TextChoices):
     DECLINED_LATE = "expired", _("邀请逾期未答复")
     RATING = "rating", _("工作人员评价")
     MANUAL = "manual", _("人工调整")
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+# The lifecycles of the review area: transitions as data, one service per verb (reviews.services), the audit
+# code "<prefix>.<verb>"; tests/reviews/test_transitions.py enumerates every (state, verb) of each machine.
+ROUND = Machine(
+    "reviews.round",
+    {
+        "start_scoring": ({RoundState.DRAFT}, RoundState.SCORING),  # the first draw's seed
+        "approve": ({RoundState.SCORING}, RoundState.APPROVED),  # results locked
+        "publish": (
+            {RoundState.APPROVED, RoundState.PUBLISHED},
+            RoundState.PUBLISHED,
+        ),  # 公示, or a new version
+    },
+)
+DRAW = Machine(
+    "reviews.draw",
+    {
+        "seed": ({DrawState.POOL_FIXED}, DrawState.DRAWN),
+        "void": ({DrawState.POOL_FIXED}, DrawState.VOID),
+    },
+)
+INVITATION = Machine(
+    "reviews.pick",
+    {
+        "invite": ({PickState.WAITING}, PickState.INVITED),
+        "accept": ({PickState.INVITED}, PickState.ACCEPTED),
+        "decline": ({PickState.INVITED}, PickState.DECLINED),
+        "expire": ({PickState.INVITED}, PickState.EXPIRED),
+    },
+)
+SHEET = Machine("reviews.sheet", {"submit": ({SheetState.DRAFT}, SheetState.SUBMITTED)})
+FLAG = Machine("reviews.flag", {"resolve": ({FlagState.OPEN}, FlagState.RESOLVED)})
+NOTICE = Machine("reviews.notice", {"supersede": ({NoticeState.CURRENT}, NoticeState.SUPERSEDED)})
+OBJECTION = Machine("reviews.objection", {"answer": ({ObjectionState.OPEN}, ObjectionState.ANSWERED)})

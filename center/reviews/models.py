@@ -21,19 +21,20 @@ from .enums import (
     AvoidanceKind,
     CreditKind,
     DisciplineMatch,
-    DrawStatus,
+    DrawState,
     FlagDecision,
     FlagKind,
-    FlagStatus,
-    FormalStatus,
-    NoticeStatus,
+    FlagState,
+    FormalState,
+    NoticeState,
+    ObjectionState,
     PartyRole,
     PickRole,
-    PickStatus,
+    PickState,
     RoundKind,
-    RoundStatus,
+    RoundState,
     SeedSource,
-    SheetStatus,
+    SheetState,
 )
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -49,9 +50,7 @@ class ReviewRound(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=RoundKind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     budget_item_ref = models.CharField(_("经费来源（预算项目）"), max_length=100, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT
-    )
+    state = models.CharField(_("状态"), max_length=10, choices=RoundState.choices, default=RoundState.DRAFT)
     blind = models.BooleanField(_("匿名评审（隐藏申报者身份）"), default=False)
     aggregation = models.CharField(
         _("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.MEAN
@@ -82,7 +81,7 @@ class ReviewRound(models.Model):
 
     @property
     def locked(self) -> bool:
-        return self.status in (RoundStatus.APPROVED, RoundStatus.PUBLISHED)
+        return self.state in (RoundState.APPROVED, RoundState.PUBLISHED)
 
 
 class Criterion(models.Model):
@@ -167,8 +166,8 @@ class Application(models.Model):
     )
     summary = models.TextField(pgettext_lazy("project", "摘要"), blank=True)
     documents = models.ManyToManyField("core.Attachment", blank=True, related_name="+")
-    formal_status = models.CharField(
-        _("形式审查"), max_length=10, choices=FormalStatus.choices, default=FormalStatus.PENDING
+    formal_state = models.CharField(
+        _("形式审查"), max_length=10, choices=FormalState.choices, default=FormalState.PENDING
     )
     formal_note = models.CharField(_("形式审查意见"), max_length=300, blank=True)
 
@@ -207,8 +206,8 @@ class Draw(models.Model):
     lock_rank = LockRank.DOCUMENT
 
     group = models.ForeignKey(ReviewGroup, on_delete=models.PROTECT, related_name="draws")
-    status = models.CharField(
-        _("状态"), max_length=12, choices=DrawStatus.choices, default=DrawStatus.POOL_FIXED
+    state = models.CharField(
+        _("状态"), max_length=12, choices=DrawState.choices, default=DrawState.POOL_FIXED
     )
     as_of = models.DateTimeField(_("规则计算时点"))
     params = models.JSONField(default=dict)
@@ -228,7 +227,7 @@ class Draw(models.Model):
         ordering = ["-fixed_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["group"], condition=~Q(status="void"), name="draw_one_live_per_group"
+                fields=["group"], condition=~Q(state="void"), name="draw_one_live_per_group"
             )
         ]
 
@@ -246,8 +245,8 @@ class DrawPick(models.Model):
     rank = models.PositiveSmallIntegerField(_("名次"))
     role = models.CharField(_("类别"), max_length=10, choices=PickRole.choices)
     key = models.CharField(max_length=64)  # HMAC-SHA256(seed, pool_hash:expert_id), the sort key
-    status = models.CharField(
-        _("邀请状态"), max_length=10, choices=PickStatus.choices, default=PickStatus.WAITING
+    state = models.CharField(
+        _("邀请状态"), max_length=10, choices=PickState.choices, default=PickState.WAITING
     )
     invited_at = models.DateTimeField(null=True, blank=True)
     respond_by = models.DateTimeField(_("答复期限"), null=True, blank=True)
@@ -296,11 +295,11 @@ class Assignment(models.Model):
 
 
 class ScoreSheet(models.Model):
+    lock_rank = LockRank.TASK  # one expert's sheet for one application: part of the assignment
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="sheets")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sheets")
-    status = models.CharField(
-        _("状态"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
-    )
+    state = models.CharField(_("状态"), max_length=10, choices=SheetState.choices, default=SheetState.DRAFT)
     opened_at = models.DateTimeField(_("首次打开"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -353,7 +352,7 @@ class Flag(models.Model):
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE)
     expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT)
     detail = models.JSONField(default=dict)
-    status = models.CharField(_("状态"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    state = models.CharField(_("状态"), max_length=10, choices=FlagState.choices, default=FlagState.OPEN)
     decision = models.CharField(_("处理决定"), max_length=10, choices=FlagDecision.choices, blank=True)
     note = models.CharField(_("处理说明"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(
@@ -362,7 +361,7 @@ class Flag(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "status", "id"]
+        ordering = ["round", "state", "id"]
 
     def __str__(self) -> str:
         return f"{type(self).__name__}#{self.pk}"
@@ -376,8 +375,8 @@ class PublicNotice(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("说明"), blank=True)
     rows = models.JSONField(default=list)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.CURRENT
+    state = models.CharField(
+        _("状态"), max_length=12, choices=NoticeState.choices, default=NoticeState.CURRENT
     )
     published_at = models.DateTimeField(_("发布时间"))
     objection_until = models.DateTimeField(_("异议截止"))
@@ -399,6 +398,9 @@ class Objection(models.Model):
     name = models.CharField(_("提出人"), max_length=50)
     contact_phone = EncryptedTextField(_("联系电话"))
     content = models.TextField(_("异议内容"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("答复"), blank=True)
     answered_by = models.ForeignKey(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from center.core.errors import NotFoundError
 from center.experts.selectors import require_office
 
-from .enums import PickStatus, SheetStatus
+from .enums import PickState, SheetState
 from .models import Assignment, Draw, DrawPick, PublicNotice, ReviewGroup, ReviewRound, ScoreSheet
 
 
@@ -42,7 +42,7 @@ def progress(rnd) -> list[dict]:
             {
                 "a": a,
                 "total": len(sheets),
-                "done": sum(1 for s in sheets if s.status == SheetStatus.SUBMITTED),
+                "done": sum(1 for s in sheets if s.state == SheetState.SUBMITTED),
             }
         )
     return out
@@ -50,7 +50,7 @@ def progress(rnd) -> list[dict]:
 
 def expert_tasks(user):
     """The portal: invitations waiting for this expert, and their assignments with sheets."""
-    picks = DrawPick.objects.filter(expert__user=user, status=PickStatus.INVITED).select_related(
+    picks = DrawPick.objects.filter(expert__user=user, state=PickState.INVITED).select_related(
         "draw__group__round"
     )
     assignments = (

@@ -2,9 +2,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from center.core.workbench import Todo, register_todo_provider
-from center.experts import rules
 
-from .enums import FlagStatus, PickStatus
+from . import rules
+from .enums import FlagState, PickState
 from .models import Assignment, DrawPick, Flag
 
 
@@ -12,13 +12,11 @@ from .models import Assignment, DrawPick, Flag
 def review_todos(user) -> list[Todo]:
     items = []
     if getattr(user, "is_external", False):
-        n = DrawPick.objects.filter(expert__user=user, status=PickStatus.INVITED).count()
+        n = DrawPick.objects.filter(expert__user=user, state=PickState.INVITED).count()
         if n:
             items.append(Todo(_("评审邀请待答复"), reverse("reviews:portal_home"), "warning", n))
         pending = (
-            Assignment.objects.filter(
-                expert__user=user, group__round__status="scoring", sheets__status="draft"
-            )
+            Assignment.objects.filter(expert__user=user, group__round__state="scoring", sheets__state="draft")
             .distinct()
             .count()
         )
@@ -26,7 +24,7 @@ def review_todos(user) -> list[Todo]:
             items.append(Todo(_("评审任务待评分"), reverse("reviews:portal_home"), "info", pending))
         return items
     if rules.can_write(user):
-        n = Flag.objects.filter(status=FlagStatus.OPEN).count()
+        n = Flag.objects.filter(state=FlagState.OPEN).count()
         if n:
             items.append(Todo(_("评审异常预警待处理"), reverse("reviews:round_list"), "danger", n))
     return items

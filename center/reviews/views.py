@@ -14,26 +14,26 @@ from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.permissions import EXTERNAL, PUBLIC, access
+from center.core.rules import require
 from center.core.views import attempt
-from center.experts import rules
 from center.experts.models import Discipline, Expert
 
-from . import drawing, selectors, services
+from . import drawing, rules, selectors, services
 from .eligibility import exclusion_counts, why_not
 from .enums import (
     PARAM_UNITS,
     Aggregation,
     AvoidanceKind,
     DisciplineMatch,
-    DrawStatus,
+    DrawState,
     FlagDecision,
-    FlagStatus,
-    FormalStatus,
-    NoticeStatus,
+    FlagState,
+    FormalState,
+    NoticeState,
     PartyRole,
-    PickStatus,
+    PickState,
     RoundKind,
-    RoundStatus,
+    RoundState,
     SeedSource,
 )
 from .models import Application, ApplicationResult, DrawPick, Flag, Objection, ReviewRound
@@ -100,10 +100,10 @@ def round_detail(request, pk: int):
         "disciplines": Discipline.objects.all(),
         "can_write": rules.can_write(request.user),
         "can_approve": rules.can_approve(request.user),
-        "RS": RoundStatus,
-        "FS": FlagStatus,
+        "RS": RoundState,
+        "FS": FlagState,
         "decisions": FlagDecision.choices,
-        "FormalStatus": FormalStatus,
+        "FormalState": FormalState,
         "matches": DisciplineMatch.choices,
     }
     return render(request, "reviews/round_detail.html", ctx)
@@ -173,11 +173,7 @@ def application_create(request, pk: int):
     def make():
         org = None
         if p.get("org_name", "").strip():
-            from center.experts.services import organisation_get_or_create
-
-            org = organisation_get_or_create(
-                actor=request.user, name=p["org_name"], credit_code=p.get("credit_code", "")
-            )
+            org = {"name": p["org_name"], "credit_code": p.get("credit_code", "")}
         parties = [
             {
                 "role": PartyRole.APPLICANT,
@@ -205,13 +201,7 @@ def application_create(request, pk: int):
             parties=parties,
         )
 
-    from django.db import transaction
-
-    def atomic_make():
-        with transaction.atomic():
-            return make()
-
-    attempt(request, atomic_make, _("申报项目已登记。"))
+    attempt(request, make, _("申报项目已登记。"))
     return _redirect_round(pk)
 
 
@@ -291,7 +281,7 @@ def group_detail(request, pk: int):
             return redirect("reviews:group_detail", pk)
     rules_by_kind = {r.kind: r for r in group.avoidance_rules.all()}
     avoid = [{"kind": k, "rule": rules_by_kind.get(k.value), "unit": PARAM_UNITS[k]} for k in AvoidanceKind]
-    live = group.draws.exclude(status=DrawStatus.VOID).first()
+    live = group.draws.exclude(state=DrawState.VOID).first()
     return render(
         request,
         "reviews/group_detail.html",
@@ -349,8 +339,8 @@ def draw_detail(request, pk: int):
             "picks": picks,
             "sources": SeedSource.choices,
             "can_write": rules.can_write(request.user),
-            "DS": DrawStatus,
-            "PS": PickStatus,
+            "DS": DrawState,
+            "PS": PickState,
             "first_part": draw.seed_parts.get("first_by"),
         },
     )
@@ -537,8 +527,7 @@ def assignment_rate(request, pk: int):
 
 @access(rules.FEE_READERS)
 def round_fees(request, pk: int):
-    if not (request.user.has_role("finance") or rules.sees_office_data(request.user, request.access_scope)):
-        raise NotFoundError(_("页面不存在。"))
+    require(rules.can_read_fees, request.user, request.access_scope)
     rnd = ReviewRound.objects.filter(pk=pk).first()
     if rnd is None:
         raise NotFoundError(_("评审活动不存在。"))
@@ -606,7 +595,7 @@ def portal_respond(request, pk: int):
 @access(EXTERNAL)
 def portal_assignment(request, pk: int):
     a = selectors.assignment_for_expert(request.user, pk)
-    apps = a.group.applications.exclude(formal_status=FormalStatus.FAILED)
+    apps = a.group.applications.exclude(formal_state=FormalState.FAILED)
     if request.method == "POST":
         ids = [_int(x) for x in request.POST.getlist("conflict")]
         if attempt(
@@ -635,7 +624,7 @@ def portal_sheet(request, pk: int):
     rnd = sheet.assignment.group.round
     criteria = list(rnd.criteria.all())
     errors, posted = [], {}
-    if request.method == "POST" and sheet.status != "submitted":
+    if request.method == "POST" and sheet.state != "submitted":
         values = {
             c.pk: (request.POST.get(f"score_{c.pk}", ""), request.POST.get(f"comment_{c.pk}", ""))
             for c in criteria
@@ -680,7 +669,6 @@ def portal_document(request, pk: int, att: int):
     """An application's material, for the experts it is assigned to (after the pledge) and no one else."""
     from django.http import FileResponse, Http404
 
-    from center.core.audit import audit_log
     from center.core.files import storage_path
 
     sheet = services.sheet_get_for_expert(request.user, pk)
@@ -690,15 +678,7 @@ def portal_document(request, pk: int, att: int):
     path = storage_path(doc.stored_name)
     if not path.exists():
         raise Http404
-    from django.db import transaction
-
-    with transaction.atomic():
-        audit_log(
-            "reviews.document.downloaded",
-            actor=request.user,
-            target=sheet.application,
-            extra={"attachment": doc.pk},
-        )
+    services.document_downloaded(actor=request.user, sheet_id=pk, attachment_id=doc.pk)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=doc.original_name, content_type=doc.content_type
     )
@@ -717,7 +697,7 @@ def public_notice(request, pk: int):
     notice = selectors.public_notices().filter(pk=pk).first()
     if notice is None:
         raise NotFoundError(_("公示不存在。"))
-    open_ = notice.status == NoticeStatus.CURRENT and timezone.now() <= notice.objection_until
+    open_ = notice.state == NoticeState.CURRENT and timezone.now() <= notice.objection_until
     if request.method == "POST":
         p = request.POST
         if attempt(
@@ -744,7 +724,7 @@ def public_notice(request, pk: int):
             "others": others,
             "apps": apps,
             "answered": answered,
-            "NS": NoticeStatus,
+            "NS": NoticeState,
         },
     )
 

@@ -36,7 +36,7 @@ def test_expert_scores_in_the_portal(page):
         pick.save()
     else:
         pick = draw.picks.get(expert=me)
-        pick.status, pick.respond_by, pick.invited_at = (
+        pick.state, pick.respond_by, pick.invited_at = (
             "invited",
             draw.picks.get(rank=1).respond_by,
             draw.seeded_at,
@@ -66,14 +66,14 @@ def test_expert_scores_in_the_portal(page):
     page.wait_for_load_state("networkidle")
     errors = page.locator("#sheet-errors").inner_text()
     assert "0–50" in errors and "须填写意见" in errors
-    assert ScoreSheet.objects.get(assignment__expert=me).status == "draft"
+    assert ScoreSheet.objects.get(assignment__expert=me).state == "draft"
     page.fill(f"#score-{c1.pk}", "45")
     page.fill(f"textarea[name=comment_{c2.pk}]", "方案可行")
     page.click("#submit-scores")
     page.wait_for_load_state("networkidle")
     assert page.locator("text=已提交").first.is_visible()
     sheet = ScoreSheet.objects.get(assignment__expert=me)
-    assert sheet.status == "submitted" and str(sheet.total) == "85.00"
+    assert sheet.state == "submitted" and str(sheet.total) == "85.00"
     page.screenshot(path="/tmp/e2e-expert-portal.png", full_page=True)
 
 

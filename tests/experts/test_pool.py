@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError
 from center.core.models import AuditEntry
 from center.experts import services
-from center.experts.enums import ExpertStatus, VettingStatus
+from center.experts.enums import ExpertState, VettingState
 from center.experts.identity import is_valid_hkid, normalise_id
 from center.experts.models import Discipline, Expert
 from center.experts.selectors import expert_search
@@ -141,7 +141,7 @@ def test_recruitment_two_step_vetting(org):
     app = services.expert_apply(
         actor=u, call_id=call.pk, employer=f.org(), disciplines=["52020"], **profile()
     )
-    assert app.expert.status == ExpertStatus.APPLICANT and app.expert.user == u
+    assert app.expert.state == ExpertState.APPLICANT and app.expert.user == u
     with pytest.raises(ConflictError):
         services.expert_apply(actor=u, call_id=call.pk)
     with pytest.raises(ApplicationError):  # declining needs a reason
@@ -153,7 +153,7 @@ def test_recruitment_two_step_vetting(org):
         actor=org["head_exp"], application_id=app.pk, admit=True, note="符合条件"
     )
     app.expert.refresh_from_db()
-    assert app.status == VettingStatus.ADMITTED and app.expert.status == ExpertStatus.ADMITTED
+    assert app.state == VettingState.ADMITTED and app.expert.state == ExpertState.ADMITTED
 
 
 def _xlsx(rows):
@@ -206,7 +206,7 @@ def test_import_all_or_nothing_with_row_report(org):
         (5, "手机号"),
     ]
     good = services.expert_import_xlsx(actor=org["staff_exp"], data=_xlsx([_row(i) for i in range(1, 6)]))
-    assert good.ok and good.created == 5 and Expert.objects.filter(status=ExpertStatus.ADMITTED).count() == 5
+    assert good.ok and good.created == 5 and Expert.objects.filter(state=ExpertState.ADMITTED).count() == 5
     assert Expert.objects.get(name="导入专家1").disciplines.count() == 2
     again = services.expert_import_xlsx(actor=org["staff_exp"], data=_xlsx([_row(1)]))
     assert not again.ok and Expert.objects.count() == 5

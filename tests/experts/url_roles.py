@@ -18,7 +18,7 @@ EXPECTATIONS: dict[str, dict] = {
         "kwargs": "expert",
         "sees": OFFICE_WRITERS,
     },
-    "experts:expert_status": {"audience": "staff", "roles": WRITERS, "kwargs": "expert"},  # POST only
+    "experts:expert_state": {"audience": "staff", "roles": WRITERS, "kwargs": "expert"},  # POST only
     "experts:relation_add": {"audience": "staff", "roles": WRITERS, "kwargs": "expert"},  # POST only
     "experts:portal_relation": {"audience": "external"},  # POST only
     # Full ID numbers and bank accounts: 专家服务部's head and finance only.

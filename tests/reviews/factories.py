@@ -5,7 +5,7 @@ import random
 
 from center.core.crypto import blind_index
 from center.experts import generate
-from center.experts.enums import ExpertStatus
+from center.experts.enums import ExpertState
 from center.experts.identity import id_index, normalise_id
 from center.experts.models import Discipline, Expert, ExpertDiscipline, Organisation
 from center.experts.services import search_text
@@ -35,7 +35,7 @@ def expert(
     employer=None,
     region="sz",
     discipline="52020",
-    status=ExpertStatus.ADMITTED,
+    state=ExpertState.ADMITTED,
     level=4,
     credit=100,
     user=None,
@@ -50,7 +50,7 @@ def expert(
     employer = employer or org(region=region)
     e = Expert(
         employer=employer,
-        status=status,
+        state=state,
         credit_score=credit,
         user=user,
         id_number_index=id_index(data["id_type"], data["id_number"]),

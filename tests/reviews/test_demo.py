@@ -9,7 +9,7 @@ from center.experts import demo as experts_demo
 from center.experts.models import Expert, RecruitmentCall
 from center.reviews import demo as reviews_demo
 from center.reviews import services
-from center.reviews.enums import FlagStatus, NoticeStatus, PickStatus, RoundStatus
+from center.reviews.enums import FlagState, NoticeState, PickState, RoundState
 from center.reviews.models import ApplicationResult, ReviewRound
 
 pytestmark = pytest.mark.django_db
@@ -22,22 +22,22 @@ def test_demo_data(org, client_for):
     assert Expert.objects.count() >= 300
     assert RecruitmentCall.objects.filter(published_at__isnull=False).exists()
     rnd = ReviewRound.objects.get(code="QNKJ-2026")
-    assert rnd.status == RoundStatus.PUBLISHED
+    assert rnd.state == RoundState.PUBLISHED
     draw = rnd.groups.get().draws.get()
     assert services.draw_verify(draw)["ok"]
-    assert rnd.flags.exists() and not rnd.flags.filter(status=FlagStatus.OPEN).exists()
+    assert rnd.flags.exists() and not rnd.flags.filter(state=FlagState.OPEN).exists()
     ranks = list(
         ApplicationResult.objects.filter(application__round=rnd, rank__isnull=False).values_list(
             "rank", flat=True
         )
     )
     assert sorted(ranks)[0] == 1 and len(ranks) >= 4
-    assert list(rnd.notices.values_list("status", flat=True).order_by("version")) == [
-        NoticeStatus.SUPERSEDED,
-        NoticeStatus.CURRENT,
+    assert list(rnd.notices.values_list("state", flat=True).order_by("version")) == [
+        NoticeState.SUPERSEDED,
+        NoticeState.CURRENT,
     ]
     live = ReviewRound.objects.get(code="SKT-2026").groups.get().draws.get()
-    assert live.picks.filter(expert__user__username="expert", status=PickStatus.INVITED).exists()
+    assert live.picks.filter(expert__user__username="expert", state=PickState.INVITED).exists()
     experts_demo.seed(out)  # idempotent
     reviews_demo.seed(out)
     assert ReviewRound.objects.filter(code="QNKJ-2026").count() == 1

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError
-from center.experts.enums import ExpertStatus, RelationKind
+from center.experts.enums import ExpertState, RelationKind
 from center.experts.models import ExpertRelation
 from center.reviews import drawing, services
 from center.reviews.eligibility import compute_pool, why_not
-from center.reviews.enums import AvoidanceKind, DrawStatus, PickRole, PickStatus
+from center.reviews.enums import AvoidanceKind, DrawState, PickRole, PickState
 from center.reviews.models import Assignment, Draw, DrawPick
 from tests.reviews import factories as f
 
@@ -136,7 +136,7 @@ def _drawn_main(actor, expert, days_ago):
         pool_hash="0" * 64,
         fixed_by=actor,
         fixed_at=timezone.now(),
-        status=DrawStatus.DRAWN,
+        state=DrawState.DRAWN,
         seeded_at=timezone.now() - timedelta(days=days_ago),
     )
     DrawPick.objects.create(draw=d, expert=expert, rank=1, role=PickRole.MAIN, key="k")
@@ -155,7 +155,7 @@ def test_low_credit_and_suspended(org):
     _r, group, _a = f.round_with_group(org["staff_exp"], rules=only(AvoidanceKind.LOW_CREDIT, 60))
     assert excluded_by(group, f.expert(credit=55)) == AvoidanceKind.LOW_CREDIT
     assert excluded_by(group, f.expert(credit=60)) is None
-    assert excluded_by(group, f.expert(status=ExpertStatus.SUSPENDED)) == "status"
+    assert excluded_by(group, f.expert(state=ExpertState.SUSPENDED)) == "state"
 
 
 def test_base_rules_title_and_discipline_subtree(org):
@@ -176,7 +176,7 @@ def test_pool_hash_before_seed_then_reproducible_and_verified(org):
     _pool(8)
     _r, group, _a = f.round_with_group(org["staff_exp"], size=3, backups=2)
     draw = services.draw_fix_pool(actor=org["staff_exp"], group_id=group.pk)
-    assert draw.status == DrawStatus.POOL_FIXED and draw.seed == "" and len(draw.pool_hash) == 64
+    assert draw.state == DrawState.POOL_FIXED and draw.seed == "" and len(draw.pool_hash) == 64
     assert not draw.picks.exists()
     # Rules cannot change once the pool hash is recorded.
     with pytest.raises(ConflictError):
@@ -188,10 +188,10 @@ def test_pool_hash_before_seed_then_reproducible_and_verified(org):
     with pytest.raises(ForbiddenError):
         services.draw_enter_seed(actor=org["staff_exp"], draw_id=draw.pk, source="two_staff", value="0815")
     draw = services.draw_enter_seed(actor=org["head_exp"], draw_id=draw.pk, source="two_staff", value="0815")
-    assert draw.status == DrawStatus.DRAWN and draw.seeded_at > draw.fixed_at
+    assert draw.state == DrawState.DRAWN and draw.seeded_at > draw.fixed_at
     picks = list(draw.picks.order_by("rank"))
     assert [p.role for p in picks] == ["main"] * 3 + ["backup"] * 2
-    assert all(p.status == PickStatus.INVITED for p in picks[:3])
+    assert all(p.state == PickState.INVITED for p in picks[:3])
     # Anyone with the record re-runs it and gets the same ranked list.
     record = services.draw_record(draw)
     assert drawing.verify(record)["ok"]
@@ -278,15 +278,15 @@ def test_decline_moves_to_the_next_backup(org):
     )
     first = draw.picks.get(rank=1)
     services.invitation_respond(actor=org["staff_exp"], pick_id=first.pk, accept=False)
-    assert draw.picks.get(rank=3).status == PickStatus.INVITED
-    assert draw.picks.get(rank=4).status == PickStatus.WAITING
+    assert draw.picks.get(rank=3).state == PickState.INVITED
+    assert draw.picks.get(rank=4).state == PickState.WAITING
     # No answer by the deadline: expired, credit deducted, next backup invited.
     second = draw.picks.get(rank=2)
     DrawPick.objects.filter(pk=second.pk).update(respond_by=timezone.now() - timedelta(hours=1))
     assert services.invitations_sweep() == 1
     second.refresh_from_db()
-    assert second.status == PickStatus.EXPIRED and second.expert.credit_score < 100
-    assert draw.picks.get(rank=4).status == PickStatus.INVITED
+    assert second.state == PickState.EXPIRED and second.expert.credit_score < 100
+    assert draw.picks.get(rank=4).state == PickState.INVITED
 
 
 def test_ranking_is_uniform_over_the_eligible_pool():

@@ -9,9 +9,9 @@ from django.utils import timezone
 from center.accounts.enums import AccountKind, ExternalType
 from center.accounts.services import user_create
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
-from center.experts.enums import ExpertStatus
+from center.experts.enums import ExpertState
 from center.reviews import scoring, services
-from center.reviews.enums import FlagKind, FlagStatus, NoticeStatus, PartyRole, PickStatus, RoundStatus
+from center.reviews.enums import FlagKind, FlagState, NoticeState, PartyRole, PickState, RoundState
 from center.reviews.fees import labour_tax
 from center.reviews.models import ApplicationResult, ExpertFee, ScoreSheet
 from tests.reviews import factories as f
@@ -52,7 +52,7 @@ def scored_round(org):
         actor=actor, draw_id=draw.pk, source="public", value="8", description="测试"
     )
     assignments = []
-    for pick in draw.picks.filter(status=PickStatus.INVITED):
+    for pick in draw.picks.filter(state=PickState.INVITED):
         services.invitation_respond(actor=pick.expert.user, pick_id=pick.pk, accept=True)
         a = pick.expert.assignments.get()
         assignments.append(services.assignment_sign(actor=pick.expert.user, assignment_id=a.pk, pledge=True))
@@ -90,7 +90,7 @@ def test_scores_out_of_range_or_missing_comment_change_nothing(org, scored_round
         )
     assert "0–50" in exc.value.message and "须填写意见" in exc.value.message
     sheet.refresh_from_db()
-    assert sheet.status == "draft" and not sheet.scores.exists()
+    assert sheet.state == "draft" and not sheet.scores.exists()
 
 
 def test_aggregation_flags_resolution_lock_notice_fees(org, scored_round):
@@ -108,7 +108,7 @@ def test_aggregation_flags_resolution_lock_notice_fees(org, scored_round):
     assert res1.score == Decimal("63.33") and res1.spread == Decimal("65.00")  # mean of 85, 85, 20
     with pytest.raises(ConflictError):
         services.round_approve(actor=org["head_exp"], round_id=rnd.pk)  # open flags
-    for flag in rnd.flags.filter(status=FlagStatus.OPEN):
+    for flag in rnd.flags.filter(state=FlagState.OPEN):
         decision = "exclude" if flag.expert_id == c.expert_id and flag.application_id == app1.pk else "keep"
         if flag.expert_id is None:
             decision = "keep"
@@ -122,7 +122,7 @@ def test_aggregation_flags_resolution_lock_notice_fees(org, scored_round):
         services.round_approve(actor=org["staff_exp"], round_id=rnd.pk)
     services.round_approve(actor=org["head_exp"], round_id=rnd.pk)
     rnd.refresh_from_db()
-    assert rnd.status == RoundStatus.APPROVED
+    assert rnd.state == RoundState.APPROVED
     with pytest.raises(ConflictError):
         services.round_compute(actor=org["staff_exp"], round_id=rnd.pk)
     n1 = services.notice_publish(actor=org["staff_exp"], round_id=rnd.pk, title="公示", days=5)
@@ -134,7 +134,7 @@ def test_aggregation_flags_resolution_lock_notice_fees(org, scored_round):
         actor=org["staff_exp"], round_id=rnd.pk, title="公示（更正）", change_note="更正单位名称"
     )
     n1.refresh_from_db()
-    assert n1.status == NoticeStatus.SUPERSEDED and n2.version == 2 and n2.status == NoticeStatus.CURRENT
+    assert n1.state == NoticeState.SUPERSEDED and n2.version == 2 and n2.state == NoticeState.CURRENT
     with pytest.raises(ConflictError):
         services.objection_submit(notice_id=n1.pk, name="李某", phone="13800138001", content="…")
     fees = services.round_fees_compute(actor=org["staff_exp"], round_id=rnd.pk)
@@ -205,5 +205,5 @@ def test_low_credit_suspends(org):
     e = f.expert()
     services.credit_event_add(actor=org["staff_exp"], expert_id=e.pk, kind="manual", points=-45)
     e.refresh_from_db()
-    assert e.credit_score == 55 and e.status == ExpertStatus.SUSPENDED
-    assert e.status_history.first().to_status == ExpertStatus.SUSPENDED
+    assert e.credit_score == 55 and e.state == ExpertState.SUSPENDED
+    assert e.state_history.first().to_state == ExpertState.SUSPENDED

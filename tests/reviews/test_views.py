@@ -99,7 +99,7 @@ def test_staff_sets_up_a_round_and_draws_through_the_pages(org, client_for):
         {"source": "public", "value": "07 11 23", "description": "测试来源"},
     )
     draw.refresh_from_db()
-    assert draw.status == "drawn" and draw.picks.count() == 3
+    assert draw.state == "drawn" and draw.picks.count() == 3
     assert "验证通过" in c.get(reverse("reviews:draw_verify", args=[draw.pk])).content.decode()
     record = c.get(reverse("reviews:draw_record", args=[draw.pk])).json()
     public = c.post(reverse("reviews:public_verify"), {"record": json.dumps(record)}).content.decode()
@@ -161,7 +161,7 @@ def test_calls_vetting_activities_and_relations_through_the_pages(org, client_fo
         reverse("experts:application_vet", args=[app.pk]), {"decision": "yes", "note": "同意"}
     )
     app.refresh_from_db()
-    assert app.status == "admitted" and app.expert.status == "admitted"
+    assert app.state == "admitted" and app.expert.state == "admitted"
     client_for("expert").post(
         reverse("experts:portal_relation"),
         {"kind": "former_employer", "organisation": "香港大学", "end_date": "2024-06-30"},
@@ -224,7 +224,7 @@ def test_public_notice_objection_page(org, client_for):
     for _ in range(4):
         f.expert()
     rnd, group, app = f.round_with_group(org["staff_exp"], size=1, backups=1)
-    ReviewRound.objects.filter(pk=rnd.pk).update(status="approved")
+    ReviewRound.objects.filter(pk=rnd.pk).update(state="approved")
     notice = services.notice_publish(actor=org["head_exp"], round_id=rnd.pk, title="结果公示")
     anon = client_for("expert")
     anon.logout()

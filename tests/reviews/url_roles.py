@@ -76,7 +76,7 @@ def objects(org) -> dict[str, dict]:
         rank=1,
         role="main",
         key="k1",
-        status="invited",
+        state="invited",
         invited_at=now,
         respond_by=now + timedelta(days=1),
     )
@@ -88,7 +88,7 @@ def objects(org) -> dict[str, dict]:
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     doc = services.application_add_document(actor=actor, application_id=app.pk, name="申报书.pdf", data=pdf)
     done = ReviewRound.objects.get(pk=rnd.pk)
-    ReviewRound.objects.filter(pk=done.pk).update(status="approved")
+    ReviewRound.objects.filter(pk=done.pk).update(state="approved")
     notice = services.notice_publish(actor=org["head_exp"], round_id=rnd.pk, title="公示")
     assert PublicNotice.objects.filter(pk=notice.pk).exists()
     return {
