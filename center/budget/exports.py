@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from center.core.errors import ApplicationError
+from center.core.services import service
 
 from . import services
 from .models import ExpenditureLine
@@ -361,11 +362,10 @@ def _err(errors, sheet, row, column, message):
     errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
 
 
-def parse_workbook(content: bytes, catalogue: "services.Catalogue") -> tuple[dict, list[dict]]:
-    """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason)."""
-    errors: list[dict] = []
+def open_workbook(content: bytes):
+    """The one place an uploaded workbook is opened (to be switched to center.core.xlsx's safe reader)."""
     try:
-        wb = load_workbook(io.BytesIO(content), data_only=False)
+        return load_workbook(io.BytesIO(content), data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ApplicationError(
             _("文件不是有效的 .xlsx 工作簿。"),
@@ -375,6 +375,12 @@ def parse_workbook(content: bytes, catalogue: "services.Catalogue") -> tuple[dic
                 ]
             },
         ) from None
+
+
+def parse_workbook(content: bytes, catalogue: "services.Catalogue") -> tuple[dict, list[dict]]:
+    """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason)."""
+    errors: list[dict] = []
+    wb = open_workbook(content)
     missing = [s for s in SHEETS if s not in wb.sheetnames]
     for s in missing:
         _err(errors, s, "", "", _("缺少工作表“%(s)s”。") % {"s": s})
@@ -474,10 +480,12 @@ def parse_workbook(content: bytes, catalogue: "services.Catalogue") -> tuple[dic
     return payload, errors
 
 
+@service
 def import_workbook(*, actor, budget, content: bytes):
     """Replace the budget's income and lines from the template; nothing is saved when any row is bad.
 
-    Projects keep their texts and indicators when a project of the same name exists.
+    Projects keep their texts and indicators when a project of the same name exists. One unit of work: the
+    budget is locked before its current content is read and replaced.
     """
     catalogue = services.Catalogue.of(budget.fiscal_year)
     payload, errors = parse_workbook(content, catalogue)
@@ -487,6 +495,7 @@ def import_workbook(*, actor, budget, content: bytes):
         )
     from .selectors import budget_data
 
+    budget = services._lock(budget)
     current = budget_data(budget, with_previous=False)
     existing = {p.name: p for p in current.projects}
     for p in payload["projects"]:

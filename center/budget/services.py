@@ -1,4 +1,5 @@
-"""Every write to catalogues and budgets. Each runs in a transaction, checks the starting state and audits.
+"""Every write to catalogues and budgets. Each is a `@service` (one unit of work: center.core.services), locks
+the budget through `center.core.locks` before reading what it changes, checks the starting state and audits.
 
 Side effects and invariants:
 - amounts are Decimal yuan, ≥ 0, at most 2 decimals; codes must exist in the budget's year at the right level;
@@ -12,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
 from center.core.audit import audit_log, diff
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one
+from center.core.services import service
 
 from .enums import (
     BASIC_CATEGORY_CLASS,
@@ -172,8 +174,20 @@ def require_editable(budget: Budget) -> None:
 
 
 def _lock(budget: Budget) -> Budget:
-    """Re-read the budget under a row lock so concurrent transitions serialise."""
-    return Budget.objects.select_for_update().select_related("fiscal_year", "unit").get(pk=budget.pk)
+    """Re-read the budget under a row lock: every write to a budget or its content (lines, projects, items,
+    indicators, inputs) takes this lock first, so concurrent writes to one budget serialise."""
+    locked = lock_one(Budget.objects.filter(pk=budget.pk).select_related("fiscal_year", "unit"))
+    if locked is None:
+        raise NotFoundError(_("预算不存在。"))
+    return locked
+
+
+def _lock_year(fiscal_year_id: int) -> FiscalYear:
+    """Lock a year's catalogue (before any budget: FiscalYear ranks MASTER)."""
+    locked = lock_one(FiscalYear.objects.filter(pk=fiscal_year_id))
+    if locked is None:
+        raise NotFoundError(_("目录不存在。"))
+    return locked
 
 
 # --------------------------------------------------------------------------- catalogues
@@ -187,7 +201,7 @@ def _level_economic(code: str) -> int:
     return {3: 1, 5: 2}.get(len(code), 0)
 
 
-@transaction.atomic
+@service
 def catalogue_load(*, actor, data: dict) -> FiscalYear:
     """Create a year's catalogues from a dict shaped like data/catalogue_2022.json (idempotent by code)."""
     year = int(data["year"])
@@ -256,7 +270,7 @@ def _load_coded(model, fy, entries, level_of, max_len):
             obj.save(update_fields=["name"])
 
 
-@transaction.atomic
+@service
 def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
     """Start a new year's catalogue as a copy of an earlier one; finance then edits the differences."""
     _require(actor, Role.FINANCE)
@@ -295,11 +309,11 @@ def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
     return fy
 
 
-@transaction.atomic
+@service
 def catalogue_entry_save(*, actor, year: int, kind: str, code: str, name: str) -> object:
     """Add a code to a year's functional/economic catalogue or rename it (finance; not for a locked year)."""
     _require(actor, Role.FINANCE)
-    fy = FiscalYear.objects.filter(year=year).first()
+    fy = lock_one(FiscalYear.objects.filter(year=year))  # serialises with the approval that locks the year
     if fy is None:
         raise ApplicationError(_("%(y)s年目录不存在。") % {"y": year})
     if fy.catalogue_locked:
@@ -332,7 +346,7 @@ def catalogue_entry_save(*, actor, year: int, kind: str, code: str, name: str) -
 # --------------------------------------------------------------------------- budget lifecycle
 
 
-@transaction.atomic
+@service
 def budget_create(*, actor, unit, year: int) -> Budget:
     _require(actor, Role.FINANCE)
     fy = FiscalYear.objects.filter(year=year).first()
@@ -346,17 +360,19 @@ def budget_create(*, actor, unit, year: int) -> Budget:
     return budget
 
 
+@service
 def version_record(*, actor, budget: Budget, step: str, note: str = "") -> BudgetVersion:
-    """Append an immutable snapshot (callers hold the transaction)."""
+    """Append an immutable snapshot of the budget (under its lock) and bump its version number."""
     from .selectors import budget_snapshot
 
-    budget.version += 1
+    locked = _lock(budget)
+    budget.version = locked.version + 1
     Budget.objects.filter(pk=budget.pk).update(version=budget.version, updated_at=timezone.now())
     return BudgetVersion.objects.create(
         budget=budget,
         number=budget.version,
         step=step,
-        state=budget.state,
+        state=locked.state,
         author=actor if getattr(actor, "pk", None) else None,
         note=note[:300],
         snapshot=budget_snapshot(budget),
@@ -387,7 +403,7 @@ def _transition(*, actor, budget, to_state, step, roles, verb, note="", **fields
     return budget
 
 
-@transaction.atomic
+@service
 def budget_consolidate(*, actor, budget: Budget) -> Budget:
     """Finance consolidates the departments' drafts for review; every project must have been submitted."""
     _require(actor, Role.FINANCE)
@@ -406,7 +422,7 @@ def budget_consolidate(*, actor, budget: Budget) -> Budget:
     )
 
 
-@transaction.atomic
+@service
 def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
     if not reason.strip():
         raise ApplicationError(_("请填写退回原因。"), {"field": "reason"})
@@ -423,7 +439,7 @@ def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
     return budget
 
 
-@transaction.atomic
+@service
 def budget_submit_first(*, actor, budget: Budget) -> Budget:
     """一上: the director approves the submission to the finance bureau."""
     return _transition(
@@ -436,7 +452,7 @@ def budget_submit_first(*, actor, budget: Budget) -> Budget:
     )
 
 
-@transaction.atomic
+@service
 def budget_record_control(
     *, actor, budget: Budget, total, basic=None, project=None, doc_no: str = ""
 ) -> Budget:
@@ -457,7 +473,7 @@ def budget_record_control(
     )
 
 
-@transaction.atomic
+@service
 def budget_submit_second(*, actor, budget: Budget) -> Budget:
     """二上: the revised submission, approved by the director; must stay within the control figure."""
     from .selectors import budget_totals
@@ -478,11 +494,12 @@ def budget_submit_second(*, actor, budget: Budget) -> Budget:
     )
 
 
-@transaction.atomic
+@service
 def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: date | None = None) -> Budget:
     """二下: record the approval (批复) with its document number; the budget is locked from now on."""
     if not doc_no or not doc_no.strip():
         raise ApplicationError(_("请填写批复文号。"), {"field": "doc_no"})
+    year = _lock_year(budget.fiscal_year_id)  # its catalogue is locked below: take it before the budget
     budget = _transition(
         actor=actor,
         budget=budget,
@@ -493,38 +510,45 @@ def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: d
         approval_doc_no=doc_no.strip()[:100],
         approved_on=approved_on or timezone.localdate(),
     )
-    FiscalYear.objects.filter(pk=budget.fiscal_year_id).update(catalogue_locked=True)
+    year.catalogue_locked = True
+    year.save(update_fields=["catalogue_locked"])
     return budget
 
 
 def budget_publish(*, actor, budget: Budget) -> Budget:
     """Publish the disclosure; refused while the pre-publication check reports an error.
 
-    The check run is recorded (CheckRun + audit) even when publishing is refused.
+    Two units of work on purpose: the check run is a business action of its own (`budget_check`: CheckRun +
+    audit) that stays recorded when publishing is refused; the publication (`_budget_publish`) then moves
+    the budget only if that run, of the budget's current version, found no error.
     """
-    from .checks import run_checks
-
     _require(actor, Role.FINANCE, Role.DIRECTOR)
-    result = run_checks(budget)
-    with transaction.atomic():
-        check_record(actor=actor, budget=budget, result=result)
+    run, result = budget_check(actor=actor, budget=budget)
     if result.errors:
         raise ApplicationError(
             _("公开前校验有 %(n)s 个错误，不能公开。") % {"n": len(result.errors)},
             {"errors": [f.as_dict() for f in result.errors][:50]},
         )
-    with transaction.atomic():
-        return _transition(
-            actor=actor,
-            budget=budget,
-            to_state=BudgetState.PUBLISHED,
-            step=VersionStep.PUBLISH,
-            roles=[Role.FINANCE, Role.DIRECTOR],
-            verb="published",
-            published_at=timezone.now(),
-        )
+    return _budget_publish(actor=actor, budget=budget, check_run=run)
 
 
+@service
+def _budget_publish(*, actor, budget: Budget, check_run) -> Budget:
+    budget = _lock(budget)
+    if check_run.errors or check_run.version != budget.version:
+        raise ConflictError(_("预算在校验后已变化，请重新校验后公开。"), {"state": budget.state})
+    return _transition(
+        actor=actor,
+        budget=budget,
+        to_state=BudgetState.PUBLISHED,
+        step=VersionStep.PUBLISH,
+        roles=[Role.FINANCE, Role.DIRECTOR],
+        verb="published",
+        published_at=timezone.now(),
+    )
+
+
+@service
 def check_record(*, actor, budget: Budget, result):
     from .models import CheckRun
 
@@ -545,10 +569,11 @@ def check_record(*, actor, budget: Budget, result):
     return run
 
 
-@transaction.atomic
+@service
 def budget_check(*, actor, budget: Budget):
     from .checks import run_checks
 
+    budget = _lock(budget)  # the check and its record see one version of the budget
     result = run_checks(budget)
     return check_record(actor=actor, budget=budget, result=result), result
 
@@ -556,7 +581,7 @@ def budget_check(*, actor, budget: Budget):
 # --------------------------------------------------------------------------- line edits
 
 
-@transaction.atomic
+@service
 def line_add(
     *,
     actor,
@@ -573,6 +598,8 @@ def line_add(
     """Add one expenditure line (finance for basic lines; the project's department for project lines)."""
     budget = _lock(budget)
     require_editable(budget)
+    if project is not None and project.budget_id == budget.pk:
+        project = _project_of(budget, project.pk)
     cat = Catalogue.of(budget.fiscal_year)
     line = _build_line(cat, budget, functional, economic, source, amount, basic_category, project, item, note)
     _require_line_writer(actor, budget, line)
@@ -591,12 +618,13 @@ def line_add(
     return line
 
 
-@transaction.atomic
+@service
 def line_update(
     *, actor, line: ExpenditureLine, amount=None, functional=None, economic=None, source=None
 ) -> ExpenditureLine:
     budget = _lock(line.budget)
     require_editable(budget)
+    line = _line_of(budget, line.pk)
     _require_line_writer(actor, budget, line)
     cat = Catalogue.of(budget.fiscal_year)
     before = {
@@ -631,15 +659,36 @@ def line_update(
     return line
 
 
-@transaction.atomic
+@service
 def line_delete(*, actor, line: ExpenditureLine) -> None:
     budget = _lock(line.budget)
     require_editable(budget)
+    line = _line_of(budget, line.pk)
     _require_line_writer(actor, budget, line)
     audit_log(
         "budget.line.deleted", actor=actor, target=budget, extra={"line": line.pk, "amount": str(line.amount)}
     )
     line.delete()
+
+
+def _line_of(budget: Budget, line_id: int) -> ExpenditureLine:
+    """The line as it is now (read under the budget's lock)."""
+    line = (
+        ExpenditureLine.objects.filter(pk=line_id, budget=budget)
+        .select_related("functional", "economic", "source", "project")
+        .first()
+    )
+    if line is None:
+        raise NotFoundError(_("预算行不存在。"))
+    return line
+
+
+def _project_of(budget: Budget, project_id: int) -> Project:
+    """The project as it is now (read under the budget's lock)."""
+    project = Project.objects.filter(pk=project_id, budget=budget).first()
+    if project is None:
+        raise NotFoundError(_("项目不存在。"))
+    return project
 
 
 def _require_line_writer(actor, budget, line) -> None:
@@ -699,7 +748,7 @@ def _build_line(cat, budget, functional, economic, source, amount, basic_categor
 # --------------------------------------------------------------------------- projects (department drafting)
 
 
-@transaction.atomic
+@service
 def project_create(
     *, actor, budget: Budget, name: str, department=None, purpose: str = "", **fields
 ) -> Project:
@@ -728,10 +777,11 @@ def project_create(
     return project
 
 
-@transaction.atomic
+@service
 def project_item_create(*, actor, project: Project, name: str, purpose: str = "") -> ProjectItem:
     budget = _lock(project.budget)
     require_editable(budget)
+    project = _project_of(budget, project.pk)
     _require_line_writer(actor, budget, ExpenditureLine(kind=ExpenditureKind.PROJECT, project=project))
     name = (name or "").strip()
     if not name:
@@ -743,10 +793,12 @@ def project_item_create(*, actor, project: Project, name: str, purpose: str = ""
     return item
 
 
-@transaction.atomic
+@service
 def project_submit(*, actor, project: Project) -> Project:
     """The department hands its project to finance."""
-    require_editable(_lock(project.budget))
+    budget = _lock(project.budget)
+    require_editable(budget)
+    project = _project_of(budget, project.pk)
     if project.state != ProjectState.DRAFT:
         raise ConflictError(_("项目已提交。"))
     if actor is not None and not (
@@ -773,7 +825,7 @@ def _collect(errors: list, where: str, fn, *args, **kwargs):
         return None
 
 
-@transaction.atomic
+@service
 def budget_load(
     *, actor, budget: Budget, payload: dict, step: str = VersionStep.IMPORT, note: str = ""
 ) -> Budget:
@@ -1042,7 +1094,7 @@ DETAIL_AMOUNTS = {
 }
 
 
-@transaction.atomic
+@service
 def budget_details_save(*, actor, budget: Budget, section: str, data: dict):
     """Save one block of structured disclosure inputs (staffing, assets, 三公, narrative) of an editable budget."""
     _require(actor, Role.FINANCE)
@@ -1075,7 +1127,7 @@ def budget_details_save(*, actor, budget: Budget, section: str, data: dict):
     return obj
 
 
-@transaction.atomic
+@service
 def indicator_add(*, actor, budget: Budget, project: Project | None, data: dict) -> PerformanceIndicator:
     """Add a target (三级指标) to a project's tree or, without project, to the unit's."""
     budget = _lock(budget)
@@ -1083,6 +1135,7 @@ def indicator_add(*, actor, budget: Budget, project: Project | None, data: dict)
     if project is not None:
         if project.budget_id != budget.pk:
             raise ApplicationError(_("项目或明细不属于该预算。"))
+        project = _project_of(budget, project.pk)
         probe = ExpenditureLine(kind=ExpenditureKind.PROJECT, project=project)
         _require_line_writer(actor, budget, probe)
     else:
@@ -1103,10 +1156,15 @@ def indicator_add(*, actor, budget: Budget, project: Project | None, data: dict)
     return ind
 
 
-@transaction.atomic
+@service
 def indicator_delete(*, actor, indicator: PerformanceIndicator) -> None:
     budget = _lock(indicator.budget)
     require_editable(budget)
+    indicator = (
+        PerformanceIndicator.objects.filter(pk=indicator.pk, budget=budget).select_related("project").first()
+    )
+    if indicator is None:
+        raise NotFoundError(_("指标不存在。"))
     if indicator.project is not None:
         _require_line_writer(
             actor, budget, ExpenditureLine(kind=ExpenditureKind.PROJECT, project=indicator.project)
@@ -1117,7 +1175,7 @@ def indicator_delete(*, actor, indicator: PerformanceIndicator) -> None:
     indicator.delete()
 
 
-@transaction.atomic
+@service
 def income_set(*, actor, budget: Budget, amounts: dict) -> dict[str, Decimal]:
     """收入预算: the income of each source (a leaf of the year's catalogue), checked all together before
     anything is stored. An empty or zero amount removes the source's line. Returns {source code: amount}."""
@@ -1150,7 +1208,7 @@ def income_set(*, actor, budget: Budget, amounts: dict) -> dict[str, Decimal]:
     return {code: ln.amount for code, ln in lines.items()}
 
 
-@transaction.atomic
+@service
 def procurement_remove(*, actor, budget: Budget, procurement_id: int) -> None:
     _require(actor, Role.FINANCE)
     budget = _lock(budget)
@@ -1167,7 +1225,7 @@ def procurement_remove(*, actor, budget: Budget, procurement_id: int) -> None:
     obj.delete()
 
 
-@transaction.atomic
+@service
 def procurement_add(
     *,
     actor,
