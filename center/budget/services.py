@@ -24,8 +24,11 @@ from center.core.services import service
 
 from .enums import (
     BASIC_CATEGORY_CLASS,
+    BUDGET,
     EDITABLE_STATES,
     LEVEL2_OF,
+    PROJECT,
+    VERB_STEP,
     BasicCategory,
     BudgetState,
     Comparator,
@@ -379,77 +382,55 @@ def version_record(*, actor, budget: Budget, step: str, note: str = "") -> Budge
     )
 
 
-def _transition(*, actor, budget, to_state, step, roles, verb, note="", **fields) -> Budget:
-    from .enums import TRANSITIONS
-
+def _transition(*, actor, budget, verb: str, roles, note: str = "", check=None, **fields) -> Budget:
+    """Move the budget through `verb` of the BUDGET machine: role, lock, starting state, the verb's own
+    `check(budget)` (under the lock), the fields it records, the audit entry `budget.budget.<verb>` and a
+    new BudgetVersion."""
     _require(actor, *roles)
     budget = _lock(budget)
-    if (budget.state, to_state) not in TRANSITIONS:
-        raise ConflictError(
-            _("当前状态“%(s)s”不能执行此操作。") % {"s": budget.get_state_display()}, {"state": budget.state}
-        )
-    before = budget.state
-    budget.state = to_state
+    BUDGET.check(budget, verb)
+    if check is not None:
+        check(budget)
     for k, v in fields.items():
         setattr(budget, k, v)
-    budget.save(update_fields=["state", "updated_at", *fields])
-    audit_log(
-        f"budget.budget.{verb}",
-        actor=actor,
-        target=budget,
-        changes={"state": [before, to_state], **{k: [None, str(v)] for k, v in fields.items()}},
-    )
-    version_record(actor=actor, budget=budget, step=step, note=note)
+    extra = {k: str(v) for k, v in fields.items()}
+    if note:
+        extra["note"] = note
+    BUDGET.apply(budget, verb, actor=actor, fields=["updated_at", *fields], extra=extra or None)
+    version_record(actor=actor, budget=budget, step=VERB_STEP[verb], note=note)
     return budget
 
 
-@service
-def budget_consolidate(*, actor, budget: Budget) -> Budget:
-    """Finance consolidates the departments' drafts for review; every project must have been submitted."""
-    _require(actor, Role.FINANCE)
+def _all_projects_submitted(budget: Budget) -> None:
     pending = list(budget.projects.filter(state=ProjectState.DRAFT).values_list("name", flat=True))
     if pending:
         raise ApplicationError(
             _("以下项目尚未由部门提交：%(p)s。") % {"p": "、".join(pending)}, {"projects": pending}
         )
+
+
+@service
+def budget_consolidate(*, actor, budget: Budget) -> Budget:
+    """Finance consolidates the departments' drafts for review; every project must have been submitted."""
     return _transition(
-        actor=actor,
-        budget=budget,
-        to_state=BudgetState.REVIEW,
-        step=VersionStep.CONSOLIDATE,
-        roles=[Role.FINANCE],
-        verb="consolidated",
+        actor=actor, budget=budget, verb="consolidate", roles=[Role.FINANCE], check=_all_projects_submitted
     )
 
 
 @service
 def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
+    """Finance sends the budget back to drafting; every submitted project reopens for its department."""
     if not reason.strip():
         raise ApplicationError(_("请填写退回原因。"), {"field": "reason"})
-    budget = _transition(
-        actor=actor,
-        budget=budget,
-        to_state=BudgetState.DRAFT,
-        step=VersionStep.RETURN,
-        roles=[Role.FINANCE],
-        verb="returned",
-        note=reason,
-    )
-    budget.projects.update(state=ProjectState.DRAFT)
+    budget = _transition(actor=actor, budget=budget, verb="return", roles=[Role.FINANCE], note=reason)
+    budget.projects.filter(state=ProjectState.SUBMITTED).update(state=ProjectState.DRAFT)
     return budget
 
 
 @service
 def budget_submit_first(*, actor, budget: Budget) -> Budget:
     """一上: the director approves the submission to the finance bureau."""
-    return _transition(
-        actor=actor,
-        budget=budget,
-        to_state=BudgetState.SUBMITTED_FIRST,
-        step=VersionStep.SUBMIT_FIRST,
-        roles=[Role.DIRECTOR],
-        verb="submitted_first",
-    )
+    return _transition(actor=actor, budget=budget, verb="submit_first", roles=[Role.DIRECTOR])
 
 
 @service
@@ -462,20 +443,10 @@ def budget_record_control(
         fields["control_basic"] = parse_amount(basic, label=_("基本支出控制数"))
     if project not in (None, ""):
         fields["control_project"] = parse_amount(project, label=_("项目支出控制数"))
-    return _transition(
-        actor=actor,
-        budget=budget,
-        to_state=BudgetState.CONTROL_RECEIVED,
-        step=VersionStep.CONTROL,
-        roles=[Role.FINANCE],
-        verb="control_recorded",
-        **fields,
-    )
+    return _transition(actor=actor, budget=budget, verb="record_control", roles=[Role.FINANCE], **fields)
 
 
-@service
-def budget_submit_second(*, actor, budget: Budget) -> Budget:
-    """二上: the revised submission, approved by the director; must stay within the control figure."""
+def _within_control(budget: Budget) -> None:
     from .selectors import budget_totals
 
     totals = budget_totals(budget)
@@ -484,29 +455,27 @@ def budget_submit_second(*, actor, budget: Budget) -> Budget:
             _("支出合计 %(t)s 元超过控制数 %(c)s 元。")
             % {"t": totals["expenditure"], "c": budget.control_total}
         )
+
+
+@service
+def budget_submit_second(*, actor, budget: Budget) -> Budget:
+    """二上: the revised submission, approved by the director; must stay within the control figure."""
     return _transition(
-        actor=actor,
-        budget=budget,
-        to_state=BudgetState.SUBMITTED_SECOND,
-        step=VersionStep.SUBMIT_SECOND,
-        roles=[Role.DIRECTOR],
-        verb="submitted_second",
+        actor=actor, budget=budget, verb="submit_second", roles=[Role.DIRECTOR], check=_within_control
     )
 
 
 @service
 def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: date | None = None) -> Budget:
-    """二下: record the approval (批复) with its document number; the budget is locked from now on."""
+    """二下: record the approval (批复) with its document number; the budget and its year's catalogue lock."""
     if not doc_no or not doc_no.strip():
         raise ApplicationError(_("请填写批复文号。"), {"field": "doc_no"})
     year = _lock_year(budget.fiscal_year_id)  # its catalogue is locked below: take it before the budget
     budget = _transition(
         actor=actor,
         budget=budget,
-        to_state=BudgetState.APPROVED,
-        step=VersionStep.APPROVAL,
+        verb="record_approval",
         roles=[Role.FINANCE],
-        verb="approved",
         approval_doc_no=doc_no.strip()[:100],
         approved_on=approved_on or timezone.localdate(),
     )
@@ -523,6 +492,7 @@ def budget_publish(*, actor, budget: Budget) -> Budget:
     the budget only if that run, of the budget's current version, found no error.
     """
     _require(actor, Role.FINANCE, Role.DIRECTOR)
+    BUDGET.check(budget, "publish")  # a budget that cannot be published is not checked for it
     run, result = budget_check(actor=actor, budget=budget)
     if result.errors:
         raise ApplicationError(
@@ -534,18 +504,30 @@ def budget_publish(*, actor, budget: Budget) -> Budget:
 
 @service
 def _budget_publish(*, actor, budget: Budget, check_run) -> Budget:
-    budget = _lock(budget)
-    if check_run.errors or check_run.version != budget.version:
-        raise ConflictError(_("预算在校验后已变化，请重新校验后公开。"), {"state": budget.state})
+    def checked(locked: Budget) -> None:
+        if check_run.errors or check_run.version != locked.version:
+            raise ConflictError(_("预算在校验后已变化，请重新校验后公开。"), {"state": locked.state})
+
     return _transition(
         actor=actor,
         budget=budget,
-        to_state=BudgetState.PUBLISHED,
-        step=VersionStep.PUBLISH,
+        verb="publish",
         roles=[Role.FINANCE, Role.DIRECTOR],
-        verb="published",
+        check=checked,
         published_at=timezone.now(),
     )
+
+
+# One service per verb of each machine (tests enumerate them).
+BUDGET_SERVICES = {
+    "consolidate": budget_consolidate,
+    "return": budget_return,
+    "submit_first": budget_submit_first,
+    "record_control": budget_record_control,
+    "submit_second": budget_submit_second,
+    "record_approval": budget_record_approval,
+    "publish": budget_publish,
+}
 
 
 @service
@@ -799,8 +781,7 @@ def project_submit(*, actor, project: Project) -> Project:
     budget = _lock(project.budget)
     require_editable(budget)
     project = _project_of(budget, project.pk)
-    if project.state != ProjectState.DRAFT:
-        raise ConflictError(_("项目已提交。"))
+    PROJECT.check(project, "submit")
     if actor is not None and not (
         actor.has_role(Role.FINANCE)
         or (actor.has_role(Role.DEPT_HEAD) and project.department_id in actor.scoped_department_ids)
@@ -808,10 +789,11 @@ def project_submit(*, actor, project: Project) -> Project:
         raise ForbiddenError(_("只有本部门负责人可以提交项目。"))
     if not project.lines.exists():
         raise ApplicationError(_("项目“%(n)s”没有预算行。") % {"n": project.name})
-    project.state = ProjectState.SUBMITTED
-    project.save(update_fields=["state"])
-    audit_log("budget.project.submitted", actor=actor, target=project)
+    PROJECT.apply(project, "submit", actor=actor)
     return project
+
+
+PROJECT_SERVICES = {"submit": project_submit}
 
 
 # --------------------------------------------------------------------------- whole-budget load (demo, import)
