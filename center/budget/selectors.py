@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from center.accounts.enums import Role
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 
@@ -62,10 +61,6 @@ def published_budget_get(pk: int) -> Budget:
     if budget is None:
         raise NotFoundError(_("预算不存在。"))
     return budget
-
-
-def can_edit_budget(user) -> bool:
-    return user.has_role(Role.FINANCE)
 
 
 # --------------------------------------------------------------------------- the quota ledger's entry point

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
 from center.core.audit import audit_log, diff
-from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.errors import ApplicationError, ConflictError, NotFoundError
 from center.core.locks import lock_one
+from center.core.rules import require
 from center.core.services import service
 
 from .enums import (
@@ -30,7 +31,6 @@ from .enums import (
     PROJECT,
     VERB_STEP,
     BasicCategory,
-    BudgetState,
     Comparator,
     ExpenditureKind,
     IndicatorKind,
@@ -57,6 +57,18 @@ from .models import (
     PublishedDisclosure,
     Staffing,
     ThreePublicBudget,
+)
+from .rules import (
+    VERB_RULES,
+    can_create_project,
+    can_edit_budget,
+    can_edit_catalogue,
+    can_edit_line,
+    can_edit_project,
+    can_import,
+    can_manage_budgets,
+    can_run_check,
+    can_submit_project,
 )
 
 MAX_AMOUNT = Decimal("99999999999999.99")
@@ -160,11 +172,6 @@ class Catalogue:
         if entry is None:
             raise ApplicationError(_("采购类别“%(c)s”无效。") % {"c": code}, {"field": "kind"})
         return entry
-
-
-def _require(actor, *roles) -> None:
-    if actor is not None and not actor.has_role(*roles):
-        raise ForbiddenError(_("您无权执行此操作。"))
 
 
 def require_editable(budget: Budget) -> None:
@@ -276,7 +283,7 @@ def _load_coded(model, fy, entries, level_of, max_len):
 @service
 def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
     """Start a new year's catalogue as a copy of an earlier one; finance then edits the differences."""
-    _require(actor, Role.FINANCE)
+    require(can_manage_budgets, actor)
     source = FiscalYear.objects.filter(year=from_year).first()
     if source is None:
         raise ApplicationError(_("%(y)s年目录不存在。") % {"y": from_year})
@@ -315,12 +322,13 @@ def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
 @service
 def catalogue_entry_save(*, actor, year: int, kind: str, code: str, name: str) -> object:
     """Add a code to a year's functional/economic catalogue or rename it (finance; not for a locked year)."""
-    _require(actor, Role.FINANCE)
+    require(can_manage_budgets, actor)
     fy = lock_one(FiscalYear.objects.filter(year=year))  # serialises with the approval that locks the year
     if fy is None:
         raise ApplicationError(_("%(y)s年目录不存在。") % {"y": year})
     if fy.catalogue_locked:
         raise ApplicationError(_("%(y)s年目录已被批复的预算使用，已锁定。") % {"y": year})
+    require(can_edit_catalogue, actor, fy)
     model, level_of = {
         "functional": (FunctionalCode, _level_functional),
         "economic": (EconomicCode, _level_economic),
@@ -351,7 +359,7 @@ def catalogue_entry_save(*, actor, year: int, kind: str, code: str, name: str) -
 
 @service
 def budget_create(*, actor, unit, year: int) -> Budget:
-    _require(actor, Role.FINANCE)
+    require(can_manage_budgets, actor)
     fy = FiscalYear.objects.filter(year=year).first()
     if fy is None:
         raise ApplicationError(_("%(y)s年目录尚未建立，请先复制或导入目录。") % {"y": year})
@@ -382,13 +390,13 @@ def version_record(*, actor, budget: Budget, step: str, note: str = "") -> Budge
     )
 
 
-def _transition(*, actor, budget, verb: str, roles, note: str = "", check=None, **fields) -> Budget:
-    """Move the budget through `verb` of the BUDGET machine: role, lock, starting state, the verb's own
-    `check(budget)` (under the lock), the fields it records, the audit entry `budget.budget.<verb>` and a
-    new BudgetVersion."""
-    _require(actor, *roles)
+def _transition(*, actor, budget, verb: str, note: str = "", check=None, **fields) -> Budget:
+    """Move the budget through `verb` of the BUDGET machine: lock, starting state (ConflictError), the verb's
+    rule (rules.VERB_RULES), the verb's own `check(budget)`, the fields it records, the audit entry
+    `budget.budget.<verb>` and a new BudgetVersion."""
     budget = _lock(budget)
     BUDGET.check(budget, verb)
+    require(VERB_RULES[verb], actor, budget)
     if check is not None:
         check(budget)
     for k, v in fields.items():
@@ -412,9 +420,7 @@ def _all_projects_submitted(budget: Budget) -> None:
 @service
 def budget_consolidate(*, actor, budget: Budget) -> Budget:
     """Finance consolidates the departments' drafts for review; every project must have been submitted."""
-    return _transition(
-        actor=actor, budget=budget, verb="consolidate", roles=[Role.FINANCE], check=_all_projects_submitted
-    )
+    return _transition(actor=actor, budget=budget, verb="consolidate", check=_all_projects_submitted)
 
 
 @service
@@ -422,7 +428,7 @@ def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
     """Finance sends the budget back to drafting; every submitted project reopens for its department."""
     if not reason.strip():
         raise ApplicationError(_("请填写退回原因。"), {"field": "reason"})
-    budget = _transition(actor=actor, budget=budget, verb="return", roles=[Role.FINANCE], note=reason)
+    budget = _transition(actor=actor, budget=budget, verb="return", note=reason)
     budget.projects.filter(state=ProjectState.SUBMITTED).update(state=ProjectState.DRAFT)
     return budget
 
@@ -430,7 +436,7 @@ def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
 @service
 def budget_submit_first(*, actor, budget: Budget) -> Budget:
     """一上: the director approves the submission to the finance bureau."""
-    return _transition(actor=actor, budget=budget, verb="submit_first", roles=[Role.DIRECTOR])
+    return _transition(actor=actor, budget=budget, verb="submit_first")
 
 
 @service
@@ -443,7 +449,7 @@ def budget_record_control(
         fields["control_basic"] = parse_amount(basic, label=_("基本支出控制数"))
     if project not in (None, ""):
         fields["control_project"] = parse_amount(project, label=_("项目支出控制数"))
-    return _transition(actor=actor, budget=budget, verb="record_control", roles=[Role.FINANCE], **fields)
+    return _transition(actor=actor, budget=budget, verb="record_control", **fields)
 
 
 def _within_control(budget: Budget) -> None:
@@ -460,9 +466,7 @@ def _within_control(budget: Budget) -> None:
 @service
 def budget_submit_second(*, actor, budget: Budget) -> Budget:
     """二上: the revised submission, approved by the director; must stay within the control figure."""
-    return _transition(
-        actor=actor, budget=budget, verb="submit_second", roles=[Role.DIRECTOR], check=_within_control
-    )
+    return _transition(actor=actor, budget=budget, verb="submit_second", check=_within_control)
 
 
 @service
@@ -475,7 +479,6 @@ def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: d
         actor=actor,
         budget=budget,
         verb="record_approval",
-        roles=[Role.FINANCE],
         approval_doc_no=doc_no.strip()[:100],
         approved_on=approved_on or timezone.localdate(),
     )
@@ -491,8 +494,8 @@ def budget_publish(*, actor, budget: Budget) -> Budget:
     audit) that stays recorded when publishing is refused; the publication (`_budget_publish`) then moves
     the budget only if that run, of the budget's current version, found no error.
     """
-    _require(actor, Role.FINANCE, Role.DIRECTOR)
     BUDGET.check(budget, "publish")  # a budget that cannot be published is not checked for it
+    require(VERB_RULES["publish"], actor, budget)
     run, result = budget_check(actor=actor, budget=budget)
     if result.errors:
         raise ApplicationError(
@@ -512,7 +515,6 @@ def _budget_publish(*, actor, budget: Budget, check_run) -> Budget:
         actor=actor,
         budget=budget,
         verb="publish",
-        roles=[Role.FINANCE, Role.DIRECTOR],
         check=checked,
         published_at=timezone.now(),
     )
@@ -555,6 +557,7 @@ def check_record(*, actor, budget: Budget, result):
 def budget_check(*, actor, budget: Budget):
     from .checks import run_checks
 
+    require(can_run_check, actor, budget)
     budget = _lock(budget)  # the check and its record see one version of the budget
     result = run_checks(budget)
     return check_record(actor=actor, budget=budget, result=result), result
@@ -584,7 +587,7 @@ def line_add(
         project = _project_of(budget, project.pk)
     cat = Catalogue.of(budget.fiscal_year)
     line = _build_line(cat, budget, functional, economic, source, amount, basic_category, project, item, note)
-    _require_line_writer(actor, budget, line)
+    require(can_edit_line, actor, line)
     line.save()
     audit_log(
         "budget.line.created",
@@ -607,7 +610,7 @@ def line_update(
     budget = _lock(line.budget)
     require_editable(budget)
     line = _line_of(budget, line.pk)
-    _require_line_writer(actor, budget, line)
+    require(can_edit_line, actor, line)
     cat = Catalogue.of(budget.fiscal_year)
     before = {
         "functional": line.functional.code,
@@ -646,7 +649,7 @@ def line_delete(*, actor, line: ExpenditureLine) -> None:
     budget = _lock(line.budget)
     require_editable(budget)
     line = _line_of(budget, line.pk)
-    _require_line_writer(actor, budget, line)
+    require(can_edit_line, actor, line)
     audit_log(
         "budget.line.deleted", actor=actor, target=budget, extra={"line": line.pk, "amount": str(line.amount)}
     )
@@ -662,6 +665,9 @@ def _line_of(budget: Budget, line_id: int) -> ExpenditureLine:
     )
     if line is None:
         raise NotFoundError(_("预算行不存在。"))
+    line.budget = budget
+    if line.project is not None:
+        line.project.budget = budget
     return line
 
 
@@ -670,20 +676,8 @@ def _project_of(budget: Budget, project_id: int) -> Project:
     project = Project.objects.filter(pk=project_id, budget=budget).first()
     if project is None:
         raise NotFoundError(_("项目不存在。"))
+    project.budget = budget
     return project
-
-
-def _require_line_writer(actor, budget, line) -> None:
-    if actor is None or actor.has_role(Role.FINANCE):
-        return
-    if line.kind == ExpenditureKind.PROJECT and budget.state == BudgetState.DRAFT and line.project:
-        p = line.project
-        if p.state == ProjectState.DRAFT and (
-            (actor.has_role(Role.DEPT_HEAD) and p.department_id in actor.scoped_department_ids)
-            or p.owner_id == actor.pk
-        ):
-            return
-    raise ForbiddenError(_("您无权修改这一预算行。"))
 
 
 def _check_category(line: ExpenditureLine) -> None:
@@ -736,9 +730,8 @@ def project_create(
 ) -> Project:
     budget = _lock(budget)
     require_editable(budget)
+    require(can_create_project, actor, budget)
     if actor is not None and not actor.has_role(Role.FINANCE):
-        if not actor.has_role(Role.DEPT_HEAD, Role.STAFF) or budget.state != BudgetState.DRAFT:
-            raise ForbiddenError(_("您无权新建项目。"))
         department = actor.department
     fields.setdefault("state", ProjectState.DRAFT)
     name = (name or "").strip()
@@ -764,7 +757,7 @@ def project_item_create(*, actor, project: Project, name: str, purpose: str = ""
     budget = _lock(project.budget)
     require_editable(budget)
     project = _project_of(budget, project.pk)
-    _require_line_writer(actor, budget, ExpenditureLine(kind=ExpenditureKind.PROJECT, project=project))
+    require(can_edit_project, actor, project)
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("明细名称不能为空。"), {"field": "name"})
@@ -782,11 +775,7 @@ def project_submit(*, actor, project: Project) -> Project:
     require_editable(budget)
     project = _project_of(budget, project.pk)
     PROJECT.check(project, "submit")
-    if actor is not None and not (
-        actor.has_role(Role.FINANCE)
-        or (actor.has_role(Role.DEPT_HEAD) and project.department_id in actor.scoped_department_ids)
-    ):
-        raise ForbiddenError(_("只有本部门负责人可以提交项目。"))
+    require(can_submit_project, actor, project)
     if not project.lines.exists():
         raise ApplicationError(_("项目“%(n)s”没有预算行。") % {"n": project.name})
     PROJECT.apply(project, "submit", actor=actor)
@@ -816,9 +805,9 @@ def budget_load(
     Validates everything first; any bad part raises ApplicationError with every problem in
     extra["errors"] and nothing is written.
     """
-    _require(actor, Role.FINANCE)
     budget = _lock(budget)
     require_editable(budget)
+    require(can_import, actor, budget)
     cat = Catalogue.of(budget.fiscal_year)
     errors: list[dict] = []
 
@@ -1079,9 +1068,9 @@ DETAIL_AMOUNTS = {
 @service
 def budget_details_save(*, actor, budget: Budget, section: str, data: dict):
     """Save one block of structured disclosure inputs (staffing, assets, 三公, narrative) of an editable budget."""
-    _require(actor, Role.FINANCE)
     budget = _lock(budget)
     require_editable(budget)
+    require(can_edit_budget, actor, budget)
     model = DETAIL_MODELS.get(section)
     if model is None:
         raise ApplicationError(_("未知的内容。"))
@@ -1118,10 +1107,9 @@ def indicator_add(*, actor, budget: Budget, project: Project | None, data: dict)
         if project.budget_id != budget.pk:
             raise ApplicationError(_("项目或明细不属于该预算。"))
         project = _project_of(budget, project.pk)
-        probe = ExpenditureLine(kind=ExpenditureKind.PROJECT, project=project)
-        _require_line_writer(actor, budget, probe)
+        require(can_edit_project, actor, project)
     else:
-        _require(actor, Role.FINANCE)
+        require(can_edit_budget, actor, budget)
     data = {**data, "kind": data.get("kind") or IndicatorKind.QUANTITATIVE}
     _validate_indicator(data)
     last = budget.indicators.order_by("-table_sort").values_list("table_sort", flat=True).first() or 0
@@ -1148,11 +1136,9 @@ def indicator_delete(*, actor, indicator: PerformanceIndicator) -> None:
     if indicator is None:
         raise NotFoundError(_("指标不存在。"))
     if indicator.project is not None:
-        _require_line_writer(
-            actor, budget, ExpenditureLine(kind=ExpenditureKind.PROJECT, project=indicator.project)
-        )
+        require(can_edit_project, actor, _project_of(budget, indicator.project_id))
     else:
-        _require(actor, Role.FINANCE)
+        require(can_edit_budget, actor, budget)
     audit_log("budget.indicator.deleted", actor=actor, target=budget, extra={"name": indicator.name})
     indicator.delete()
 
@@ -1161,9 +1147,9 @@ def indicator_delete(*, actor, indicator: PerformanceIndicator) -> None:
 def income_set(*, actor, budget: Budget, amounts: dict) -> dict[str, Decimal]:
     """收入预算: the income of each source (a leaf of the year's catalogue), checked all together before
     anything is stored. An empty or zero amount removes the source's line. Returns {source code: amount}."""
-    _require(actor, Role.FINANCE)
     budget = _lock(budget)
     require_editable(budget)
+    require(can_edit_budget, actor, budget)
     cat = Catalogue.of(budget.fiscal_year)
     clean: dict[str, tuple[IncomeSource, Decimal]] = {}
     for code, raw in amounts.items():
@@ -1192,9 +1178,9 @@ def income_set(*, actor, budget: Budget, amounts: dict) -> dict[str, Decimal]:
 
 @service
 def procurement_remove(*, actor, budget: Budget, procurement_id: int) -> None:
-    _require(actor, Role.FINANCE)
     budget = _lock(budget)
     require_editable(budget)
+    require(can_edit_budget, actor, budget)
     obj = ProcurementBudget.objects.filter(pk=procurement_id, budget=budget).select_related("kind").first()
     if obj is None:
         raise NotFoundError(_("政府采购预算不存在。"))
@@ -1219,9 +1205,9 @@ def procurement_add(
     small_micro_amount=0,
     description: str = "",
 ) -> ProcurementBudget:
-    _require(actor, Role.FINANCE)
     budget = _lock(budget)
     require_editable(budget)
+    require(can_edit_budget, actor, budget)
     cat = Catalogue.of(budget.fiscal_year)
     amount = parse_amount(amount)
     sme = parse_amount(sme_amount or 0, label=_("面向中小企业金额"))
