@@ -12,9 +12,9 @@ from center.core.rules import require
 from center.core.services import service
 
 from ..enums import BUDGET, VERB_STEP, ProjectState, VersionStep
-from ..models import Budget, BudgetVersion, FiscalYear
+from ..models import Budget, BudgetVersion, CheckRun, FiscalYear
 from ..rules import VERB_RULES, can_manage_budgets, can_run_check
-from ..selectors import pending_project_names
+from ..selectors import budget_snapshot, budget_totals, pending_project_names
 from .common import _lock, _lock_year, parse_amount
 
 # --------------------------------------------------------------------------- budget lifecycle
@@ -36,9 +36,8 @@ def budget_create(*, actor, unit, year: int) -> Budget:
 
 @service
 def version_record(*, actor, budget: Budget, step: str, note: str = "") -> BudgetVersion:
-    """Append an immutable snapshot of the budget (under its lock) and bump its version number."""
-    from ..selectors import budget_snapshot
-
+    """Append an immutable snapshot of the budget (under its lock) and bump its version number. The snapshot
+    (author, step, note) is the record of the step: the action that asks for it writes the audit entry."""
     locked = _lock(budget)
     budget.version = locked.version + 1
     Budget.objects.filter(pk=budget.pk).update(version=budget.version, updated_at=timezone.now())
@@ -116,8 +115,6 @@ def budget_record_control(
 
 
 def _within_control(budget: Budget) -> None:
-    from ..selectors import budget_totals
-
     totals = budget_totals(budget)
     if budget.control_total is not None and totals["expenditure"] > budget.control_total:
         raise ApplicationError(
@@ -197,8 +194,9 @@ BUDGET_SERVICES = {
 
 @service
 def check_record(*, actor, budget: Budget, result):
-    from ..models import CheckRun
-
+    """Record a check's result (CheckRun + audit `budget.check.run`) for the budget's current version."""
+    require(can_run_check, actor, budget)
+    budget = _lock(budget)
     run = CheckRun.objects.create(
         budget=budget,
         version=budget.version,
@@ -218,7 +216,8 @@ def check_record(*, actor, budget: Budget, result):
 
 @service
 def budget_check(*, actor, budget: Budget):
-    from ..checks import run_checks
+    """Run the pre-publication check on the locked budget and record it; returns (CheckRun, CheckResult)."""
+    from ..checks import run_checks  # at call time: the checks module reads through selectors and tables
 
     require(can_run_check, actor, budget)
     budget = _lock(budget)  # the check and its record see one version of the budget
