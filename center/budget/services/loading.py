@@ -34,7 +34,7 @@ from ..models import (
     ThreePublicBudget,
 )
 from ..rules import can_import
-from ..selectors import Catalogue
+from ..selectors import Catalogue, budget_data
 from .catalogues import _level_economic, _level_functional
 from .common import _lock, parse_amount, require_editable
 from .disclosure import _indicator, _validate_indicator
@@ -493,8 +493,6 @@ def import_workbook(*, actor, budget, content: bytes):
         raise ApplicationError(
             _("导入文件有 %(n)s 处错误，未导入任何内容。") % {"n": len(errors)}, {"errors": errors}
         )
-    from ..selectors import budget_data
-
     budget = _lock(budget)
     current = budget_data(budget, with_previous=False)
     existing = {p.name: p for p in current.projects}
