@@ -5,9 +5,9 @@ from ninja import Router, Schema
 from center.budget import services
 from center.budget.checks import run_checks
 from center.budget.rounding import to_wan
+from center.budget.rules import BUDGET_ACTORS, BUDGET_READERS
 from center.budget.selectors import approved_lines, budget_data, budget_get_for, budget_list_for
 from center.budget.tables import all_tables
-from center.budget.views import BUDGET_ACTORS, BUDGET_READERS
 from center.core.permissions import api_access
 
 router = Router(tags=["budget"])

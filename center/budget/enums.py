@@ -1,5 +1,11 @@
+"""States and choices of the budget area. The lifecycles are the machines below (transitions as data): one
+service per verb (`services.budget_<verb>`, `services.project_<verb>`), the audit action `budget.budget.<verb>`
+/ `budget.project.<verb>`, and tests enumerate every (state, verb) pair of each machine."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from center.core.statemachine import Machine
 
 
 class BudgetState(models.TextChoices):
@@ -20,17 +26,6 @@ LOCKED_STATES = frozenset(
 )
 APPROVED_STATES = frozenset({BudgetState.APPROVED, BudgetState.PUBLISHED})
 
-# (from, to): the service that performs it. Tests enumerate this table.
-TRANSITIONS = {
-    (BudgetState.DRAFT, BudgetState.REVIEW): "budget_consolidate",
-    (BudgetState.REVIEW, BudgetState.DRAFT): "budget_return",
-    (BudgetState.REVIEW, BudgetState.SUBMITTED_FIRST): "budget_submit_first",
-    (BudgetState.SUBMITTED_FIRST, BudgetState.CONTROL_RECEIVED): "budget_record_control",
-    (BudgetState.CONTROL_RECEIVED, BudgetState.SUBMITTED_SECOND): "budget_submit_second",
-    (BudgetState.SUBMITTED_SECOND, BudgetState.APPROVED): "budget_record_approval",
-    (BudgetState.APPROVED, BudgetState.PUBLISHED): "budget_publish",
-}
-
 
 class VersionStep(models.TextChoices):
     """What produced a BudgetVersion snapshot."""
@@ -44,6 +39,36 @@ class VersionStep(models.TextChoices):
     SUBMIT_SECOND = "submit_second", _("二上")
     APPROVAL = "approval", _("二下批复")
     PUBLISH = "publish", _("公开")
+
+
+S = BudgetState
+# 二上二下: verb -> (allowed starting states, resulting state).
+BUDGET = Machine(
+    "budget.budget",
+    {
+        "consolidate": ({S.DRAFT}, S.REVIEW),  # finance consolidates the departments' projects for review
+        "return": ({S.REVIEW}, S.DRAFT),  # finance sends it back to the departments (projects reopen)
+        "submit_first": ({S.REVIEW}, S.SUBMITTED_FIRST),  # 一上, approved by the director
+        "record_control": ({S.SUBMITTED_FIRST}, S.CONTROL_RECEIVED),  # 一下: the control figures
+        "submit_second": ({S.CONTROL_RECEIVED}, S.SUBMITTED_SECOND),  # 二上, within the control figure
+        "record_approval": (
+            {S.SUBMITTED_SECOND},
+            S.APPROVED,
+        ),  # 二下: the approval; the year's catalogue locks
+        "publish": ({S.APPROVED}, S.PUBLISHED),  # refused while the pre-publication check has an error
+    },
+)
+TRANSITIONS = BUDGET.transitions
+# The BudgetVersion step each verb records.
+VERB_STEP = {
+    "consolidate": VersionStep.CONSOLIDATE,
+    "return": VersionStep.RETURN,
+    "submit_first": VersionStep.SUBMIT_FIRST,
+    "record_control": VersionStep.CONTROL,
+    "submit_second": VersionStep.SUBMIT_SECOND,
+    "record_approval": VersionStep.APPROVAL,
+    "publish": VersionStep.PUBLISH,
+}
 
 
 class ExpenditureKind(models.TextChoices):
@@ -70,6 +95,11 @@ BASIC_CATEGORY_CLASS = {
 class ProjectState(models.TextChoices):
     DRAFT = "draft", _("部门编制中")
     SUBMITTED = "submitted", _("已提交财务")
+
+
+# A department's project: drafted, then handed to finance. The budget's `return` sends every submitted
+# project back to drafting at once (part of that verb, recorded by its audit entry).
+PROJECT = Machine("budget.project", {"submit": ({ProjectState.DRAFT}, ProjectState.SUBMITTED)})
 
 
 class IndicatorKind(models.TextChoices):

@@ -31,6 +31,11 @@ AMOUNT = {"max_digits": 16, "decimal_places": 2}
 class FiscalYear(models.Model):
     """A budget year. Catalogues hang off it because codes change between years."""
 
+    # Locked by the approval of a budget (二下 locks the year's catalogue) and by catalogue edits (which must
+    # see `catalogue_locked` as it stands). The catalogue is configuration that every budget of the year
+    # reads, so it ranks with configuration: locked before any budget (Budget is SUBJECT).
+    lock_rank = LockRank.MASTER
+
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     catalogue_locked = models.BooleanField(_("目录已锁定"), default=False)
     copied_from = models.ForeignKey(

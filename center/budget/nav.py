@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from center.core.navigation import NavItem, register_nav
 
-from .views import BUDGET_READERS
+from .rules import BUDGET_READERS
 
 
 @register_nav

@@ -10,16 +10,19 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from center.accounts.enums import Role
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 
-from .enums import APPROVED_STATES, BudgetState, ExpenditureKind
+from .enums import APPROVED_STATES, BudgetState, ExpenditureKind, ProjectState
 from .models import (
     Budget,
     BudgetVersion,
+    EconomicCode,
     ExpenditureLine,
+    FiscalYear,
     FunctionalCode,
+    IncomeSource,
+    ProcurementKind,
     ProjectItem,
 )
 
@@ -62,10 +65,6 @@ def published_budget_get(pk: int) -> Budget:
     if budget is None:
         raise NotFoundError(_("预算不存在。"))
     return budget
-
-
-def can_edit_budget(user) -> bool:
-    return user.has_role(Role.FINANCE)
 
 
 # --------------------------------------------------------------------------- the quota ledger's entry point
@@ -349,3 +348,87 @@ def previous_figure(data: BudgetData, key: str) -> Decimal | None:
         if key == "operating_costs" and prev.narrative is not None:
             return prev.narrative.operating_costs
     return data.comparison.get(key)
+
+
+# --------------------------------------------------------------------------- catalogues and projects for the services
+
+
+def pending_project_names(budget: Budget) -> list[str]:
+    """The names of the budget's projects that their departments have not submitted yet."""
+    return list(budget.projects.filter(state=ProjectState.DRAFT).values_list("name", flat=True))
+
+
+@dataclass
+class Catalogue:
+    """A year's catalogues in memory, for validating many rows with a fixed number of queries."""
+
+    fiscal_year: FiscalYear
+    functional: dict[str, FunctionalCode] = field(default_factory=dict)
+    economic: dict[str, EconomicCode] = field(default_factory=dict)
+    sources: dict[str, IncomeSource] = field(default_factory=dict)
+    kinds: dict[str, ProcurementKind] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, fiscal_year: FiscalYear) -> "Catalogue":
+        return cls(
+            fiscal_year,
+            {c.code: c for c in FunctionalCode.objects.filter(fiscal_year=fiscal_year)},
+            {c.code: c for c in EconomicCode.objects.filter(fiscal_year=fiscal_year)},
+            {c.code: c for c in IncomeSource.objects.filter(fiscal_year=fiscal_year)},
+            {c.code: c for c in ProcurementKind.objects.filter(fiscal_year=fiscal_year)},
+        )
+
+    def functional_item(self, code) -> FunctionalCode:
+        code = str(code or "").strip()
+        if not code:
+            raise ApplicationError(_("缺少功能分类科目编码。"), {"field": "functional"})
+        entry = self.functional.get(code)
+        if entry is None:
+            raise ApplicationError(
+                _("功能分类科目“%(c)s”不在%(y)s年目录中。") % {"c": code, "y": self.fiscal_year.year},
+                {"field": "functional"},
+            )
+        if entry.level != 3:
+            raise ApplicationError(
+                _("功能分类科目“%(c)s”是%(lv)s级科目，支出行须填到项级（7位）。")
+                % {"c": code, "lv": {1: "类", 2: "款"}[entry.level]},
+                {"field": "functional"},
+            )
+        return entry
+
+    def economic_item(self, code) -> EconomicCode:
+        code = str(code or "").strip()
+        if not code:
+            raise ApplicationError(_("缺少经济分类科目编码。"), {"field": "economic"})
+        entry = self.economic.get(code)
+        if entry is None:
+            raise ApplicationError(
+                _("经济分类科目“%(c)s”不在%(y)s年目录中。") % {"c": code, "y": self.fiscal_year.year},
+                {"field": "economic"},
+            )
+        if entry.level != 2:
+            raise ApplicationError(
+                _("经济分类科目“%(c)s”是类级科目，支出行须填到款级（5位）。") % {"c": code},
+                {"field": "economic"},
+            )
+        return entry
+
+    def source_leaf(self, code) -> IncomeSource:
+        code = str(code or "").strip()
+        if not code:
+            raise ApplicationError(_("缺少资金来源。"), {"field": "source"})
+        entry = self.sources.get(code)
+        if entry is None:
+            raise ApplicationError(_("资金来源“%(c)s”不在目录中。") % {"c": code}, {"field": "source"})
+        if not entry.is_leaf:
+            raise ApplicationError(
+                _("资金来源“%(c)s %(n)s”是汇总项，请选择具体来源。") % {"c": code, "n": entry.name},
+                {"field": "source"},
+            )
+        return entry
+
+    def procurement_kind(self, code) -> ProcurementKind:
+        entry = self.kinds.get(str(code or "").strip())
+        if entry is None:
+            raise ApplicationError(_("采购类别“%(c)s”无效。") % {"c": code}, {"field": "kind"})
+        return entry

@@ -11,17 +11,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from center.accounts.enums import Role
-from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
-from center.core.permissions import PUBLIC, access, staff
+from center.core.permissions import PUBLIC, access
 
 from . import charts, exports, services
 from .checks import RULES, run_checks
-from .enums import EDITABLE_STATES, ExpenditureKind, Severity
+from .enums import ExpenditureKind, Severity
 from .models import BudgetVersion, FiscalYear, IncomeSource, ProcurementKind
 from .narrative import compose
 from .rounding import fmt_wan, pct_change
+from .rules import (
+    BUDGET_ACTORS,
+    BUDGET_EDITORS,
+    BUDGET_READERS,
+    CHECK_RUNNERS,
+    can_create_project,
+    can_edit_budget,
+    can_edit_project,
+    can_import,
+    can_manage_budgets,
+    can_submit_project,
+)
 from .selectors import (
     ZERO,
     budget_data,
@@ -33,26 +43,6 @@ from .selectors import (
     version_diff,
 )
 from .tables import all_tables, table_by_number
-
-# Who reads budgets: every business role (the budget is the unit's); the system admin sees nothing.
-BUDGET_READERS = staff(
-    "budget-readers",
-    {
-        Role.DIRECTOR: Scope.UNIT,
-        Role.DEPUTY: Scope.DEPARTMENT,
-        Role.DEPT_HEAD: Scope.DEPARTMENT,
-        Role.FINANCE: Scope.UNIT,
-        Role.CASHIER: Scope.UNIT,
-        Role.AUDITOR: Scope.UNIT,
-        Role.STAFF: Scope.OWN,
-    },
-)
-# Workflow steps: finance prepares and records, the director approves; the services check which role does what.
-BUDGET_ACTORS = staff("budget-actors", {Role.FINANCE: Scope.UNIT, Role.DIRECTOR: Scope.UNIT})
-BUDGET_EDITORS = staff("budget-editors", {Role.FINANCE: Scope.UNIT})
-CHECK_RUNNERS = staff(
-    "budget-check", {Role.FINANCE: Scope.UNIT, Role.DIRECTOR: Scope.UNIT, Role.AUDITOR: Scope.UNIT}
-)
 
 
 def _drill_url(budget, drill: dict | None) -> str:
@@ -129,7 +119,7 @@ def budget_list(request):
     return render(
         request,
         "budget/list.html",
-        {"rows": rows, "years": years, "can_edit": request.user.has_role(Role.FINANCE)},
+        {"rows": rows, "years": years, "can_edit": can_manage_budgets(request.user)},
     )
 
 
@@ -207,8 +197,8 @@ def overview(request, pk: int):
             (p, fmt_wan(data.project_amount(p), 2))
             for p in project_list_for(request.user, request.access_scope, budget).order_by("sort", "id")
         ],
-        "can_edit": request.user.has_role(Role.FINANCE),
-        "editable": budget.state in EDITABLE_STATES,
+        "may_import": can_import(request.user, budget),
+        "may_create_project": can_create_project(request.user, budget),
     }
     return render(request, "budget/overview.html", context)
 
@@ -329,6 +319,7 @@ def versions(request, pk: int):
     )
 
 
+# The workflow form's actions: one per verb of the BUDGET machine (enums.py), each calling its service.
 WORKFLOW_ACTIONS = {
     "consolidate": lambda actor, budget, post: services.budget_consolidate(actor=actor, budget=budget),
     "return": lambda actor, budget, post: services.budget_return(
@@ -454,7 +445,7 @@ def catalogue(request, year: int):
             "entries": entries,
             "sources": fy.income_sources.all(),
             "kinds": fy.procurement_kinds.all(),
-            "can_edit": request.user.has_role(Role.FINANCE),
+            "can_edit": can_manage_budgets(request.user),
             "years": FiscalYear.objects.all(),
         },
     )
@@ -489,22 +480,8 @@ def _project_for(request, pk: int, project_id: int):
     project = project_list_for(request.user, request.access_scope, budget).filter(pk=project_id).first()
     if project is None:
         raise NotFoundError(_("项目不存在。"))
+    project.budget = budget
     return budget, project
-
-
-def _can_draft(user, budget, project) -> bool:
-    if budget.state not in EDITABLE_STATES:
-        return False
-    if user.has_role(Role.FINANCE):
-        return True
-    return (
-        budget.state == "draft"
-        and project.state == "draft"
-        and (
-            (user.has_role(Role.DEPT_HEAD) and project.department_id in user.scoped_department_ids)
-            or project.owner_id == user.pk
-        )
-    )
 
 
 @access(BUDGET_READERS)
@@ -523,16 +500,8 @@ def project_detail(request, pk: int, project_id: int):
         "total_wan": fmt_wan(total, 2),
         "indicators": project.indicators.order_by("sort", "id"),
         "framework": _framework_choices(),
-        "can_draft": _can_draft(request.user, budget, project),
-        "can_submit": budget.state == "draft"
-        and project.state == "draft"
-        and (
-            request.user.has_role(Role.FINANCE)
-            or (
-                request.user.has_role(Role.DEPT_HEAD)
-                and project.department_id in request.user.scoped_department_ids
-            )
-        ),
+        "can_draft": can_edit_project(request.user, project),
+        "can_submit": can_submit_project(request.user, project),
     }
     return render(request, "budget/project.html", context)
 
@@ -699,7 +668,7 @@ def details(request, pk: int):
         {
             "budget": budget,
             "forms": forms,
-            "editable": budget.state in EDITABLE_STATES,
+            "editable": can_edit_budget(request.user, budget),
             "unit_indicators": unit_indicators,
             "framework": _framework_choices(),
             "income_rows": [

@@ -1,0 +1,556 @@
+"""Whole-budget and whole-catalogue loads (demo seed, JSON) and the xlsx import: validate everything first,
+write nothing when any part is bad."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from center.core.audit import audit_log
+from center.core.errors import ApplicationError
+from center.core.rules import require
+from center.core.services import service
+
+from ..enums import ProjectState, VersionStep
+from ..models import (
+    AssetFigures,
+    Budget,
+    ComparisonFigure,
+    EconomicCode,
+    ExpenditureLine,
+    FiscalYear,
+    FunctionalCode,
+    IncomeLine,
+    IncomeSource,
+    Narrative,
+    PerformanceIndicator,
+    ProcurementBudget,
+    ProcurementKind,
+    Project,
+    ProjectItem,
+    PublishedDisclosure,
+    Staffing,
+    ThreePublicBudget,
+)
+from ..rules import can_import
+from ..selectors import Catalogue, budget_data
+from .catalogues import _level_economic, _level_functional
+from .common import _lock, parse_amount, require_editable
+from .disclosure import _indicator, _validate_indicator
+from .lifecycle import version_record
+from .lines import _build_line
+
+
+@service
+def catalogue_load(*, actor, data: dict) -> FiscalYear:
+    """Create a year's catalogues from a dict shaped like data/catalogue_2022.json (idempotent by code)."""
+    year = int(data["year"])
+    fy, _created = FiscalYear.objects.get_or_create(year=year)
+    _load_coded(FunctionalCode, fy, data.get("functional", []), _level_functional, 7)
+    _load_coded(EconomicCode, fy, data.get("economic", []), _level_economic, 5)
+    parents = {s.get("parent") for s in data.get("income_sources", [])}
+    by_code = {}
+    for i, s in enumerate(data.get("income_sources", [])):
+        obj, _c = IncomeSource.objects.update_or_create(
+            fiscal_year=fy,
+            code=s["code"],
+            defaults={
+                "name": s["name"],
+                "level": s["code"].count(".") + (2 if s.get("parent") == "gov" else 1),
+                "parent": by_code.get(s.get("parent")),
+                "is_leaf": s["code"] not in parents,
+                "in_current_year_income": s.get("in_current_year_income", True),
+                "sort": i,
+            },
+        )
+        by_code[s["code"]] = obj
+    for i, k in enumerate(data.get("procurement_kinds", [])):
+        ProcurementKind.objects.update_or_create(
+            fiscal_year=fy, code=k["code"], defaults={"name": k["name"], "level": 1, "sort": i}
+        )
+    audit_log("budget.catalogue.loaded", actor=actor, target=fy, extra={"year": year})
+    return fy
+
+
+def _load_coded(model, fy, entries, level_of, max_len):
+    existing = {c.code: c for c in model.objects.filter(fiscal_year=fy)}
+    if not existing:  # a new year: insert level by level in bulk (parents first)
+        for level in (1, 2, 3):
+            batch = []
+            for e in entries:
+                code = e["code"]
+                if level_of(code) != level:
+                    continue
+                if not code.isdigit():
+                    raise ApplicationError(_("科目编码“%(c)s”格式错误。") % {"c": code})
+                parent = existing.get(code[: 3 if level == 2 else 5]) if level > 1 else None
+                if level > 1 and parent is None:
+                    raise ApplicationError(_("科目“%(c)s”缺少上级科目。") % {"c": code})
+                batch.append(model(fiscal_year=fy, code=code, name=e["name"], level=level, parent=parent))
+            for obj in model.objects.bulk_create(batch):
+                existing[obj.code] = obj
+        if len(existing) != len(entries):
+            raise ApplicationError(_("目录中有格式错误的科目编码。"))
+        return
+    for e in sorted(entries, key=lambda e: e["code"]):
+        code = e["code"]
+        level = level_of(code)
+        if not code.isdigit() or not level:
+            raise ApplicationError(_("科目编码“%(c)s”格式错误。") % {"c": code})
+        parent_code = {1: None, 2: code[:3], 3: code[:5]}[level]
+        parent = existing.get(parent_code) if parent_code else None
+        if parent_code and parent is None:
+            raise ApplicationError(_("科目“%(c)s”缺少上级科目“%(p)s”。") % {"c": code, "p": parent_code})
+        obj = existing.get(code)
+        if obj is None:
+            obj = model.objects.create(fiscal_year=fy, code=code, name=e["name"], level=level, parent=parent)
+            existing[code] = obj
+        elif obj.name != e["name"]:
+            obj.name = e["name"]
+            obj.save(update_fields=["name"])
+
+
+# --------------------------------------------------------------------------- whole-budget load (demo, import)
+
+
+def _collect(errors: list, where: str, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except ApplicationError as exc:
+        errors.append({"where": where, "field": exc.extra.get("field", ""), "message": exc.message})
+        return None
+
+
+@service
+def budget_load(
+    *, actor, budget: Budget, payload: dict, step: str = VersionStep.IMPORT, note: str = ""
+) -> Budget:
+    """Replace the whole content of an editable budget by `payload` (see docs/budget-model.md, demo.py).
+
+    Validates everything first; any bad part raises ApplicationError with every problem in
+    extra["errors"] and nothing is written.
+    """
+    budget = _lock(budget)
+    require_editable(budget)
+    require(can_import, actor, budget)
+    cat = Catalogue.of(budget.fiscal_year)
+    errors: list[dict] = []
+
+    income = []
+    for i, row in enumerate(payload.get("income", [])):
+        src = _collect(errors, f"income[{i}]", cat.source_leaf, row.get("source"))
+        amt = _collect(errors, f"income[{i}]", parse_amount, row.get("amount"))
+        if src and amt is not None:
+            income.append(IncomeLine(budget=budget, source=src, amount=amt))
+
+    basic = []
+    for i, row in enumerate(payload.get("basic_lines", [])):
+        line = _collect(
+            errors,
+            f"basic_lines[{i}]",
+            _build_line,
+            cat,
+            budget,
+            row.get("functional"),
+            row.get("economic"),
+            row.get("source"),
+            row.get("amount"),
+            row.get("category", ""),
+            None,
+            None,
+            row.get("note", ""),
+        )
+        if line:
+            line.sort = i
+            basic.append(line)
+
+    projects = payload.get("projects", [])
+    names = [p.get("name", "").strip() for p in projects]
+    for i, n in enumerate(names):
+        if not n:
+            errors.append({"where": f"projects[{i}]", "field": "name", "message": _("项目名称不能为空。")})
+        elif names.count(n) > 1:
+            errors.append(
+                {"where": f"projects[{i}]", "field": "name", "message": _("项目“%(n)s”重复。") % {"n": n}}
+            )
+    # Validate project lines against a dummy project so codes are checked before anything is written.
+    dummy = Project(budget=budget, pk=0)
+    for pi, p in enumerate(projects):
+        for ii, it in enumerate(p.get("items", [])):
+            for li, row in enumerate(it.get("lines", [])):
+                _collect(
+                    errors,
+                    f"projects[{pi}].items[{ii}].lines[{li}]",
+                    _build_line,
+                    cat,
+                    budget,
+                    row.get("functional"),
+                    row.get("economic"),
+                    row.get("source"),
+                    row.get("amount"),
+                    "",
+                    dummy,
+                    None,
+                    "",
+                )
+        if p.get("previous_year_amount") not in (None, ""):
+            _collect(errors, f"projects[{pi}]", parse_amount, p["previous_year_amount"], label=_("上年预算"))
+    indicators = [(pi, ind) for pi, p in enumerate(projects) for ind in p.get("indicators", [])]
+    indicators += [(None, ind) for ind in payload.get("unit_indicators", [])]
+    for n, (_pi, ind) in enumerate(indicators):
+        _collect(errors, f"indicators[{n}]", _validate_indicator, ind)
+    for i, row in enumerate(payload.get("procurement", [])):
+        _collect(errors, f"procurement[{i}]", cat.procurement_kind, row.get("kind"))
+        for f in ("amount", "sme_amount", "small_micro_amount"):
+            _collect(errors, f"procurement[{i}].{f}", parse_amount, row.get(f, 0))
+        if row.get("project") and row["project"] not in names:
+            errors.append(
+                {
+                    "where": f"procurement[{i}]",
+                    "field": "project",
+                    "message": _("采购对应的项目“%(n)s”不存在。") % {"n": row["project"]},
+                }
+            )
+    tp = payload.get("three_public") or {}
+    for f in ("overseas", "reception", "vehicle_purchase", "vehicle_running"):
+        if f in tp:
+            _collect(errors, f"three_public.{f}", parse_amount, tp[f])
+    for i, row in enumerate(payload.get("comparison", [])):
+        _collect(errors, f"comparison[{i}]", parse_amount, row.get("amount"))
+    if errors:
+        raise ApplicationError(
+            _("预算数据有 %(n)s 处错误，未导入任何内容。") % {"n": len(errors)}, {"errors": errors}
+        )
+
+    # ---- write
+    budget.lines.all().delete()
+    budget.projects.all().delete()
+    budget.income_lines.all().delete()
+    budget.indicators.all().delete()
+    budget.procurements.all().delete()
+    budget.comparison_figures.all().delete()
+    IncomeLine.objects.bulk_create(income)
+    ExpenditureLine.objects.bulk_create(basic)
+    departments = {d.code: d for d in budget.unit.departments.all()}
+    by_name = {}
+    new_lines = []
+    new_inds = []
+    for pi, p in enumerate(projects):
+        project = Project.objects.create(
+            budget=budget,
+            name=p["name"].strip(),
+            department=departments.get(p.get("department") or ""),
+            state=p.get("state", ProjectState.SUBMITTED),
+            sort=p.get("sort", pi + 1),
+            task_sort=p.get("task_sort", pi + 1),
+            purpose=p.get("purpose") or "",
+            performance_summary=p.get("performance_summary") or "",
+            overall_goal=p.get("overall_goal") or "",
+            previous_year_amount=(
+                parse_amount(p["previous_year_amount"])
+                if p.get("previous_year_amount") not in (None, "")
+                else None
+            ),
+            change_reason=p.get("change_reason") or "",
+            government_investment=bool(p.get("government_investment")),
+            key_project=p.get("key_project", True),
+        )
+        by_name[project.name] = project
+        for ii, it in enumerate(p.get("items", [])):
+            item = None
+            if it.get("name"):
+                item = ProjectItem.objects.create(
+                    project=project, name=it["name"], purpose=it.get("purpose") or "", sort=ii
+                )
+            for li, row in enumerate(it.get("lines", [])):
+                line = _build_line(
+                    cat,
+                    budget,
+                    row["functional"],
+                    row["economic"],
+                    row["source"],
+                    row["amount"],
+                    "",
+                    project,
+                    item,
+                    row.get("note", ""),
+                )
+                line.sort = pi * 1000 + ii * 50 + li
+                new_lines.append(line)
+        for k, ind in enumerate(p.get("indicators", [])):
+            new_inds.append(_indicator(budget, project, ind, k))
+    for k, ind in enumerate(payload.get("unit_indicators", [])):
+        new_inds.append(_indicator(budget, None, ind, k))
+    ExpenditureLine.objects.bulk_create(new_lines)
+    PerformanceIndicator.objects.bulk_create(new_inds)
+    ProcurementBudget.objects.bulk_create(
+        [
+            ProcurementBudget(
+                budget=budget,
+                project=by_name.get(row.get("project")),
+                kind=cat.procurement_kind(row["kind"]),
+                description=row.get("description", ""),
+                amount=parse_amount(row["amount"]),
+                sme_amount=parse_amount(row.get("sme_amount", 0)),
+                small_micro_amount=parse_amount(row.get("small_micro_amount", 0)),
+            )
+            for row in payload.get("procurement", [])
+        ]
+    )
+    ComparisonFigure.objects.bulk_create(
+        [
+            ComparisonFigure(
+                budget=budget,
+                key=row["key"],
+                amount=parse_amount(row["amount"]),
+                derived=bool(row.get("derived")),
+                basis=(row.get("basis") or "")[:300],
+            )
+            for row in payload.get("comparison", [])
+        ]
+    )
+    _one_to_one(
+        ThreePublicBudget,
+        budget,
+        tp,
+        amounts=("overseas", "reception", "vehicle_purchase", "vehicle_running"),
+    )
+    _one_to_one(Staffing, budget, payload.get("staffing") or {})
+    _one_to_one(AssetFigures, budget, payload.get("assets") or {})
+    _one_to_one(Narrative, budget, payload.get("narrative") or {}, amounts=("operating_costs",))
+    if "carry_out" in payload:
+        budget.carry_out = parse_amount(payload["carry_out"])
+        budget.save(update_fields=["carry_out"])
+    if payload.get("published"):
+        PublishedDisclosure.objects.update_or_create(budget=budget, defaults=payload["published"])
+    audit_log(
+        "budget.budget.loaded",
+        actor=actor,
+        target=budget,
+        extra={"lines": len(basic) + len(new_lines), "projects": len(projects), "income": len(income)},
+    )
+    version_record(actor=actor, budget=budget, step=step, note=note)
+    return budget
+
+
+def _one_to_one(model, budget, data: dict, amounts=()):
+    fields = {f.name for f in model._meta.get_fields()} - {"id", "budget"}
+    values = {k: (parse_amount(v) if k in amounts else v) for k, v in data.items() if k in fields}
+    model.objects.update_or_create(budget=budget, defaults=values)
+
+
+# --------------------------------------------------------------------------- the xlsx import
+
+SHEETS = {
+    "收入": ["资金来源编码", "金额（元）"],
+    "基本支出": ["类别", "功能科目编码", "经济科目编码", "资金来源编码", "金额（元）"],
+    "项目支出": [
+        "项目名称",
+        "明细名称",
+        "用途",
+        "功能科目编码",
+        "经济科目编码",
+        "资金来源编码",
+        "金额（元）",
+    ],
+}
+CATEGORY_NAMES = {"人员经费": "personnel", "公用经费": "public", "对个人和家庭的补助": "family_subsidy"}
+
+
+def _err(errors, sheet, row, column, message):
+    errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+
+
+def open_workbook(content: bytes):
+    """The one place an uploaded workbook is opened (to be switched to center.core.xlsx's safe reader)."""
+    try:
+        return load_workbook(io.BytesIO(content), data_only=False)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ApplicationError(
+            _("文件不是有效的 .xlsx 工作簿。"),
+            {
+                "errors": [
+                    {"sheet": "", "row": "", "column": "", "message": _("文件不是有效的 .xlsx 工作簿。")}
+                ]
+            },
+        ) from None
+
+
+def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dict]]:
+    """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason)."""
+    errors: list[dict] = []
+    wb = open_workbook(content)
+    missing = [s for s in SHEETS if s not in wb.sheetnames]
+    for s in missing:
+        _err(errors, s, "", "", _("缺少工作表“%(s)s”。") % {"s": s})
+    if missing:
+        return {}, errors
+    rows_by_sheet = {}
+    for name, headers in SHEETS.items():
+        ws = wb[name]
+        for merged in ws.merged_cells.ranges:
+            _err(
+                errors,
+                name,
+                merged.min_row,
+                get_column_letter(merged.min_col),
+                _("不允许合并单元格（%(r)s）。") % {"r": str(merged)},
+            )
+        head = [str(c.value or "").strip() for c in ws[1]][: len(headers)]
+        if head != headers:
+            _err(errors, name, 1, "", _("表头应为：%(h)s。") % {"h": "、".join(headers)})
+            continue
+        rows = []
+        for row in ws.iter_rows(min_row=2, max_col=len(headers)):
+            values = [c.value for c in row]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            r = row[0].row
+            bad = False
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    _err(errors, name, r, c.column_letter, _("不允许公式，请填写数值。"))
+                    bad = True
+            if not bad:
+                rows.append((r, values))
+        rows_by_sheet[name] = rows
+    payload: dict = {"income": [], "basic_lines": [], "projects": []}
+
+    def amount(sheet, r, col, value):
+        if isinstance(value, str):
+            try:
+                return parse_amount(value)
+            except ApplicationError:
+                _err(errors, sheet, r, col, _("金额单元格中是文字“%(v)s”，应为数值。") % {"v": value})
+                return None
+        try:
+            return parse_amount(value)
+        except ApplicationError as exc:
+            _err(errors, sheet, r, col, exc.message)
+            return None
+
+    def code(sheet, r, col, fn, value):
+        try:
+            return fn(str(value).strip() if value is not None else "").code
+        except ApplicationError as exc:
+            _err(errors, sheet, r, col, exc.message)
+            return None
+
+    for r, (src, amt) in rows_by_sheet.get("收入", []):
+        s = code("收入", r, "A", catalogue.source_leaf, src)
+        a = amount("收入", r, "B", amt)
+        if s and a is not None:
+            payload["income"].append({"source": s, "amount": str(a)})
+    for r, (cat, fn, eco, src, amt) in rows_by_sheet.get("基本支出", []):
+        category = CATEGORY_NAMES.get(str(cat or "").strip())
+        if category is None:
+            _err(errors, "基本支出", r, "A", _("类别应为 人员经费 / 公用经费 / 对个人和家庭的补助。"))
+        f = code("基本支出", r, "B", catalogue.functional_item, fn)
+        e = code("基本支出", r, "C", catalogue.economic_item, eco)
+        s = code("基本支出", r, "D", catalogue.source_leaf, src)
+        a = amount("基本支出", r, "E", amt)
+        if category and e:
+            from ..enums import BASIC_CATEGORY_CLASS
+
+            if not e.startswith(BASIC_CATEGORY_CLASS[category]):
+                _err(errors, "基本支出", r, "C", _("经济科目 %(e)s 与类别“%(c)s”不符。") % {"e": e, "c": cat})
+                e = None
+        if category and f and e and s and a is not None:
+            payload["basic_lines"].append(
+                {"category": category, "functional": f, "economic": e, "source": s, "amount": str(a)}
+            )
+    projects: dict[str, dict] = {}
+    for r, (pname, iname, purpose, fn, eco, src, amt) in rows_by_sheet.get("项目支出", []):
+        pname = str(pname or "").strip()
+        if not pname:
+            _err(errors, "项目支出", r, "A", _("项目名称不能为空。"))
+        f = code("项目支出", r, "D", catalogue.functional_item, fn)
+        e = code("项目支出", r, "E", catalogue.economic_item, eco)
+        s = code("项目支出", r, "F", catalogue.source_leaf, src)
+        a = amount("项目支出", r, "G", amt)
+        if pname and f and e and s and a is not None:
+            p = projects.setdefault(pname, {"name": pname, "items": {}})
+            item = p["items"].setdefault(
+                str(iname or "").strip(),
+                {"name": str(iname or "").strip(), "purpose": str(purpose or ""), "lines": []},
+            )
+            item["lines"].append({"functional": f, "economic": e, "source": s, "amount": str(a)})
+    payload["projects"] = [{**p, "items": list(p["items"].values())} for p in projects.values()]
+    return payload, errors
+
+
+@service
+def import_workbook(*, actor, budget, content: bytes):
+    """Replace the budget's income and lines from the template; nothing is saved when any row is bad.
+
+    Projects keep their texts and indicators when a project of the same name exists. One unit of work: the
+    budget is locked before its current content is read and replaced.
+    """
+    catalogue = Catalogue.of(budget.fiscal_year)
+    payload, errors = parse_workbook(content, catalogue)
+    if errors:
+        raise ApplicationError(
+            _("导入文件有 %(n)s 处错误，未导入任何内容。") % {"n": len(errors)}, {"errors": errors}
+        )
+    budget = _lock(budget)
+    current = budget_data(budget, with_previous=False)
+    existing = {p.name: p for p in current.projects}
+    for p in payload["projects"]:
+        old = existing.get(p["name"])
+        if old is not None:
+            p.update(
+                sort=old.sort,
+                task_sort=old.task_sort,
+                purpose=old.purpose,
+                performance_summary=old.performance_summary,
+                overall_goal=old.overall_goal,
+                change_reason=old.change_reason,
+                state=old.state,
+                previous_year_amount=str(old.previous_year_amount)
+                if old.previous_year_amount is not None
+                else None,
+                department=old.department.code if old.department else "",
+                indicators=[
+                    {
+                        "level1": i.level1,
+                        "level2": i.level2,
+                        "name": i.name,
+                        "kind": i.kind,
+                        "comparator": i.comparator,
+                        "value": i.value,
+                        "unit": i.measure_unit,
+                        "table_sort": i.table_sort,
+                    }
+                    for i in current.indicators
+                    if i.project_id == old.pk
+                ],
+            )
+    payload["unit_indicators"] = [
+        {
+            "level1": i.level1,
+            "level2": i.level2,
+            "name": i.name,
+            "kind": i.kind,
+            "comparator": i.comparator,
+            "value": i.value,
+            "unit": i.measure_unit,
+            "table_sort": i.table_sort,
+        }
+        for i in current.indicators
+        if i.project_id is None
+    ]
+    payload["procurement"] = [
+        {
+            "project": pr.project.name if pr.project else None,
+            "kind": pr.kind.code,
+            "description": pr.description,
+            "amount": str(pr.amount),
+            "sme_amount": str(pr.sme_amount),
+            "small_micro_amount": str(pr.small_micro_amount),
+        }
+        for pr in current.procurements
+        if pr.project is None or any(p["name"] == pr.project.name for p in payload["projects"])
+    ]
+    payload["comparison"] = [{"key": k, "amount": str(v)} for k, v in current.comparison.items()]
+    return budget_load(actor=actor, budget=budget, payload=payload, note=_("Excel 导入"))
