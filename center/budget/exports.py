@@ -343,8 +343,7 @@ from .services.loading import (  # noqa: E402
     CATEGORY_NAMES,
     SHEETS,
     import_workbook,
-    open_workbook,
     parse_workbook,
 )
 
-__all__ = ["CATEGORY_NAMES", "SHEETS", "ZERO", "import_workbook", "open_workbook", "parse_workbook"]
+__all__ = ["CATEGORY_NAMES", "SHEETS", "ZERO", "import_workbook", "parse_workbook"]

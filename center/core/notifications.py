@@ -12,7 +12,9 @@ def notify(
     """Create one notification per recipient. Side effect: e-mails are queued with the transaction, sent only after it commits."""
     created = [Notification(recipient=r, title=title[:200], body=body, link=link[:300]) for r in recipients]
     if created:
-        Notification.objects.bulk_create(created)  # one statement; ids come back (RETURNING on both databases)
+        Notification.objects.bulk_create(
+            created
+        )  # one statement; ids come back (RETURNING on both databases)
     if email:
         for n in created:
             if n.recipient.email:

@@ -202,3 +202,20 @@ def test_merged_ranges_are_listed():
     wb.save(buf)
     with open_workbook(buf.getvalue()) as book:
         assert book.merged_ranges() == ["A2:B3"]
+
+
+@pytest.mark.django_db
+def test_both_imports_refuse_a_zip_bomb_before_unpacking(org, monkeypatch):
+    """The expert import and the budget import open uploads through this reader (the defect: a 266 KB bomb
+    held a worker for a minute)."""
+    from center.budget.services import parse_workbook
+    from center.experts.services import expert_import_xlsx
+
+    data = bomb(20)
+    forbid_unpacking(monkeypatch)
+    with pytest.raises(WorkbookRefused):
+        expert_import_xlsx(actor=org["staff_exp"], data=data)
+    with pytest.raises(ApplicationError) as refused:
+        parse_workbook(data, catalogue=None)
+    assert "已拒绝" in refused.value.message  # the bomb named as such, not "not a workbook"
+    assert refused.value.extra["errors"][0]["message"] == refused.value.message

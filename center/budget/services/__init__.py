@@ -44,7 +44,7 @@ from .lifecycle import (
     version_record,
 )
 from .lines import line_add, line_delete, line_update
-from .loading import budget_load, catalogue_load, import_workbook, open_workbook, parse_workbook
+from .loading import budget_load, catalogue_load, import_workbook, parse_workbook
 from .projects import PROJECT_SERVICES, project_create, project_item_create, project_submit
 
 __all__ = [
@@ -76,7 +76,6 @@ __all__ = [
     "line_add",
     "line_delete",
     "line_update",
-    "open_workbook",
     "parse_amount",
     "parse_workbook",
     "procurement_add",

@@ -1,16 +1,15 @@
 """Whole-budget and whole-catalogue loads (demo seed, JSON) and the xlsx import: validate everything first,
 write nothing when any part is bad."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError
 from center.core.rules import require
 from center.core.services import service
+from center.core.xlsx import WorkbookRefused, open_workbook
 
 from ..enums import ProjectState, VersionStep
 from ..models import (
@@ -362,59 +361,59 @@ def _err(errors, sheet, row, column, message):
     errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
 
 
-def open_workbook(content: bytes):
-    """The one place an uploaded workbook is opened (to be switched to center.core.xlsx's safe reader)."""
-    try:
-        return load_workbook(io.BytesIO(content), data_only=False)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ApplicationError(
-            _("文件不是有效的 .xlsx 工作簿。"),
-            {
-                "errors": [
-                    {"sheet": "", "row": "", "column": "", "message": _("文件不是有效的 .xlsx 工作簿。")}
-                ]
-            },
-        ) from None
-
-
-def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dict]]:
-    """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason)."""
-    errors: list[dict] = []
-    wb = open_workbook(content)
-    missing = [s for s in SHEETS if s not in wb.sheetnames]
+def _sheet_rows(book, errors) -> dict | None:
+    """Each template sheet's filled rows as (row number, values), formulas and merged cells reported."""
+    missing = [s for s in SHEETS if s not in book.sheetnames]
     for s in missing:
         _err(errors, s, "", "", _("缺少工作表“%(s)s”。") % {"s": s})
     if missing:
-        return {}, errors
+        return None
     rows_by_sheet = {}
     for name, headers in SHEETS.items():
-        ws = wb[name]
-        for merged in ws.merged_cells.ranges:
+        for ref in book.merged_ranges(name):
+            min_col, min_row, _max_col, _max_row = range_boundaries(ref)
             _err(
                 errors,
                 name,
-                merged.min_row,
-                get_column_letter(merged.min_col),
-                _("不允许合并单元格（%(r)s）。") % {"r": str(merged)},
+                min_row,
+                get_column_letter(min_col),
+                _("不允许合并单元格（%(r)s）。") % {"r": ref},
             )
-        head = [str(c.value or "").strip() for c in ws[1]][: len(headers)]
+        sheet_rows = book.rows(name, width=len(headers))
+        first = next(sheet_rows, None)
+        head = [str(v or "").strip() for v in (first[1] if first and first[0] == 1 else ())][: len(headers)]
         if head != headers:
             _err(errors, name, 1, "", _("表头应为：%(h)s。") % {"h": "、".join(headers)})
             continue
         rows = []
-        for row in ws.iter_rows(min_row=2, max_col=len(headers)):
-            values = [c.value for c in row]
+        for r, values in sheet_rows:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            r = row[0].row
             bad = False
-            for c in row:
-                if isinstance(c.value, str) and c.value.startswith("="):
-                    _err(errors, name, r, c.column_letter, _("不允许公式，请填写数值。"))
+            for i, v in enumerate(values):
+                if isinstance(v, str) and v.startswith("="):
+                    _err(errors, name, r, get_column_letter(i + 1), _("不允许公式，请填写数值。"))
                     bad = True
             if not bad:
-                rows.append((r, values))
+                rows.append((r, list(values)))
         rows_by_sheet[name] = rows
+    return rows_by_sheet
+
+
+def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dict]]:
+    """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason).
+    The workbook is opened by the safe reader (center.core.xlsx): a zip bomb, too many rows or columns, an
+    over-long cell or a damaged file is refused before it is unpacked."""
+    errors: list[dict] = []
+    try:
+        with open_workbook(content, data_only=False) as book:
+            rows_by_sheet = _sheet_rows(book, errors)
+    except WorkbookRefused as exc:
+        raise ApplicationError(
+            exc.message, {"errors": [{"sheet": "", "row": "", "column": "", "message": exc.message}]}
+        ) from None
+    if rows_by_sheet is None:
+        return {}, errors
     payload: dict = {"income": [], "basic_lines": [], "projects": []}
 
     def amount(sheet, r, col, value):
