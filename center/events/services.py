@@ -1,8 +1,11 @@
-"""Every write of the events area. Each service runs in a transaction, checks the starting state,
-raises an ApplicationError subclass when refused (nothing changed) and writes an audit entry.
+"""Every write of the events area. Each is a `@service` (one unit of work: center.core.services): it checks
+the starting state, raises an ApplicationError subclass when refused (nothing changed) and writes an audit entry.
 
-Lock order (prevents deadlocks between registration, cancellation and check-in): the event row first
-(`select_for_update`), then registrations, then the audit chain head (taken inside `audit_log`).
+Lock order (center.core.locks; prevents deadlocks between registration, cancellation, check-in and the
+money of approval and cancellation): the event row first (`lock_one`, or the seat's conditional
+`locked_update`), then the event's counters, then its registrations, then what budget control locks (its
+documents, the quotas), the audit chain head last (appended at the unit's end). A registration is changed
+only under its event's row lock, so what a service reads of it after locking the event stays true.
 """
 
 import hashlib
@@ -13,19 +16,19 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
 from center.accounts.validators import validate_mobile
-from center.core import sql
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create, storage_path, validate_upload
-from center.core.services import service
+from center.core.locks import lock_one, locked_update
+from center.core.services import on_rollback, service
 from center.core.tasks import enqueue_on_commit
 
 from .enums import (
@@ -134,7 +137,7 @@ def _require_organiser(actor, event: Event) -> None:
 
 
 def _lock_event(event_id: int) -> Event:
-    event = Event.objects.select_for_update().filter(pk=event_id).first()
+    event = lock_one(Event.objects.filter(pk=event_id))
     if event is None:
         raise NotFoundError(_("活动不存在。"))
     return event
@@ -143,7 +146,7 @@ def _lock_event(event_id: int) -> Event:
 # --- event types ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def event_type_save(
     *, actor, code: str, name: str, name_en: str = "", is_roadshow=False, active=True, sort=0, pk=None
 ) -> EventType:
@@ -157,7 +160,7 @@ def event_type_save(
     if EventType.objects.filter(code=code).exclude(pk=pk).exists():
         raise ConflictError(_("代码“%(c)s”已被使用。") % {"c": code}, {"field": "code"})
     if pk:
-        et = EventType.objects.select_for_update().filter(pk=pk).first()
+        et = lock_one(EventType.objects.filter(pk=pk))
         if et is None:
             raise NotFoundError(_("活动类型不存在。"))
         before = snapshot(et, ["code", "name", "name_en", "is_roadshow", "active", "sort"])
@@ -202,7 +205,7 @@ def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
         raise ApplicationError(_("报名截止时间不能晚于活动结束时间。"), {"field": "registration_closes_at"})
 
 
-@transaction.atomic
+@service
 def event_create(*, actor, indicators=None, **fields) -> Event:
     """Plan an event in the actor's department (state: planned). Side effect: audit entry."""
     if (
@@ -235,7 +238,7 @@ def event_create(*, actor, indicators=None, **fields) -> Event:
     return event
 
 
-@transaction.atomic
+@service
 def event_update(*, actor, event_id: int, indicators=None, **fields) -> Event:
     event = _lock_event(event_id)
     _require_organiser(actor, event)
@@ -364,7 +367,7 @@ def _transition(*, actor, event_id: int, verb: str, extra: dict | None = None, c
     return event
 
 
-@transaction.atomic
+@service
 def event_approve(*, actor, event_id: int) -> Event:
     """planned → approved. Side effect: the prior application for the planned cost (hook)."""
     event = _transition(actor=actor, event_id=event_id, verb="approve")
@@ -376,12 +379,12 @@ def event_approve(*, actor, event_id: int) -> Event:
     return event
 
 
-@transaction.atomic
+@service
 def event_publish(*, actor, event_id: int) -> Event:
     return _transition(actor=actor, event_id=event_id, verb="publish")
 
 
-@transaction.atomic
+@service
 def event_open_registration(*, actor, event_id: int) -> Event:
     def check(event):
         if event.registration_closes_at and event.registration_closes_at <= timezone.now():
@@ -390,12 +393,12 @@ def event_open_registration(*, actor, event_id: int) -> Event:
     return _transition(actor=actor, event_id=event_id, verb="open_registration", check=check)
 
 
-@transaction.atomic
+@service
 def event_close_registration(*, actor, event_id: int) -> Event:
     return _transition(actor=actor, event_id=event_id, verb="close_registration")
 
 
-@transaction.atomic
+@service
 def event_mark_held(*, actor, event_id: int) -> Event:
     def check(event):
         if event.starts_at > timezone.now():
@@ -407,7 +410,7 @@ def event_mark_held(*, actor, event_id: int) -> Event:
     return event
 
 
-@transaction.atomic
+@service
 def event_report(*, actor, event_id: int) -> Event:
     def check(event):
         if not event.report_summary.strip():
@@ -419,12 +422,12 @@ def event_report(*, actor, event_id: int) -> Event:
     return event
 
 
-@transaction.atomic
+@service
 def event_close(*, actor, event_id: int) -> Event:
     return _transition(actor=actor, event_id=event_id, verb="close")
 
 
-@transaction.atomic
+@service
 def event_cancel(*, actor, event_id: int, reason: str = "") -> Event:
     """→ cancelled (any state before held). Side effects: the event's prior application is cancelled in budget
     control (its freeze released) unless money was already claimed or advanced against it; registrants are
@@ -458,7 +461,7 @@ SERVICES_BY_VERB = {
 # --- registration form -------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def form_field_add(
     *, actor, event_id: int, label: str, kind: str, label_en="", required=False, choices="", help_text=""
 ) -> FormField:
@@ -492,7 +495,7 @@ def form_field_add(
     return field
 
 
-@transaction.atomic
+@service
 def form_field_remove(*, actor, field_id: int) -> None:
     field = FormField.objects.select_related("event").filter(pk=field_id).first()
     if field is None:
@@ -588,37 +591,34 @@ def _clean_answers(fields, answers: dict, files: dict) -> tuple[dict, dict[str, 
 
 
 def _store_file(*, upload: UploadedFile, field_key: str, registration=None, application=None) -> None:
-    """Write the verified bytes under a random name; removed again if the transaction rolls back."""
+    """Write the verified bytes under a random name; removed again if the unit of work rolls back."""
     stored = secrets.token_hex(16)
     path = storage_path(stored)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(upload.data)
-    try:
-        RegistrationFile.objects.create(
-            registration=registration,
-            application=application,
-            field_key=field_key,
-            original_name=Path(upload.name).name[:200],
-            stored_name=stored,
-            content_type=validate_upload(upload.name, upload.data, "general"),
-            size=len(upload.data),
-            sha256=hashlib.sha256(upload.data).hexdigest(),
-        )
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+    on_rollback(lambda: path.unlink(missing_ok=True))
+    RegistrationFile.objects.create(
+        registration=registration,
+        application=application,
+        field_key=field_key,
+        original_name=Path(upload.name).name[:200],
+        stored_name=stored,
+        content_type=validate_upload(upload.name, upload.data, "general"),
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+    )
 
 
 def _duplicate_check(event_id: int, email_index: str, phone_index: str) -> None:
-    """One query (hand-written, center.core.sql: every registration of a burst runs it): an active
-    registration of this event with the same e-mail or phone."""
-    states = sorted(ACTIVE_REGISTRATION_STATES)
-    found = sql.row(
-        "SELECT email_index FROM events_registration WHERE event_id = %s"  # noqa: S608 (placeholders only; values bound)
-        f" AND state IN ({sql.marks(len(states))}) AND (email_index = %s OR phone_index = %s) LIMIT 1",
-        [event_id, *states, email_index, phone_index],
+    """One query (every registration of a burst runs it): an active registration of this event with the same
+    e-mail or phone."""
+    found = list(
+        Registration.objects.filter(event_id=event_id, state__in=sorted(ACTIVE_REGISTRATION_STATES))
+        .filter(Q(email_index=email_index) | Q(phone_index=phone_index))
+        .order_by()
+        .values_list("email_index", flat=True)[:1]
     )
-    if found is None:
+    if not found:
         return
     if found[0] == email_index:
         raise ConflictError(
@@ -645,89 +645,89 @@ def registration_create(
     the IMMEDIATE write lock), and a check constraint refuses a count above capacity. Full → waiting list.
     Approval required → pending.
     Side effects: audit entry; confirmation e-mail with the QR ticket after commit.
-    """
+
+    The input is checked here, before the unit of work (`registration_submit`) begins: registration opening
+    is a burst and the event's row lock is its queue, so nothing that needs no lock runs under it (on SQLite
+    the unit's IMMEDIATE transaction would hold the database's write lock meanwhile)."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ApplicationError(_("请填写姓名（不超过 100 字）。"), {"field": "name"})
-    organisation = (organisation or "").strip()[:200]
     email_index = normalise_email(email)
     phone_norm = normalise_phone(phone)
-    phone_index = blind_index(phone_norm)
-    # Everything that needs no lock happens first, so that the event row stays locked only briefly
-    # (registration opening is a burst: the lock is the queue).
     if form_fields is None:
         form_fields = list(FormField.objects.filter(event_id=event_id))
     elif any(f.event_id != event_id for f in form_fields):
         raise ApplicationError(_("报名表与活动不符。"))
     clean, to_store = _clean_answers(form_fields, answers or {}, files or {})
-    token, code = _new_token(), _random_code()
+    fields = {
+        "event_id": event_id,
+        "token": _new_token(),
+        "code": _random_code(),
+        "name": name,
+        "email": email.strip()[:200],
+        "email_index": email_index,
+        "phone": phone_norm,
+        "phone_index": blind_index(phone_norm),
+        "organisation": (organisation or "").strip()[:200],
+        "answers": clean,
+        "language": language[:10],
+    }
     # Outside the lock: a duplicate that races past this check is refused by the unique constraints.
-    _duplicate_check(event_id, email_index, phone_index)
+    _duplicate_check(event_id, email_index, fields["phone_index"])
     try:
-        with transaction.atomic():
-            now = timezone.now()
-            # A burst's common case in one statement, which also takes the event's row lock: a free seat.
-            # Hand-written SQL (center.core.sql), like the insert below: the lock is held while they run.
-            took_seat = sql.execute(
-                "UPDATE events_event SET confirmed_count = confirmed_count + 1 WHERE id = %s AND state = %s"
-                " AND requires_approval = %s AND confirmed_count < capacity"
-                " AND (registration_closes_at IS NULL OR registration_closes_at > %s)",
-                [event_id, EventState.REGISTRATION_OPEN, False, sql.at(now)],
-            )
-            state = RegistrationState.CONFIRMED if took_seat else _registration_state(event_id, now)
-            reg = Registration(
-                event_id=event_id,
-                token=token,
-                code=code,
-                name=name,
-                email=email.strip()[:200],
-                email_index=email_index,
-                phone=phone_norm,
-                phone_index=phone_index,
-                organisation=organisation,
-                answers=clean,
-                state=state,
-                language=language[:10],
-                confirmed_at=now if state == RegistrationState.CONFIRMED else None,
-            )
-            sql.insert(reg)
-            for key, upload in to_store.items():
-                _store_file(upload=upload, field_key=key, registration=reg)
-            audit_log(
-                "events.registration.created",
-                actor=actor,
-                target=reg,
-                target_repr=f"{event_id}/{reg.pk}",
-                changes={"state": [None, state]},
-            )
-            _queue_email(reg.pk, "registered")
-            return reg
+        return registration_submit(fields=fields, files=to_store, actor=actor)
     except IntegrityError as exc:
         # The partial unique constraints caught a duplicate that raced past the check above
         # (or, once in ~10^12, a check-in code collided: the person simply tries again).
         raise ConflictError(_("该电子邮箱或手机号已报名此活动。"), {"field": "email"}) from exc
 
 
+@service
+def registration_submit(*, fields: dict, files: dict[str, UploadedFile], actor=None) -> Registration:
+    """The unit of work of a registration whose input `registration_create` has checked: take a seat (or say
+    why not), insert the registration, store its files, audit, queue the e-mail."""
+    event_id, now = fields["event_id"], timezone.now()
+    # A burst's common case in one statement, which also takes the event's row lock: a free seat.
+    took_seat = locked_update(
+        Event.objects.filter(
+            Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
+            pk=event_id,
+            state=EventState.REGISTRATION_OPEN,
+            requires_approval=False,
+            confirmed_count__lt=F("capacity"),
+        ),
+        confirmed_count=F("confirmed_count") + 1,
+    )
+    state = RegistrationState.CONFIRMED if took_seat else _registration_state(event_id, now)
+    reg = Registration(
+        **fields, state=state, confirmed_at=now if state == RegistrationState.CONFIRMED else None
+    )
+    reg.save(force_insert=True)
+    for key, upload in files.items():
+        _store_file(upload=upload, field_key=key, registration=reg)
+    audit_log(
+        "events.registration.created",
+        actor=actor,
+        target=reg,
+        target_repr=f"{event_id}/{reg.pk}",
+        changes={"state": [None, state]},
+    )
+    _queue_email(reg.pk, "registered")
+    return reg
+
+
 def _registration_state(event_id: int, now) -> str:
     """No free seat was taken at once: under the event's lock, say why — closed (refused), approval needed
     (pending), a seat freed meanwhile (confirmed, counted here) or full (waiting list)."""
-    head = list(
-        Event.objects.select_for_update()
-        .filter(pk=event_id)
-        .order_by()
-        .values_list("state", "registration_closes_at", "requires_approval", "confirmed_count", "capacity")
-    )
-    if not head:
-        raise NotFoundError(_("活动不存在。"))
-    event_state, closes_at, requires_approval, confirmed_count, capacity = head[0]
-    if event_state != EventState.REGISTRATION_OPEN:
+    event = _lock_event(event_id)
+    if event.state != EventState.REGISTRATION_OPEN:
         raise ApplicationError(_("此活动当前不接受报名。"), {"code": "registration_closed"})
-    if closes_at and closes_at <= now:
+    if event.registration_closes_at and event.registration_closes_at <= now:
         raise ApplicationError(_("报名已截止。"))
-    if requires_approval:
+    if event.requires_approval:
         return RegistrationState.PENDING
-    if confirmed_count < capacity:
-        Event.objects.filter(pk=event_id).update(confirmed_count=F("confirmed_count") + 1)
+    if event.confirmed_count < event.capacity:
+        _count_seats(event, 1)
         return RegistrationState.CONFIRMED
     return RegistrationState.WAITLISTED
 
@@ -738,27 +738,38 @@ def _queue_email(registration_id: int, kind: str) -> None:
     enqueue_on_commit(send_registration_email, registration_id, kind)
 
 
-def _promote_waitlist(event: Event) -> list[int]:
-    """Move people up from the waiting list, oldest first, while seats are free. Caller holds the lock."""
-    event.refresh_from_db(fields=["confirmed_count", "capacity"])
-    free = event.capacity - event.confirmed_count
-    if free <= 0 or event.state not in (
-        EventState.REGISTRATION_OPEN,
-        EventState.REGISTRATION_CLOSED,
-        EventState.PUBLISHED,
-    ):
+# States in which people on the waiting list move up when seats free.
+PROMOTING_STATES = frozenset(
+    {EventState.PUBLISHED, EventState.REGISTRATION_OPEN, EventState.REGISTRATION_CLOSED}
+)
+
+
+def _count_seats(event: Event, delta: int) -> None:
+    """Change the seat counter of a locked event, before any of its registrations is locked."""
+    if delta:
+        locked_update(Event.objects.filter(pk=event.pk), confirmed_count=F("confirmed_count") + delta)
+        event.confirmed_count += delta
+
+
+def _waiting_to_promote(event: Event, free: int, exclude: int | None = None) -> list[int]:
+    """The waiting list's oldest registrations that `free` seats let move up (the event is locked)."""
+    if free <= 0 or event.state not in PROMOTING_STATES:
         return []
-    ids = list(
-        event.registrations.filter(state=RegistrationState.WAITLISTED)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:free]
-    )
+    waiting = event.registrations.filter(state=RegistrationState.WAITLISTED)
+    if exclude is not None:
+        waiting = waiting.exclude(pk=exclude)
+    return list(waiting.order_by("created_at", "id").values_list("pk", flat=True)[:free])
+
+
+def _promote(event: Event, ids: list[int]) -> None:
+    """Confirm the waiting registrations `ids`, whose seats the caller has already counted."""
     if not ids:
-        return []
-    now = timezone.now()
-    Registration.objects.filter(pk__in=ids).update(state=RegistrationState.CONFIRMED, confirmed_at=now)
-    Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") + len(ids))
-    event.refresh_from_db(fields=["confirmed_count"])
+        return
+    locked_update(
+        Registration.objects.filter(pk__in=ids, state=RegistrationState.WAITLISTED),
+        state=RegistrationState.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
     for pk in ids:
         audit_log(
             "events.registration.promoted",
@@ -767,6 +778,13 @@ def _promote_waitlist(event: Event) -> list[int]:
             changes={"state": [RegistrationState.WAITLISTED, RegistrationState.CONFIRMED]},
         )
         _queue_email(pk, "promoted")
+
+
+def _promote_waitlist(event: Event) -> list[int]:
+    """Move people up from the waiting list, oldest first, while seats are free (the event is locked)."""
+    ids = _waiting_to_promote(event, event.capacity - event.confirmed_count)
+    _count_seats(event, len(ids))
+    _promote(event, ids)
     return ids
 
 
@@ -781,27 +799,25 @@ def registration_by_token(token: str) -> Registration:
     return reg
 
 
-@transaction.atomic
+@service
 def registration_cancel(*, token: str, actor=None) -> Registration:
-    """The registrant cancels from their link. A confirmed seat frees up: the waiting list moves up."""
-    reg = registration_by_token(token)
-    event = _lock_event(reg.event_id)
-    reg = Registration.objects.select_for_update().get(pk=reg.pk)
+    """The registrant cancels from their link. A confirmed seat frees up: the waiting list moves up.
+    Order: the event, its seat counter (the freed seat and the promotions at once), then the registrations."""
+    event = _lock_event(registration_by_token(token).event_id)
+    reg = Registration.objects.get(token=token)  # read under the event's lock: it cannot change meanwhile
     if reg.state not in ACTIVE_REGISTRATION_STATES:
         raise ConflictError(_("此报名已取消或未通过，无需再取消。"))
     if reg.checked_in_at:
         raise ApplicationError(_("已签到的报名不能取消。"))
-    if event.state not in (
-        EventState.PUBLISHED,
-        EventState.REGISTRATION_OPEN,
-        EventState.REGISTRATION_CLOSED,
-    ):
+    if event.state not in PROMOTING_STATES:
         raise ApplicationError(_("活动已举办或已取消，报名不能再取消。"))
     before = reg.state
+    freed = 1 if before == RegistrationState.CONFIRMED else 0
+    promoted = _waiting_to_promote(event, event.capacity - event.confirmed_count + freed, exclude=reg.pk)
+    _count_seats(event, len(promoted) - freed)
+    reg = lock_one(Registration.objects.filter(pk=reg.pk))
     reg.state, reg.cancelled_at = RegistrationState.CANCELLED, timezone.now()
     reg.save(update_fields=["state", "cancelled_at"])
-    if before == RegistrationState.CONFIRMED:
-        Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") - 1)
     audit_log(
         "events.registration.cancelled",
         actor=actor,
@@ -809,29 +825,31 @@ def registration_cancel(*, token: str, actor=None) -> Registration:
         target_repr=f"{event.pk}/{reg.pk}",
         changes={"state": [before, reg.state]},
     )
-    _promote_waitlist(event)
+    _promote(event, promoted)
     return reg
 
 
-@transaction.atomic
+@service
 def registration_decide(*, actor, registration_id: int, approve: bool) -> Registration:
     """Staff approve (→ confirmed, or waiting list when full) or reject a pending registration."""
-    reg = Registration.objects.filter(pk=registration_id).first()
-    if reg is None:
+    event_id = Registration.objects.filter(pk=registration_id).values_list("event_id", flat=True).first()
+    if event_id is None:
         raise NotFoundError(_("报名记录不存在。"))
-    event = _lock_event(reg.event_id)
+    event = _lock_event(event_id)
     _require_organiser(actor, event)
-    reg = Registration.objects.select_for_update().get(pk=reg.pk)
+    reg = Registration.objects.get(pk=registration_id)  # read under the event's lock
     if reg.state != RegistrationState.PENDING:
         raise ConflictError(_("此报名不在待审核状态。"))
     if approve:
         if event.confirmed_count < event.capacity:
-            reg.state, reg.confirmed_at = RegistrationState.CONFIRMED, timezone.now()
-            Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") + 1)
+            _count_seats(event, 1)
+            state, confirmed_at = RegistrationState.CONFIRMED, timezone.now()
         else:
-            reg.state = RegistrationState.WAITLISTED
+            state, confirmed_at = RegistrationState.WAITLISTED, None
     else:
-        reg.state = RegistrationState.REJECTED
+        state, confirmed_at = RegistrationState.REJECTED, None
+    reg = lock_one(Registration.objects.filter(pk=reg.pk))
+    reg.state, reg.confirmed_at = state, confirmed_at
     reg.save(update_fields=["state", "confirmed_at"])
     audit_log(
         "events.registration.approved" if approve else "events.registration.rejected",
@@ -863,7 +881,8 @@ def parse_ticket(raw: str) -> tuple[str, str]:
 @service
 def checkin(*, actor, event_id: int, raw: str) -> Registration:
     """Check a ticket in. Refused (nothing changed): forged or unknown code, another event's ticket,
-    not confirmed (waiting list, cancelled, pending), already checked in."""
+    not confirmed (waiting list, cancelled, pending), already checked in.
+    Order: the event, its check-in counter, then the registration (one conditional update)."""
     event = _lock_event(event_id)
     if not is_organiser(actor, event):
         raise ForbiddenError(_("只有主办部门职工可以签到。"))
@@ -872,12 +891,11 @@ def checkin(*, actor, event_id: int, raw: str) -> Registration:
     kind, value = parse_ticket(raw)
     if not value:
         raise ApplicationError(_("请扫描二维码或输入签到码。"))
+    # Read under the event's lock: a registration of this event cannot change meanwhile.
     if kind == "code":
-        reg = Registration.objects.select_for_update().filter(event=event, code=value).first()
+        reg = Registration.objects.filter(event=event, code=value).first()
     else:
-        reg = (
-            Registration.objects.select_for_update().filter(token=value).first() if len(value) <= 64 else None
-        )
+        reg = Registration.objects.filter(token=value).first() if len(value) <= 64 else None
     refused = {"action": "events.ticket.refused", "actor": actor, "target": event}
     if reg is None and kind == "code" and Registration.objects.filter(code=value).exists():
         raise ApplicationError(
@@ -908,14 +926,18 @@ def checkin(*, actor, event_id: int, raw: str) -> Registration:
             _("%(name)s 的报名状态为“%(s)s”，不能签到。") % {"name": reg.name, "s": reg.get_state_display()},
             {"outcome": "not_confirmed", "registration": reg.pk},
         )
+    locked_update(Event.objects.filter(pk=event.pk), checked_in_count=F("checked_in_count") + 1)
     reg.checked_in_at, reg.checked_in_by = timezone.now(), actor
-    reg.save(update_fields=["checked_in_at", "checked_in_by"])
-    Event.objects.filter(pk=event.pk).update(checked_in_count=F("checked_in_count") + 1)
+    locked_update(
+        Registration.objects.filter(pk=reg.pk, checked_in_at__isnull=True),
+        checked_in_at=reg.checked_in_at,
+        checked_in_by=actor,
+    )
     audit_log("events.registration.checked_in", actor=actor, target=reg, target_repr=f"{event.pk}/{reg.pk}")
     return reg
 
 
-@transaction.atomic
+@service
 def walkin_register(
     *, actor, event_id: int, name: str, email: str, phone: str, organisation: str = ""
 ) -> Registration:
@@ -934,6 +956,11 @@ def walkin_register(
     phone_norm = normalise_phone(phone)
     phone_index = blind_index(phone_norm)
     _duplicate_check(event.pk, email_index, phone_index)
+    locked_update(
+        Event.objects.filter(pk=event.pk),
+        confirmed_count=F("confirmed_count") + 1,
+        checked_in_count=F("checked_in_count") + 1,
+    )
     now = timezone.now()
     reg = Registration.objects.create(
         event=event,
@@ -951,9 +978,6 @@ def walkin_register(
         checked_in_at=now,
         checked_in_by=actor,
     )
-    Event.objects.filter(pk=event.pk).update(
-        confirmed_count=F("confirmed_count") + 1, checked_in_count=F("checked_in_count") + 1
-    )
     audit_log("events.registration.walk_in", actor=actor, target=reg, target_repr=f"{event.pk}/{reg.pk}")
     _queue_email(reg.pk, "registered")
     return reg
@@ -969,7 +993,7 @@ def _survey_for_update(actor, event_id: int) -> tuple[Event, Survey]:
     return event, survey
 
 
-@transaction.atomic
+@service
 def survey_question_add(
     *,
     actor,
@@ -1014,7 +1038,7 @@ def survey_question_add(
     return q
 
 
-@transaction.atomic
+@service
 def survey_question_remove(*, actor, question_id: int) -> None:
     q = SurveyQuestion.objects.select_related("survey").filter(pk=question_id).first()
     if q is None:
@@ -1026,7 +1050,7 @@ def survey_question_remove(*, actor, question_id: int) -> None:
     q.delete()
 
 
-@transaction.atomic
+@service
 def survey_set_rule(*, actor, event_id: int, threshold: int, intro: str = "") -> Survey:
     event, survey = _survey_for_update(actor, event_id)
     if survey.state != SurveyState.DRAFT:
@@ -1045,7 +1069,7 @@ def survey_set_rule(*, actor, event_id: int, threshold: int, intro: str = "") ->
     return survey
 
 
-@transaction.atomic
+@service
 def survey_open(*, actor, event_id: int) -> Survey:
     """Send the survey to the attendees (checked-in registrations) after the event is held."""
     event, survey = _survey_for_update(actor, event_id)
@@ -1063,7 +1087,7 @@ def survey_open(*, actor, event_id: int) -> Survey:
     return survey
 
 
-@transaction.atomic
+@service
 def survey_close(*, actor, event_id: int) -> Survey:
     event, survey = _survey_for_update(actor, event_id)
     if survey.state != SurveyState.OPEN:
@@ -1094,7 +1118,7 @@ def _recompute_satisfaction(event: Event, survey: Survey) -> None:
     Event.objects.filter(pk=event.pk).update(satisfaction_rate=rate, satisfaction_basis=basis)
 
 
-@transaction.atomic
+@service
 def survey_submit(*, token: str, answers: dict) -> SurveyResponse:
     """One answer per attendee, identified by the ticket token. Stores the event's satisfaction rate."""
     reg = registration_by_token(token)
@@ -1139,11 +1163,9 @@ def survey_submit(*, token: str, answers: dict) -> SurveyResponse:
             raise ApplicationError(_("请回答“%(q)s”。") % {"q": q.text}, {"field": f"q{q.pk}"})
         if not empty:
             rows.append(a)
-    try:
-        with transaction.atomic():
-            response = SurveyResponse.objects.create(survey=survey, registration=reg)
-    except IntegrityError as exc:
-        raise ConflictError(_("您已提交过问卷，谢谢！每位参会者只能提交一次。")) from exc
+    # Answers are stored under the event's lock, so the check above cannot be raced past (the unique
+    # constraint stays the last line of defence).
+    response = SurveyResponse.objects.create(survey=survey, registration=reg)
     for a in rows:
         a.response = response
     SurveyAnswer.objects.bulk_create(rows)
@@ -1165,7 +1187,7 @@ def _report_event(actor, event_id: int) -> Event:
     return event
 
 
-@transaction.atomic
+@service
 def report_save(*, actor, event_id: int, summary: str, outcomes: str) -> Event:
     event = _report_event(actor, event_id)
     before = snapshot(event, ["report_summary", "report_outcomes"])
@@ -1191,7 +1213,7 @@ def _money(value, field: str) -> Decimal:
     return d
 
 
-@transaction.atomic
+@service
 def cost_line_add(*, actor, event_id: int, name: str, planned, actual, note: str = "") -> EventCostLine:
     event = _report_event(actor, event_id)
     name = (name or "").strip()[:100]
@@ -1213,7 +1235,7 @@ def cost_line_add(*, actor, event_id: int, name: str, planned, actual, note: str
     return line
 
 
-@transaction.atomic
+@service
 def cost_line_remove(*, actor, line_id: int) -> None:
     line = EventCostLine.objects.filter(pk=line_id).first()
     if line is None:
@@ -1223,7 +1245,7 @@ def cost_line_remove(*, actor, line_id: int) -> None:
     line.delete()
 
 
-@transaction.atomic
+@service
 def photo_add(*, actor, event_id: int, name: str, data: bytes, caption: str = "") -> EventPhoto:
     event = _report_event(actor, event_id)
     att = attachment_create(actor=actor, name=name, data=data, purpose="image")
@@ -1235,6 +1257,7 @@ def photo_add(*, actor, event_id: int, name: str, data: bytes, caption: str = ""
 # --- roadshows -------------------------------------------------------------------------------
 
 
+@service
 def roadshow_apply(
     *,
     event_id: int,
@@ -1251,52 +1274,51 @@ def roadshow_apply(
     actor=None,
 ) -> RoadshowApplication:
     """A project team applies to present (anonymous). Side effect: audit entry."""
-    with transaction.atomic():
-        event = _lock_event(event_id)
-        if not event.type.is_roadshow:
-            raise ApplicationError(_("此活动不是路演活动。"))
-        if event.state not in (EventState.PUBLISHED, EventState.REGISTRATION_OPEN):
-            raise ApplicationError(_("此路演当前不接受项目申报。"))
-        for value, field in (
-            (project_name, "project_name"),
-            (organisation, "organisation"),
-            (contact_name, "contact_name"),
-            (summary, "summary"),
-            (team, "team"),
-        ):
-            if not (value or "").strip():
-                raise ApplicationError(_("请填写所有必填项。"), {"field": field})
-        if stage not in RoadshowStage.values:
-            raise ApplicationError(_("项目阶段无效。"), {"field": "stage"})
-        email_index = normalise_email(email)
-        if (
-            event.roadshow_applications.filter(email__iexact=email_index, project_name=project_name.strip())
-            .exclude(state=RoadshowApplicationState.WITHDRAWN)
-            .exists()
-        ):
-            raise ConflictError(_("此项目已申报过本次路演。"), {"field": "project_name"})
-        if attachment is not None:
-            validate_upload(attachment.name, attachment.data, "general")
-        app = RoadshowApplication.objects.create(
-            event=event,
-            token=_new_token(),
-            project_name=project_name.strip()[:200],
-            organisation=organisation.strip()[:200],
-            contact_name=contact_name.strip()[:100],
-            email=email.strip()[:200],
-            phone=normalise_phone(phone),
-            summary=summary.strip()[: MAX_TEXT * 2],
-            stage=stage,
-            funding_sought=_money(funding_sought or 0, "funding_sought"),
-            team=team.strip()[:MAX_TEXT],
-        )
-        if attachment is not None:
-            _store_file(upload=attachment, field_key="attachment", application=app)
-        audit_log("events.roadshow_application.submitted", actor=actor, target=app)
-        return app
+    event = _lock_event(event_id)
+    if not event.type.is_roadshow:
+        raise ApplicationError(_("此活动不是路演活动。"))
+    if event.state not in (EventState.PUBLISHED, EventState.REGISTRATION_OPEN):
+        raise ApplicationError(_("此路演当前不接受项目申报。"))
+    for value, field in (
+        (project_name, "project_name"),
+        (organisation, "organisation"),
+        (contact_name, "contact_name"),
+        (summary, "summary"),
+        (team, "team"),
+    ):
+        if not (value or "").strip():
+            raise ApplicationError(_("请填写所有必填项。"), {"field": field})
+    if stage not in RoadshowStage.values:
+        raise ApplicationError(_("项目阶段无效。"), {"field": "stage"})
+    email_index = normalise_email(email)
+    if (
+        event.roadshow_applications.filter(email__iexact=email_index, project_name=project_name.strip())
+        .exclude(state=RoadshowApplicationState.WITHDRAWN)
+        .exists()
+    ):
+        raise ConflictError(_("此项目已申报过本次路演。"), {"field": "project_name"})
+    if attachment is not None:
+        validate_upload(attachment.name, attachment.data, "general")
+    app = RoadshowApplication.objects.create(
+        event=event,
+        token=_new_token(),
+        project_name=project_name.strip()[:200],
+        organisation=organisation.strip()[:200],
+        contact_name=contact_name.strip()[:100],
+        email=email.strip()[:200],
+        phone=normalise_phone(phone),
+        summary=summary.strip()[: MAX_TEXT * 2],
+        stage=stage,
+        funding_sought=_money(funding_sought or 0, "funding_sought"),
+        team=team.strip()[:MAX_TEXT],
+    )
+    if attachment is not None:
+        _store_file(upload=attachment, field_key="attachment", application=app)
+    audit_log("events.roadshow_application.submitted", actor=actor, target=app)
+    return app
 
 
-@transaction.atomic
+@service
 def roadshow_score(*, actor, application_id: int, marks: dict, comment: str = "") -> RoadshowScore:
     """A scorer's weighted sheet (0–100 per criterion); the application's score is the mean of totals."""
     app = RoadshowApplication.objects.select_related("event").filter(pk=application_id).first()
@@ -1336,7 +1358,7 @@ def roadshow_score(*, actor, application_id: int, marks: dict, comment: str = ""
     return score
 
 
-@transaction.atomic
+@service
 def roadshow_decide(*, actor, application_id: int, selected: bool) -> RoadshowApplication:
     app = RoadshowApplication.objects.filter(pk=application_id).first()
     if app is None:
@@ -1359,7 +1381,7 @@ def roadshow_decide(*, actor, application_id: int, selected: bool) -> RoadshowAp
     return app
 
 
-@transaction.atomic
+@service
 def investor_add(
     *, actor, event_id: int, name: str, organisation: str, focus: str = "", attended=False
 ) -> RoadshowInvestor:
@@ -1380,7 +1402,7 @@ def investor_add(
     return inv
 
 
-@transaction.atomic
+@service
 def outcome_add(
     *, actor, application_id: int, kind: str, occurred_on, amount=None, note: str = "", investor_id=None
 ) -> RoadshowOutcome:
