@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
 from center.accounts.validators import validate_mobile
+from center.control import funding
 from center.core.audit import audit_log, diff, snapshot
 from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
@@ -274,40 +275,27 @@ def event_update(*, actor, event_id: int, indicators=None, **fields) -> Event:
 
 
 def event_request_funding(*, actor, event: Event) -> str:
-    """Submit the event's prior application (事前申请, type 活动) for its planned cost through budget control:
-    it freezes a quota of `event.budget_item` for the event's year and starts the approval chain (with the
-    item's department reviewing when another department organises the event). Returns the application's
-    number, or '' when the event has no budget item or no cost. Called by `event_approve` inside its
-    transaction: a refusal (no quota, not enough left, a standard exceeded) leaves the event planned."""
-    from center.control import services as control
-    from center.control.enums import REQUIRED_ECONOMIC_CODE
-    from center.control.models import Quota
-
+    """Submit the event's prior application (事前申请, type 活动) for its planned cost through budget control's
+    public face (`center.control.funding`): it freezes a quota of `event.budget_item` for the event's year
+    and starts the approval chain (with the item's department reviewing when another department organises
+    the event). Returns the application's number, or '' when the event has no budget item or no cost.
+    Called by `event_approve` inside its unit of work: a refusal (no quota, not enough left, a standard
+    exceeded) leaves the event planned."""
     if event.budget_item_id is None or not event.planned_cost:
         return ""
-    year = timezone.localtime(event.starts_at).year
-    quota = (
-        Quota.objects.filter(item_id=event.budget_item_id, year=year, available__gte=event.planned_cost)
-        .exclude(economic__code__in=REQUIRED_ECONOMIC_CODE.values())
-        .order_by("-available")
-        .first()
-    )
-    if quota is None:
-        raise ApplicationError(
-            _("预算项目“%(item)s”没有 %(year)d 年可用余额不少于 %(cost)s 元的指标，不能批准立项。")
-            % {"item": event.budget_item.name, "year": year, "cost": f"{event.planned_cost:,.2f}"},
-            {"field": "planned_cost"},
-        )
-    days = max(
-        (timezone.localtime(event.ends_at).date() - timezone.localtime(event.starts_at).date()).days + 1, 1
-    )
-    app = control.application_submit(
-        actor=event.owner,
+    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    app = funding.request_for_item(
+        applicant=event.owner,
+        item=event.budget_item,
+        year=starts.year,
+        amount=event.planned_cost,
         app_type="event",
         title=_("%(title)s（活动经费）") % {"title": event.title},
-        year=year,
-        lines=[(quota.pk, event.planned_cost)],
-        details={"attendees": event.capacity, "days": days, "city": event.venue[:50]},
+        details={
+            "attendees": event.capacity,
+            "days": max((ends.date() - starts.date()).days + 1, 1),
+            "city": event.venue[:50],
+        },
     )
     return app.number
 
@@ -315,25 +303,11 @@ def event_request_funding(*, actor, event: Event) -> str:
 def _release_funding(actor, event: Event, reason: str) -> None:
     """Cancel the event's prior application in budget control when the person cancelling the event may (its
     applicant, or the head of its department, with nothing claimed yet); otherwise tell the applicant."""
-    from center.control import approvals
-    from center.control import services as control
-    from center.control.models import Application
-    from center.core.notifications import notify
-
-    app = Application.objects.filter(number=event.application_ref).first() if event.application_ref else None
-    if app is None or app.state not in control.CANCELLABLE:
-        return
-    if control.can_cancel_application(actor, app):
-        control.application_cancel(
-            actor=actor, application_id=app.pk, reason=_("活动取消：%(r)s") % {"r": reason}
-        )
-        return
-    notify(
-        [app.applicant],
-        title=_("活动已取消，请处理事前申请 %(no)s") % {"no": app.number},
-        body=_("“%(t)s”已取消。请作废该申请以释放冻结的指标（已有报销或借款的，请先撤回）。")
-        % {"t": event.title},
-        link=approvals.doc_link(app),
+    funding.cancel(
+        actor=actor,
+        number=event.application_ref,
+        reason=_("活动取消：%(r)s") % {"r": reason},
+        matter=event.title,
     )
 
 
