@@ -65,6 +65,8 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
 )
+from .tasks import send_registration_email
+from .tickets import CODE_ALPHABET, CODE_LENGTH, QR_PREFIX, new_token, parse_ticket, random_code  # noqa: F401 (re-exported)
 
 EVENT_AUDITED_FIELDS = [
     "type_id",
@@ -103,10 +105,6 @@ EVENT_EDITABLE_FIELDS = {
     "budget_item",
     "planned_cost",
 }
-# Short check-in codes: no 0/O/1/I/L, so that a code read aloud or typed cannot be mistaken.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
-QR_PREFIX = "SZSTEC-EVT:"
 MAX_TEXT = 2000
 
 
@@ -500,17 +498,9 @@ def normalise_phone(phone: str) -> str:
     return v.lstrip("+")
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def _random_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-
-
 def _new_code(event: Event) -> str:
     while True:
-        code = _random_code()
+        code = random_code()
         if not Registration.objects.filter(event=event, code=code).exists():
             return code
 
@@ -635,8 +625,8 @@ def registration_create(
     clean, to_store = _clean_answers(form_fields, answers or {}, files or {})
     fields = {
         "event_id": event_id,
-        "token": _new_token(),
-        "code": _random_code(),
+        "token": new_token(),
+        "code": random_code(),
         "name": name,
         "email": email.strip()[:200],
         "email_index": email_index,
@@ -707,8 +697,6 @@ def _registration_state(event_id: int, now) -> str:
 
 
 def _queue_email(registration_id: int, kind: str) -> None:
-    from .tasks import send_registration_email
-
     enqueue_on_commit(send_registration_email, registration_id, kind)
 
 
@@ -839,19 +827,6 @@ def registration_decide(*, actor, registration_id: int, approve: bool) -> Regist
 # --- check-in --------------------------------------------------------------------------------
 
 
-def parse_ticket(raw: str) -> tuple[str, str]:
-    """('token', value) for a scanned QR code, ('code', value) for a typed short code."""
-    v = (raw or "").strip()[:200]
-    if v.startswith(QR_PREFIX):
-        return "token", v[len(QR_PREFIX) :]
-    if "/t/" in v:  # a ticket link pasted or scanned
-        return "token", v.rstrip("/").rsplit("/", 1)[-1]
-    code = re.sub(r"[\s-]", "", v).upper()
-    if len(code) == CODE_LENGTH:
-        return "code", code
-    return "token", v
-
-
 @service
 def checkin(*, actor, event_id: int, raw: str) -> Registration:
     """Check a ticket in. Refused (nothing changed): forged or unknown code, another event's ticket,
@@ -938,7 +913,7 @@ def walkin_register(
     now = timezone.now()
     reg = Registration.objects.create(
         event=event,
-        token=_new_token(),
+        token=new_token(),
         name=name,
         email=email.strip()[:200],
         email_index=email_index,
@@ -1275,7 +1250,7 @@ def roadshow_apply(
         validate_upload(attachment.name, attachment.data, "general")
     app = RoadshowApplication.objects.create(
         event=event,
-        token=_new_token(),
+        token=new_token(),
         project_name=project_name.strip()[:200],
         organisation=organisation.strip()[:200],
         contact_name=contact_name.strip()[:100],

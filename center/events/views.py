@@ -66,7 +66,7 @@ from .models import (
     RoadshowApplication,
     Survey,
 )
-from .tasks import qr_payload
+from .tickets import qr_payload
 
 # Read: organiser department (staff see their department's events), heads and deputies their
 # departments, director and auditor everything. The system admin sees nothing of events.
