@@ -52,6 +52,8 @@ PUBLIC_STATES = frozenset(
 )
 EDITABLE_STATES = frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
 CHECKIN_STATES = frozenset({S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD})
+# States in which registrations may still be cancelled and the waiting list moves up when seats free.
+PROMOTING_STATES = frozenset({S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
 # Events that count towards a performance indicator: held (and after), never cancelled.
 COUNTED_STATES = frozenset({S.HELD, S.REPORTED, S.CLOSED})
 

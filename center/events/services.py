@@ -21,7 +21,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from center.accounts.enums import Role
 from center.accounts.validators import validate_mobile
 from center.control import funding
 from center.core.audit import audit_log, diff, snapshot
@@ -29,14 +28,15 @@ from center.core.crypto import blind_index
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create, storage_path, validate_upload
 from center.core.locks import lock_one, locked_update
+from center.core.rules import require
 from center.core.services import on_rollback, service
 from center.core.tasks import enqueue_on_commit
 
 from .enums import (
     ACTIVE_REGISTRATION_STATES,
-    APPROVER_VERBS,
     CHECKIN_STATES,
     EDITABLE_STATES,
+    PROMOTING_STATES,
     ROADSHOW_CRITERIA,
     TRANSITIONS,
     EventState,
@@ -64,6 +64,18 @@ from .models import (
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
+)
+from .rules import (  # noqa: F401 (is_organiser and can_approve re-exported)
+    can_approve,
+    is_organiser,
+    may_check_in,
+    may_create,
+    may_decide_roadshow,
+    may_manage_types,
+    may_organise,
+    may_score_roadshow,
+    may_walk_in,
+    rule_for,
 )
 from .tasks import send_registration_email
 from .tickets import CODE_ALPHABET, CODE_LENGTH, QR_PREFIX, new_token, parse_ticket, random_code  # noqa: F401 (re-exported)
@@ -108,31 +120,7 @@ EVENT_EDITABLE_FIELDS = {
 MAX_TEXT = 2000
 
 
-# --- permission predicates -----------------------------------------------------------------
-
-
-def is_organiser(actor, event: Event) -> bool:
-    """Staff of the organiser department, its head and the deputy overseeing it."""
-    if actor is None or not actor.is_staff_account:
-        return False
-    if event.department_id in actor.scoped_department_ids:
-        return True
-    return actor.department_id == event.department_id and actor.has_role(Role.STAFF, Role.DEPT_HEAD)
-
-
-def can_approve(actor, event: Event) -> bool:
-    if actor is None or not actor.is_staff_account:
-        return False
-    if actor.pk == event.owner_id:
-        return False  # applicant and approver are different people
-    if actor.has_role(Role.DIRECTOR):
-        return True
-    return actor.has_role(Role.DEPT_HEAD, Role.DEPUTY) and event.department_id in actor.scoped_department_ids
-
-
-def _require_organiser(actor, event: Event) -> None:
-    if not is_organiser(actor, event):
-        raise ForbiddenError(_("只有主办部门可以操作此活动。"))
+# --- locks ------------------------------------------------------------------------------------
 
 
 def _lock_event(event_id: int) -> Event:
@@ -149,8 +137,7 @@ def _lock_event(event_id: int) -> Event:
 def event_type_save(
     *, actor, code: str, name: str, name_en: str = "", is_roadshow=False, active=True, sort=0, pk=None
 ) -> EventType:
-    if not actor.has_role(Role.DIRECTOR, Role.DEPT_HEAD):
-        raise ForbiddenError(_("只有部门负责人或单位负责人可以维护活动类型。"))
+    require(may_manage_types, actor)
     code = (code or "").strip()
     if not re.fullmatch(r"[a-z0-9_-]{2,30}", code) or not name.strip():
         raise ApplicationError(
@@ -207,12 +194,7 @@ def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
 @service
 def event_create(*, actor, indicators=None, **fields) -> Event:
     """Plan an event in the actor's department (state: planned). Side effect: audit entry."""
-    if (
-        not actor.is_staff_account
-        or not actor.has_role(Role.STAFF, Role.DEPT_HEAD)
-        or not actor.department_id
-    ):
-        raise ForbiddenError(_("只有部门经办人或部门负责人可以创建活动。"))
+    require(may_create, actor)
     unknown = set(fields) - EVENT_EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("不能设置这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -240,7 +222,7 @@ def event_create(*, actor, indicators=None, **fields) -> Event:
 @service
 def event_update(*, actor, event_id: int, indicators=None, **fields) -> Event:
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if event.state not in EDITABLE_STATES:
         raise ApplicationError(_("活动已举办或已取消，不能再修改。"))
     unknown = set(fields) - EVENT_EDITABLE_FIELDS
@@ -312,13 +294,7 @@ def _release_funding(actor, event: Event, reason: str) -> None:
 def _transition(*, actor, event_id: int, verb: str, extra: dict | None = None, check=None) -> Event:
     sources, target = TRANSITIONS[verb]
     event = _lock_event(event_id)
-    if verb in APPROVER_VERBS:
-        if not can_approve(actor, event):
-            raise ForbiddenError(
-                _("您不能批准此活动（须为主办部门负责人、分管领导或单位负责人，且不是经办人本人）。")
-            )
-    else:
-        _require_organiser(actor, event)
+    require(rule_for(verb), actor, event)
     if event.state not in sources:
         raise ConflictError(
             _("活动当前状态为“%(s)s”，不能执行此操作。") % {"s": event.get_state_display()},
@@ -438,7 +414,7 @@ def form_field_add(
     *, actor, event_id: int, label: str, kind: str, label_en="", required=False, choices="", help_text=""
 ) -> FormField:
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if event.state not in EDITABLE_STATES:
         raise ApplicationError(_("活动已举办或已取消，不能修改报名表。"))
     if kind not in FieldKind.values:
@@ -473,7 +449,7 @@ def form_field_remove(*, actor, field_id: int) -> None:
     if field is None:
         raise NotFoundError(_("字段不存在。"))
     event = _lock_event(field.event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if event.registrations.exists():
         raise ApplicationError(_("已有人报名，不能删除报名表字段。"))
     audit_log("events.form_field.removed", actor=actor, target=event, extra={"label": field.label})
@@ -700,12 +676,6 @@ def _queue_email(registration_id: int, kind: str) -> None:
     enqueue_on_commit(send_registration_email, registration_id, kind)
 
 
-# States in which people on the waiting list move up when seats free.
-PROMOTING_STATES = frozenset(
-    {EventState.PUBLISHED, EventState.REGISTRATION_OPEN, EventState.REGISTRATION_CLOSED}
-)
-
-
 def _count_seats(event: Event, delta: int) -> None:
     """Change the seat counter of a locked event, before any of its registrations is locked."""
     if delta:
@@ -798,7 +768,7 @@ def registration_decide(*, actor, registration_id: int, approve: bool) -> Regist
     if event_id is None:
         raise NotFoundError(_("报名记录不存在。"))
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     reg = Registration.objects.get(pk=registration_id)  # read under the event's lock
     if reg.state != RegistrationState.PENDING:
         raise ConflictError(_("此报名不在待审核状态。"))
@@ -833,8 +803,7 @@ def checkin(*, actor, event_id: int, raw: str) -> Registration:
     not confirmed (waiting list, cancelled, pending), already checked in.
     Order: the event, its check-in counter, then the registration (one conditional update)."""
     event = _lock_event(event_id)
-    if not is_organiser(actor, event):
-        raise ForbiddenError(_("只有主办部门职工可以签到。"))
+    require(may_check_in, actor, event)
     if event.state not in CHECKIN_STATES:
         raise ApplicationError(_("活动当前状态为“%(s)s”，不能签到。") % {"s": event.get_state_display()})
     kind, value = parse_ticket(raw)
@@ -892,8 +861,7 @@ def walkin_register(
 ) -> Registration:
     """Registration at the door: confirmed and checked in at once, if a seat is free."""
     event = _lock_event(event_id)
-    if not is_organiser(actor, event):
-        raise ForbiddenError(_("只有主办部门职工可以办理现场报名。"))
+    require(may_walk_in, actor, event)
     if event.state not in CHECKIN_STATES:
         raise ApplicationError(_("活动当前状态为“%(s)s”，不能现场报名。") % {"s": event.get_state_display()})
     if event.confirmed_count >= event.capacity:
@@ -937,7 +905,7 @@ def walkin_register(
 
 def _survey_for_update(actor, event_id: int) -> tuple[Event, Survey]:
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     survey, _created = Survey.objects.get_or_create(event=event)
     return event, survey
 
@@ -1130,7 +1098,7 @@ REPORT_STATES = frozenset({EventState.HELD, EventState.REPORTED})
 
 def _report_event(actor, event_id: int) -> Event:
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if event.state not in REPORT_STATES:
         raise ApplicationError(_("活动举办后、关闭前才能填写总结。"))
     return event
@@ -1274,8 +1242,7 @@ def roadshow_score(*, actor, application_id: int, marks: dict, comment: str = ""
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
     event = _lock_event(app.event_id)
-    if not (is_organiser(actor, event) or actor.has_role(Role.DIRECTOR)):
-        raise ForbiddenError(_("只有主办部门或单位负责人可以评分。"))
+    require(may_score_roadshow, actor, event)
     if app.state != RoadshowApplicationState.SUBMITTED:
         raise ConflictError(_("评选已结束，不能再评分。"))
     clean, total = {}, Decimal(0)
@@ -1313,8 +1280,7 @@ def roadshow_decide(*, actor, application_id: int, selected: bool) -> RoadshowAp
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
     event = _lock_event(app.event_id)
-    if not (can_approve(actor, event) or (actor.has_role(Role.DEPT_HEAD) and is_organiser(actor, event))):
-        raise ForbiddenError(_("只有主办部门负责人、分管领导或单位负责人可以确定入选项目。"))
+    require(may_decide_roadshow, actor, event)
     if app.state != RoadshowApplicationState.SUBMITTED:
         raise ConflictError(_("此项目已有评选结果。"))
     if app.score_count == 0:
@@ -1335,7 +1301,7 @@ def investor_add(
     *, actor, event_id: int, name: str, organisation: str, focus: str = "", attended=False
 ) -> RoadshowInvestor:
     event = _lock_event(event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if not event.type.is_roadshow:
         raise ApplicationError(_("此活动不是路演活动。"))
     if not (name or "").strip() or not (organisation or "").strip():
@@ -1359,7 +1325,7 @@ def outcome_add(
     if app is None:
         raise NotFoundError(_("申报项目不存在。"))
     event = _lock_event(app.event_id)
-    _require_organiser(actor, event)
+    require(may_organise, actor, event)
     if app.state != RoadshowApplicationState.SELECTED:
         raise ApplicationError(_("只有入选项目可以登记对接成果。"))
     if kind not in OutcomeKind.values:
