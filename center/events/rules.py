@@ -13,7 +13,7 @@ from center.core.enums import Scope
 from center.core.permissions import staff
 from center.core.rules import rule
 
-from .enums import ACTIVE_REGISTRATION_STATES, APPROVER_VERBS, EDITABLE_STATES, PROMOTING_STATES, TRANSITIONS
+from .enums import APPROVER_VERBS, EDITABLE_STATES, EVENT, PROMOTING_STATES, REGISTRATION
 
 # --- page and API policies ---------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def may_edit(actor, event) -> bool:
 @rule("events.cancel", _("只有主办部门可以在活动举办前取消活动。"))
 def may_cancel(actor, event) -> bool:
     """The button: organiser, and the event not yet held."""
-    return is_organiser(actor, event) and event.state in TRANSITIONS["cancel"][0]
+    return is_organiser(actor, event) and EVENT.allows(event, "cancel")
 
 
 def may_act(actor, event, verb: str) -> bool:
@@ -113,11 +113,6 @@ def may_act(actor, event, verb: str) -> bool:
 
 def rule_for(verb: str):
     return may_approve if verb in APPROVER_VERBS else may_organise
-
-
-@rule("events.decide_registration", _("只有主办部门可以审核报名。"))
-def may_decide_registration(actor, event) -> bool:
-    return is_organiser(actor, event)
 
 
 @rule("events.reveal_contacts", _("只有主办部门可以导出完整联系方式。"))
@@ -153,7 +148,5 @@ def may_cancel_registration(_actor, reg) -> bool:
     """The ticket's holder (the link is the credential): an active, not checked-in registration of an event
     not yet held or cancelled."""
     return (
-        reg.state in ACTIVE_REGISTRATION_STATES
-        and not reg.checked_in_at
-        and reg.event.state in PROMOTING_STATES
+        REGISTRATION.allows(reg, "cancel") and not reg.checked_in_at and reg.event.state in PROMOTING_STATES
     )

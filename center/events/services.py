@@ -36,9 +36,12 @@ from .enums import (
     ACTIVE_REGISTRATION_STATES,
     CHECKIN_STATES,
     EDITABLE_STATES,
+    EVENT,
     PROMOTING_STATES,
+    REGISTRATION,
+    ROADSHOW_APPLICATION,
     ROADSHOW_CRITERIA,
-    TRANSITIONS,
+    SURVEY,
     EventState,
     FieldKind,
     OutcomeKind,
@@ -292,27 +295,17 @@ def _release_funding(actor, event: Event, reason: str) -> None:
 
 
 def _transition(*, actor, event_id: int, verb: str, extra: dict | None = None, check=None) -> Event:
-    sources, target = TRANSITIONS[verb]
+    """Lock the event, check the rule, the starting state (the `EVENT` machine) and `check`; move it."""
     event = _lock_event(event_id)
     require(rule_for(verb), actor, event)
-    if event.state not in sources:
+    if not EVENT.allows(event, verb):
         raise ConflictError(
             _("活动当前状态为“%(s)s”，不能执行此操作。") % {"s": event.get_state_display()},
             {"state": event.state, "verb": verb},
         )
     if check:
         check(event)
-    before = event.state
-    event.state = target
-    event.save(update_fields=["state", "updated_at"])
-    audit_log(
-        f"events.event.{verb}",
-        actor=actor,
-        target=event,
-        changes={"state": [before, target]},
-        extra=extra or {},
-    )
-    return event
+    return EVENT.apply(event, verb, actor=actor, fields=["updated_at"], extra=extra or {})
 
 
 @service
@@ -697,17 +690,18 @@ def _promote(event: Event, ids: list[int]) -> None:
     """Confirm the waiting registrations `ids`, whose seats the caller has already counted."""
     if not ids:
         return
+    # The `REGISTRATION` machine's "promote", for many rows in one statement.
+    (source,) = REGISTRATION.sources["promote"]
+    target = REGISTRATION.target("promote")
     locked_update(
-        Registration.objects.filter(pk__in=ids, state=RegistrationState.WAITLISTED),
-        state=RegistrationState.CONFIRMED,
-        confirmed_at=timezone.now(),
+        Registration.objects.filter(pk__in=ids, state=source), state=target, confirmed_at=timezone.now()
     )
     for pk in ids:
         audit_log(
-            "events.registration.promoted",
+            f"{REGISTRATION.prefix}.promote",
             target=Registration(pk=pk),
             target_repr=f"{event.pk}/{pk}",
-            changes={"state": [RegistrationState.WAITLISTED, RegistrationState.CONFIRMED]},
+            changes={"state": [source, target]},
         )
         _queue_email(pk, "promoted")
 
@@ -737,7 +731,7 @@ def registration_cancel(*, token: str, actor=None) -> Registration:
     Order: the event, its seat counter (the freed seat and the promotions at once), then the registrations."""
     event = _lock_event(registration_by_token(token).event_id)
     reg = Registration.objects.get(token=token)  # read under the event's lock: it cannot change meanwhile
-    if reg.state not in ACTIVE_REGISTRATION_STATES:
+    if not REGISTRATION.allows(reg, "cancel"):
         raise ConflictError(_("此报名已取消或未通过，无需再取消。"))
     if reg.checked_in_at:
         raise ApplicationError(_("已签到的报名不能取消。"))
@@ -748,14 +742,9 @@ def registration_cancel(*, token: str, actor=None) -> Registration:
     promoted = _waiting_to_promote(event, event.capacity - event.confirmed_count + freed, exclude=reg.pk)
     _count_seats(event, len(promoted) - freed)
     reg = lock_one(Registration.objects.filter(pk=reg.pk))
-    reg.state, reg.cancelled_at = RegistrationState.CANCELLED, timezone.now()
-    reg.save(update_fields=["state", "cancelled_at"])
-    audit_log(
-        "events.registration.cancelled",
-        actor=actor,
-        target=reg,
-        target_repr=f"{event.pk}/{reg.pk}",
-        changes={"state": [before, reg.state]},
+    reg.cancelled_at = timezone.now()
+    REGISTRATION.apply(
+        reg, "cancel", actor=actor, fields=["cancelled_at"], target_repr=f"{event.pk}/{reg.pk}"
     )
     _promote(event, promoted)
     return reg
@@ -770,26 +759,19 @@ def registration_decide(*, actor, registration_id: int, approve: bool) -> Regist
     event = _lock_event(event_id)
     require(may_organise, actor, event)
     reg = Registration.objects.get(pk=registration_id)  # read under the event's lock
-    if reg.state != RegistrationState.PENDING:
-        raise ConflictError(_("此报名不在待审核状态。"))
-    if approve:
-        if event.confirmed_count < event.capacity:
-            _count_seats(event, 1)
-            state, confirmed_at = RegistrationState.CONFIRMED, timezone.now()
-        else:
-            state, confirmed_at = RegistrationState.WAITLISTED, None
+    if not approve:
+        verb = "reject"
+    elif event.confirmed_count < event.capacity:
+        verb = "approve"
     else:
-        state, confirmed_at = RegistrationState.REJECTED, None
+        verb = "waitlist"  # approved, but full
+    if not REGISTRATION.allows(reg, verb):
+        raise ConflictError(_("此报名不在待审核状态。"))
+    if verb == "approve":
+        _count_seats(event, 1)
     reg = lock_one(Registration.objects.filter(pk=reg.pk))
-    reg.state, reg.confirmed_at = state, confirmed_at
-    reg.save(update_fields=["state", "confirmed_at"])
-    audit_log(
-        "events.registration.approved" if approve else "events.registration.rejected",
-        actor=actor,
-        target=reg,
-        target_repr=f"{event.pk}/{reg.pk}",
-        changes={"state": [RegistrationState.PENDING, reg.state]},
-    )
+    reg.confirmed_at = timezone.now() if verb == "approve" else None
+    REGISTRATION.apply(reg, verb, actor=actor, fields=["confirmed_at"], target_repr=f"{event.pk}/{reg.pk}")
     _queue_email(reg.pk, "decided")
     return reg
 
@@ -992,13 +974,12 @@ def survey_open(*, actor, event_id: int) -> Survey:
     event, survey = _survey_for_update(actor, event_id)
     if event.state not in (EventState.HELD, EventState.REPORTED):
         raise ApplicationError(_("活动举办后才能发出满意度问卷。"))
-    if survey.state != SurveyState.DRAFT:
+    if not SURVEY.allows(survey, "open"):
         raise ConflictError(_("问卷已发出。"))
     if not survey.questions.filter(counts_for_satisfaction=True).exists():
         raise ApplicationError(_("问卷至少需要一道计入满意度的评分题。"))
-    survey.state, survey.opened_at = SurveyState.OPEN, timezone.now()
-    survey.save(update_fields=["state", "opened_at"])
-    audit_log("events.survey.opened", actor=actor, target=event, changes={"state": ["draft", "open"]})
+    survey.opened_at = timezone.now()
+    SURVEY.apply(survey, "open", actor=actor, fields=["opened_at"], target_repr=f"{event.pk}/survey")
     for pk in event.registrations.filter(checked_in_at__isnull=False).values_list("pk", flat=True):
         _queue_email(pk, "survey")
     return survey
@@ -1007,12 +988,11 @@ def survey_open(*, actor, event_id: int) -> Survey:
 @service
 def survey_close(*, actor, event_id: int) -> Survey:
     event, survey = _survey_for_update(actor, event_id)
-    if survey.state != SurveyState.OPEN:
+    if not SURVEY.allows(survey, "close"):
         raise ConflictError(_("问卷不在收集中。"))
-    survey.state, survey.closed_at = SurveyState.CLOSED, timezone.now()
-    survey.save(update_fields=["state", "closed_at"])
+    survey.closed_at = timezone.now()
+    SURVEY.apply(survey, "close", actor=actor, fields=["closed_at"], target_repr=f"{event.pk}/survey")
     _recompute_satisfaction(event, survey)
-    audit_log("events.survey.closed", actor=actor, target=event, changes={"state": ["open", "closed"]})
     return survey
 
 
@@ -1281,19 +1261,13 @@ def roadshow_decide(*, actor, application_id: int, selected: bool) -> RoadshowAp
         raise NotFoundError(_("申报项目不存在。"))
     event = _lock_event(app.event_id)
     require(may_decide_roadshow, actor, event)
-    if app.state != RoadshowApplicationState.SUBMITTED:
+    app = RoadshowApplication.objects.get(pk=app.pk)  # read under the event's lock
+    verb = "select" if selected else "decline"
+    if not ROADSHOW_APPLICATION.allows(app, verb):
         raise ConflictError(_("此项目已有评选结果。"))
     if app.score_count == 0:
         raise ApplicationError(_("项目尚未评分，不能确定结果。"))
-    app.state = RoadshowApplicationState.SELECTED if selected else RoadshowApplicationState.NOT_SELECTED
-    app.save(update_fields=["state"])
-    audit_log(
-        "events.roadshow_application.decided",
-        actor=actor,
-        target=app,
-        changes={"state": ["submitted", app.state]},
-    )
-    return app
+    return ROADSHOW_APPLICATION.apply(app, verb, actor=actor)
 
 
 @service
