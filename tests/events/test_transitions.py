@@ -116,7 +116,7 @@ def test_cancel_needs_reason_and_emails_registrants(
 
 def test_approve_calls_the_funding_hook(org, make_event, monkeypatch):
     event = make_event(state=EventState.PLANNED)
-    monkeypatch.setattr(services, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
+    monkeypatch.setattr(services.funding, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
     services.event_approve(actor=org["head_exc"], event_id=event.pk)
     event.refresh_from_db()
     assert event.application_ref == "SQ-2022-0001"
