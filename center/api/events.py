@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from center.core.permissions import api_access
 from center.events import selectors, services
-from center.events.views import CHECKIN, EVENT_READERS
+from center.events.rules import CHECKIN, EVENT_READERS
 
 router = Router(tags=["events"])
 

@@ -1,9 +1,13 @@
-"""States and choices of the events area. The state machine is the `TRANSITIONS` table below:
-one service per verb (`services.event_<verb>`), and tests enumerate every allowed and refused pair."""
+"""States and choices of the events area. Every lifecycle is a state machine (center.core.statemachine):
+the event's (`TRANSITIONS` → `EVENT`, one service per verb: `services.event_<verb>`), a registration's, a
+survey's and a roadshow application's. The audit action of a transition is `events.<entity>.<verb>`, and
+tests enumerate every allowed and refused (state, verb) pair of every machine (`MACHINES`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from center.core.statemachine import Machine
 
 
 class EventState(models.TextChoices):
@@ -34,6 +38,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         S.CANCELLED,
     ),
 }
+EVENT = Machine("events.event", TRANSITIONS)
 TRANSITION_LABELS = {
     "approve": _("批准"),
     "publish": pgettext_lazy("action", "发布"),
@@ -52,6 +57,8 @@ PUBLIC_STATES = frozenset(
 )
 EDITABLE_STATES = frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
 CHECKIN_STATES = frozenset({S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD})
+# States in which registrations may still be cancelled and the waiting list moves up when seats free.
+PROMOTING_STATES = frozenset({S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
 # Events that count towards a performance indicator: held (and after), never cancelled.
 COUNTED_STATES = frozenset({S.HELD, S.REPORTED, S.CLOSED})
 
@@ -67,6 +74,18 @@ class RegistrationState(models.TextChoices):
 # A person holds at most one registration per event in these states (duplicate detection).
 ACTIVE_REGISTRATION_STATES = frozenset(
     {RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED}
+)
+R = RegistrationState
+# Created confirmed (a free seat), waitlisted (full) or pending (approval required); then:
+REGISTRATION = Machine(
+    "events.registration",
+    {
+        "approve": ({R.PENDING}, R.CONFIRMED),  # approved with a free seat
+        "waitlist": ({R.PENDING}, R.WAITLISTED),  # approved when full
+        "reject": ({R.PENDING}, R.REJECTED),
+        "promote": ({R.WAITLISTED}, R.CONFIRMED),  # a seat freed: the oldest waiting move up
+        "cancel": (ACTIVE_REGISTRATION_STATES, R.CANCELLED),  # by the registrant, from the ticket link
+    },
 )
 
 
@@ -92,6 +111,15 @@ class SurveyState(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+SURVEY = Machine(
+    "events.survey",
+    {
+        "open": ({SurveyState.DRAFT}, SurveyState.OPEN),  # sent to the attendees after the event
+        "close": ({SurveyState.OPEN}, SurveyState.CLOSED),  # the satisfaction rate is stored
+    },
+)
+
+
 class RoadshowStage(models.TextChoices):
     IDEA = "idea", _("创意")
     PROTOTYPE = "prototype", _("原型/研发")
@@ -104,6 +132,17 @@ class RoadshowApplicationState(models.TextChoices):
     SELECTED = "selected", _("入选")
     NOT_SELECTED = "not_selected", _("未入选")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+RA = RoadshowApplicationState
+ROADSHOW_APPLICATION = Machine(
+    "events.roadshow_application",
+    {
+        "select": ({RA.SUBMITTED}, RA.SELECTED),
+        "decline": ({RA.SUBMITTED}, RA.NOT_SELECTED),
+    },
+)
+MACHINES = [EVENT, REGISTRATION, SURVEY, ROADSHOW_APPLICATION]
 
 
 class OutcomeKind(models.TextChoices):

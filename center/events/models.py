@@ -1,5 +1,5 @@
 """Events (issue 6): plan and budget link, public registration with a waiting list, QR check-in,
-satisfaction survey, roadshows and the report. No business logic here: see services.py."""
+satisfaction survey, roadshows and the report. No business logic here: see services/ (a package by sub-domain)."""
 
 from decimal import Decimal
 

@@ -91,13 +91,8 @@ def public_event_get(pk: int) -> Event:
 
 def registration_fields(event_id: int) -> list[FormField]:
     """The organiser's registration fields of an event (for a posted form: the event itself is checked under
-    its lock by `services.registration_create`). Hand-written SQL (center.core.sql): every registration
-    of a burst reads them."""
-    return list(
-        FormField.objects.raw(
-            "SELECT * FROM events_formfield WHERE event_id = %s ORDER BY sort, id", [event_id]
-        )
-    )
+    its lock by `services.registration_create`). One query: every registration of a burst reads them."""
+    return list(FormField.objects.filter(event_id=event_id).order_by("sort", "id"))
 
 
 def registrations_of(event: Event, *, state: str = "", q: str = ""):

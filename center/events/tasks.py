@@ -1,8 +1,6 @@
-"""Background work of the events area: the e-mails to registrants (queued after commit)."""
+"""Background work of the events area: the e-mails to registrants (queued after commit by the services;
+this module imports nothing of them)."""
 
-import io
-
-import segno
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
@@ -10,30 +8,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .enums import RegistrationState
+from .models import Registration
+from .tickets import qr_png
+
 
 def site_url(path: str) -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
-def qr_payload(registration) -> str:
-    from .services import QR_PREFIX
-
-    return QR_PREFIX + registration.token
-
-
-def qr_png(registration) -> bytes:
-    buf = io.BytesIO()
-    segno.make(qr_payload(registration), error="m").save(buf, kind="png", scale=8, border=2)
-    return buf.getvalue()
 
 
 @task()
 def send_registration_email(registration_id: int, kind: str) -> None:
     """kind: registered | promoted | decided | survey | event_cancelled. The QR ticket is attached
     whenever the registration is confirmed."""
-    from .enums import RegistrationState
-    from .models import Registration
-
     reg = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if reg is None or not reg.email:
         return

@@ -14,22 +14,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from center.accounts.enums import Role
 from center.control.models import Application
 from center.control.selectors import document_get_for
 from center.control.views import CONTROL_USERS
 from center.core.audit import audit_log
-from center.core.enums import Scope
 from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
 from center.core.files import storage_path
-from center.core.permissions import PUBLIC, access, record_denial, staff
+from center.core.permissions import PUBLIC, access, record_denial
 from center.core.views import apply_errors
 
-from . import exports, selectors, services
+from . import exports, rules, selectors, services
 from .enums import (
-    APPROVER_VERBS,
     CHECKIN_STATES,
-    EDITABLE_STATES,
     TRANSITION_LABELS,
     TRANSITIONS,
     EventState,
@@ -66,35 +62,8 @@ from .models import (
     RoadshowApplication,
     Survey,
 )
-from .tasks import qr_payload
-
-# Read: organiser department (staff see their department's events), heads and deputies their
-# departments, director and auditor everything. The system admin sees nothing of events.
-EVENT_READERS = staff(
-    "events-read",
-    {
-        Role.STAFF: Scope.OWN,
-        Role.DEPT_HEAD: Scope.DEPARTMENT,
-        Role.DEPUTY: Scope.DEPARTMENT,
-        Role.DIRECTOR: Scope.UNIT,
-        Role.AUDITOR: Scope.UNIT,
-    },
-)
-# Plan and edit: the organiser department's staff and head.
-EVENT_EDITORS = staff("events-edit", {Role.STAFF: Scope.OWN, Role.DEPT_HEAD: Scope.DEPARTMENT})
-# Transitions: organisers, plus approvers (head, deputy, director) for "approve".
-EVENT_ACTORS = staff(
-    "events-act",
-    {
-        Role.STAFF: Scope.OWN,
-        Role.DEPT_HEAD: Scope.DEPARTMENT,
-        Role.DEPUTY: Scope.DEPARTMENT,
-        Role.DIRECTOR: Scope.UNIT,
-    },
-)
-# Check-in: any staff of the organiser department (and its head).
-CHECKIN = staff("events-checkin", {Role.STAFF: Scope.OWN, Role.DEPT_HEAD: Scope.DEPARTMENT})
-TYPE_ADMIN = staff("events-types", {Role.DIRECTOR: Scope.UNIT, Role.DEPT_HEAD: Scope.DEPARTMENT})
+from .rules import CHECKIN, EVENT_ACTORS, EVENT_EDITORS, EVENT_READERS, TYPE_ADMIN
+from .tickets import qr_payload
 
 
 def _qr_data_uri(text: str) -> str:
@@ -266,11 +235,7 @@ def ticket(request, token: str):
             "new": request.GET.get("new") == "1",
             "others": selectors.other_registrations_of(reg),
             "survey_open": survey is not None and reg.checked_in_at is not None,
-            "can_cancel": reg.state
-            in (RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
-            and not reg.checked_in_at
-            and reg.event.state
-            in (EventState.PUBLISHED, EventState.REGISTRATION_OPEN, EventState.REGISTRATION_CLOSED),
+            "can_cancel": rules.may_cancel_registration(request.user, reg),
         },
     )
 
@@ -333,7 +298,7 @@ def manage_list(request):
             "states": EventState.choices,
             "types": selectors.event_types(active_only=False),
             "query": g.urlencode().replace("page=", "_="),
-            "can_create": request.user.has_role(Role.STAFF, Role.DEPT_HEAD),
+            "can_create": rules.may_create(request.user),
         },
     )
 
@@ -376,18 +341,12 @@ def event_edit(request, pk: int):
 
 
 def _available_verbs(user, event) -> list[tuple[str, str]]:
-    verbs = []
-    for verb, (sources, _target) in TRANSITIONS.items():
-        if event.state not in sources:
-            continue
-        allowed = (
-            services.can_approve(user, event)
-            if verb in APPROVER_VERBS
-            else services.is_organiser(user, event)
-        )
-        if allowed:
-            verbs.append((verb, TRANSITION_LABELS[verb]))
-    return verbs
+    """The lifecycle buttons: the verbs the event's state allows and the rules let this user do."""
+    return [
+        (verb, TRANSITION_LABELS[verb])
+        for verb, (sources, _target) in TRANSITIONS.items()
+        if event.state in sources and rules.may_act(user, event, verb)
+    ]
 
 
 @access(EVENT_READERS)
@@ -400,10 +359,8 @@ def event_detail(request, pk: int):
             "event": event,
             "verbs": _available_verbs(request.user, event),
             "counts": selectors.registration_counts(event),
-            "is_organiser": services.is_organiser(request.user, event),
             "indicators": list(event.indicators.select_related("project")),
             "cancel_form": CancelForm(),
-            "editable": event.state in EDITABLE_STATES,
             "public_url": request.build_absolute_uri(reverse("events:public_detail", args=[event.pk])),
         },
     )
@@ -502,7 +459,7 @@ def registrations(request, pk: int):
             "states": RegistrationState.choices,
             "counts": selectors.registration_counts(event),
             "fields": {f.key: f.label for f in event.form_fields.all()},
-            "is_organiser": services.is_organiser(request.user, event),
+            "is_organiser": rules.may_organise(request.user, event),
             "query": request.GET.urlencode().replace("page=", "_="),
         },
     )
@@ -514,7 +471,7 @@ def registrations_xlsx(request, pk: int):
     (`?contacts=full`), which is recorded in the audit trail as a reveal of personal data."""
     event = _event(request, pk)
     full = request.GET.get("contacts") == "full"
-    if full and not services.is_organiser(request.user, event):
+    if full and not rules.may_reveal_contacts(request.user, event):
         record_denial(request, "events:contacts-not-organiser")
         raise ForbiddenError(_("只有主办部门可以导出完整联系方式。"))
     regs = list(selectors.registrations_of(event))
@@ -682,7 +639,7 @@ def survey_manage(request, pk: int):
             "results": selectors.survey_results(srv) if srv else [],
             "q_form": q_form,
             "rule_form": rule_form,
-            "is_organiser": services.is_organiser(request.user, event),
+            "is_organiser": rules.may_organise(request.user, event),
             "responses": srv.responses.count() if srv else 0,
         },
     )
@@ -737,7 +694,7 @@ def report(request, pk: int):
             "form": form,
             "cost_form": cost_form,
             "photo_form": photo_form,
-            "is_organiser": services.is_organiser(request.user, event),
+            "is_organiser": rules.may_organise(request.user, event),
             "editable": event.state in services.REPORT_STATES,
             "can_open_control": _can_open_application(request.user, data["control"]),
         },
@@ -818,7 +775,7 @@ def roadshow(request, pk: int):
             "apps": apps,
             "investors": event.investors.all(),
             "inv_form": inv_form,
-            "is_organiser": services.is_organiser(request.user, event),
+            "is_organiser": rules.may_organise(request.user, event),
         },
     )
 
@@ -863,7 +820,7 @@ def roadshow_application(request, pk: int):
             "outcomes": app.outcomes.select_related("investor", "recorded_by"),
             "score_form": score_form,
             "outcome_form": outcome_form,
-            "is_organiser": services.is_organiser(request.user, event),
+            "is_organiser": rules.may_organise(request.user, event),
         },
     )
 

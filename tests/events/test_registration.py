@@ -39,7 +39,7 @@ class TestCapacity:
         assert (w1.state, w2.state) == ("confirmed", "waitlisted")
         event.refresh_from_db()
         assert event.confirmed_count == 1
-        assert AuditEntry.objects.filter(action="events.registration.promoted").count() == 1
+        assert AuditEntry.objects.filter(action="events.registration.promote").count() == 1
         assert any(m.to == [w1.email] and m.attachments for m in mailoutbox)  # the QR ticket goes with it
 
     def test_cancel_twice_is_refused(self, make_event, register):

@@ -1,4 +1,5 @@
-"""The state machine: every (state, verb) pair is either allowed (to the table's target) or refused."""
+"""The state machines (events.enums.MACHINES): for each, every (state, verb) pair is either allowed (to the
+table's target, audited as `events.<entity>.<verb>`) or refused with nothing changed."""
 
 from datetime import timedelta
 
@@ -8,12 +9,36 @@ from django.utils import timezone
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError
 from center.core.models import AuditEntry
 from center.events import services
-from center.events.enums import TRANSITIONS, EventState
-from center.events.models import Event
+from center.events.enums import (
+    EVENT,
+    MACHINES,
+    REGISTRATION,
+    ROADSHOW_APPLICATION,
+    SURVEY,
+    TRANSITIONS,
+    EventState,
+    QuestionKind,
+    RegistrationState,
+    RoadshowApplicationState,
+    SurveyState,
+)
+from center.events.models import Event, EventType, Registration, RoadshowApplication, Survey
+
+from .conftest import person
 
 pytestmark = pytest.mark.django_db
 
 PAIRS = [(state, verb) for state in EventState.values for verb in TRANSITIONS]
+TESTED = {}  # machine prefix -> its (state, verb) pairs, enumerated below
+
+
+def pairs(machine, states):
+    TESTED[machine.prefix] = [(state, verb) for state in states for verb in machine.verbs]
+    return TESTED[machine.prefix]
+
+
+def _audited(machine, verb, obj) -> bool:
+    return AuditEntry.objects.filter(action=f"{machine.prefix}.{verb}", target_id=str(obj.pk)).exists()
 
 
 def _actor_for(verb, org):
@@ -24,7 +49,7 @@ def _kwargs(verb):
     return {"reason": "台风停课"} if verb == "cancel" else {}
 
 
-@pytest.mark.parametrize(("state", "verb"), PAIRS)
+@pytest.mark.parametrize(("state", "verb"), pairs(EVENT, EventState.values))
 def test_transition_table(org, make_event, state, verb):
     event = make_event(state=state, days=-1)  # started yesterday: mark_held is possible
     Event.objects.filter(pk=event.pk).update(report_summary="已完成")
@@ -34,7 +59,7 @@ def test_transition_table(org, make_event, state, verb):
         service(actor=_actor_for(verb, org), event_id=event.pk, **_kwargs(verb))
         event.refresh_from_db()
         assert event.state == target
-        assert AuditEntry.objects.filter(action=f"events.event.{verb}", target_id=str(event.pk)).exists()
+        assert _audited(EVENT, verb, event)
     else:
         with pytest.raises(ConflictError):
             service(actor=_actor_for(verb, org), event_id=event.pk, **_kwargs(verb))
@@ -91,7 +116,7 @@ def test_cancel_needs_reason_and_emails_registrants(
 
 def test_approve_calls_the_funding_hook(org, make_event, monkeypatch):
     event = make_event(state=EventState.PLANNED)
-    monkeypatch.setattr(services, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
+    monkeypatch.setattr(services.funding, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
     services.event_approve(actor=org["head_exc"], event_id=event.pk)
     event.refresh_from_db()
     assert event.application_ref == "SQ-2022-0001"
@@ -188,3 +213,125 @@ def test_an_event_without_a_required_field_is_refused_clearly(org, event_type, m
         services.event_create(actor=org["staff_exc"], **fields)
     assert exc.value.extra["field"] == missing
     assert not Event.objects.exists()
+
+
+# --- registrations -------------------------------------------------------------------------------------
+
+
+def _registration_in(event, state) -> Registration:
+    """A registration of `event` put in `state` (the seat counter kept equal to the confirmed ones)."""
+    reg = services.registration_create(event_id=event.pk, **person())
+    Registration.objects.filter(pk=reg.pk).update(state=state)
+    confirmed = event.registrations.filter(state=RegistrationState.CONFIRMED).count()
+    Event.objects.filter(pk=event.pk).update(confirmed_count=confirmed)
+    reg.refresh_from_db()
+    return reg
+
+
+def _drive_registration(org, event, reg, verb) -> None:
+    """Ask for `verb` on `reg` through its service: decide (approve with a seat, or when full; reject),
+    cancel from the ticket, or free a seat so that the oldest waiting registration moves up."""
+    if verb == "waitlist":  # approval when the event is full: fill the other seats first
+        while Event.objects.get(pk=event.pk).confirmed_count < event.capacity:
+            _registration_in(event, RegistrationState.CONFIRMED)
+    if verb in ("approve", "waitlist", "reject"):
+        services.registration_decide(actor=org["staff_exc"], registration_id=reg.pk, approve=verb != "reject")
+    elif verb == "cancel":
+        services.registration_cancel(token=reg.token)
+    elif verb == "promote":  # the event is full; its oldest seat holder cancels
+        holder = Registration.objects.filter(event=event, state=RegistrationState.CONFIRMED).order_by("id")[0]
+        services.registration_cancel(token=holder.token)
+
+
+@pytest.mark.parametrize(("state", "verb"), pairs(REGISTRATION, RegistrationState.values))
+def test_registration_transition_table(org, make_event, state, verb):
+    event = make_event(capacity=3)
+    if verb == "promote":
+        _registration_in(event, RegistrationState.CONFIRMED)  # the seat holder, older than `reg`
+    reg = _registration_in(event, state)
+    while verb == "promote" and Event.objects.get(pk=event.pk).confirmed_count < event.capacity:
+        _registration_in(event, RegistrationState.CONFIRMED)  # full: a seat frees only by cancelling
+    if REGISTRATION.allows(reg, verb):
+        _drive_registration(org, event, reg, verb)
+        reg.refresh_from_db()
+        assert reg.state == REGISTRATION.target(verb)
+        assert _audited(REGISTRATION, verb, reg)
+    else:
+        if verb == "promote":  # nobody asks for a promotion: a freed seat does not take this one
+            _drive_registration(org, event, reg, verb)
+        else:
+            with pytest.raises(ConflictError):
+                _drive_registration(org, event, reg, verb)
+        reg.refresh_from_db()
+        assert reg.state == state and not _audited(REGISTRATION, verb, reg)
+    event.refresh_from_db()
+    assert event.confirmed_count == event.registrations.filter(state=RegistrationState.CONFIRMED).count()
+    assert event.confirmed_count <= event.capacity
+
+
+# --- surveys ---------------------------------------------------------------------------------------------
+
+SURVEY_SERVICES = {"open": services.survey_open, "close": services.survey_close}
+
+
+@pytest.mark.parametrize(("state", "verb"), pairs(SURVEY, SurveyState.values))
+def test_survey_transition_table(org, make_event, state, verb):
+    event = make_event(state=EventState.HELD, days=-1)
+    services.survey_question_add(
+        actor=org["staff_exc"],
+        event_id=event.pk,
+        kind=QuestionKind.RATING,
+        text="总体满意度",
+        counts_for_satisfaction=True,
+    )
+    survey = Survey.objects.get(event=event)
+    Survey.objects.filter(pk=survey.pk).update(state=state)
+    survey.refresh_from_db()
+    if SURVEY.allows(survey, verb):
+        SURVEY_SERVICES[verb](actor=org["staff_exc"], event_id=event.pk)
+        survey.refresh_from_db()
+        assert survey.state == SURVEY.target(verb) and _audited(SURVEY, verb, survey)
+    else:
+        with pytest.raises(ConflictError):
+            SURVEY_SERVICES[verb](actor=org["staff_exc"], event_id=event.pk)
+        survey.refresh_from_db()
+        assert survey.state == state and not _audited(SURVEY, verb, survey)
+
+
+# --- roadshow applications ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("state", "verb"), pairs(ROADSHOW_APPLICATION, RoadshowApplicationState.values))
+def test_roadshow_application_transition_table(org, make_event, state, verb):
+    roadshow = EventType.objects.create(code="roadshow-m", name="项目路演", is_roadshow=True)
+    event = make_event(type=roadshow)
+    app = services.roadshow_apply(
+        event_id=event.pk,
+        project_name="固态电池",
+        organisation="某团队",
+        contact_name="李四",
+        email="li@example.com",
+        phone="13900001111",
+        summary="简介",
+        stage="prototype",
+        funding_sought="0",
+        team="团队",
+    )
+    RoadshowApplication.objects.filter(pk=app.pk).update(state=state, score_count=1)
+    app.refresh_from_db()
+    decide = {"actor": org["head_exc"], "application_id": app.pk, "selected": verb == "select"}
+    if ROADSHOW_APPLICATION.allows(app, verb):
+        services.roadshow_decide(**decide)
+        app.refresh_from_db()
+        assert app.state == ROADSHOW_APPLICATION.target(verb) and _audited(ROADSHOW_APPLICATION, verb, app)
+    else:
+        with pytest.raises(ConflictError):
+            services.roadshow_decide(**decide)
+        app.refresh_from_db()
+        assert app.state == state and not _audited(ROADSHOW_APPLICATION, verb, app)
+
+
+def test_every_machine_of_the_area_is_enumerated():
+    assert set(TESTED) == {m.prefix for m in MACHINES}
+    for machine in MACHINES:
+        assert {verb for _state, verb in TESTED[machine.prefix]} == set(machine.verbs)
