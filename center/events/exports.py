@@ -174,18 +174,18 @@ def _photo_cells(photos, style, *, width, height) -> list:
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image, Paragraph
 
-    from center.core.files import storage_path
+    from center.core.files import read_stored
 
     cells = []
     for p in photos:
-        path = storage_path(p.attachment.stored_name)
         try:
-            w, h = ImageReader(str(path)).getSize()
+            data = read_stored(p.attachment.stored_name)
+            w, h = ImageReader(io.BytesIO(data)).getSize()
         except OSError:
             continue
         scale = min(width / w, height / h)
         cells.append(
-            [Image(str(path), width=w * scale, height=h * scale), Paragraph(escape(p.caption), style)]
+            [Image(io.BytesIO(data), width=w * scale, height=h * scale), Paragraph(escape(p.caption), style)]
         )
     return cells
 

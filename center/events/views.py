@@ -6,7 +6,7 @@ from datetime import date
 import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from center.control.selectors import document_get_for
 from center.control.views import CONTROL_USERS
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
-from center.core.files import storage_path
+from center.core.files import stored_response
 from center.core.permissions import PUBLIC, access, record_denial
 from center.core.views import apply_errors
 
@@ -521,13 +521,11 @@ def upload_download(request, pk: int):
         raise Http404
     event_id = f.registration.event_id if f.registration_id else f.application.event_id
     _event(request, event_id)  # 404 unless the reader may see that event
-    path = storage_path(f.stored_name)
-    if not path.exists():
-        raise Http404
-    audit_log("events.upload.downloaded", actor=request.user, target=f)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f.original_name, content_type=f.content_type
+    response = stored_response(
+        f.stored_name, content_type=f.content_type, filename=f.original_name, as_attachment=True
     )
+    audit_log("events.upload.downloaded", actor=request.user, target=f)
+    return response
 
 
 # --- staff: check-in ------------------------------------------------------------------------------
@@ -718,10 +716,7 @@ def photo(request, pk: int):
     if p is None:
         raise Http404
     _event(request, p.event_id)
-    path = storage_path(p.attachment.stored_name)
-    if not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), content_type=p.attachment.content_type)
+    return stored_response(p.attachment.stored_name, content_type=p.attachment.content_type)
 
 
 @access(EVENT_READERS)

@@ -667,21 +667,17 @@ def portal_sheet(request, pk: int):
 @access(EXTERNAL)
 def portal_document(request, pk: int, att: int):
     """An application's material, for the experts it is assigned to (after the pledge) and no one else."""
-    from django.http import FileResponse, Http404
-
-    from center.core.files import storage_path
+    from center.core.files import stored_response
 
     sheet = services.sheet_get_for_expert(request.user, pk)
     doc = sheet.application.documents.filter(pk=att).first()
     if doc is None:
         raise NotFoundError(_("材料不存在。"))
-    path = storage_path(doc.stored_name)
-    if not path.exists():
-        raise Http404
-    services.document_downloaded(actor=request.user, sheet_id=pk, attachment_id=doc.pk)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=doc.original_name, content_type=doc.content_type
+    response = stored_response(
+        doc.stored_name, content_type=doc.content_type, filename=doc.original_name, as_attachment=True
     )
+    services.document_downloaded(actor=request.user, sheet_id=pk, attachment_id=doc.pk)
+    return response
 
 
 # --- public site ---------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 uploaded file, queueing an e-mail, reading an amount."""
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from center.accounts.validators import validate_mobile
 from center.core.errors import ApplicationError, NotFoundError
-from center.core.files import storage_path, validate_upload
+from center.core.files import store_bytes, validate_upload
 from center.core.locks import lock_one
-from center.core.services import on_rollback
 from center.core.tasks import enqueue_on_commit
 
 from ..models import Event, RegistrationFile
@@ -53,11 +51,7 @@ class UploadedFile:
 
 def _store_file(*, upload: UploadedFile, field_key: str, registration=None, application=None) -> None:
     """Write the verified bytes under a random name; removed again if the unit of work rolls back."""
-    stored = secrets.token_hex(16)
-    path = storage_path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(upload.data)
-    on_rollback(lambda: path.unlink(missing_ok=True))
+    stored = store_bytes(upload.data)  # removed again if the unit rolls back (center.core.files)
     RegistrationFile.objects.create(
         registration=registration,
         application=application,
