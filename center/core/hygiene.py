@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 # C0 controls but tab (09), LF (0A) and CR (0D); DEL; C1 controls; UTF-16 surrogates (never valid alone).
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 API_PREFIX = "/api/"
-JSON_TYPES = ("application/json",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def refused_text(text: str) -> bool:
@@ -77,13 +77,25 @@ def _in_json(value, path: str = "") -> str | None:
     return None
 
 
+class MalformedBody(ValueError):
+    """An API request's body is not JSON (the API reads every body that is not a form as JSON)."""
+
+
 def _json_body(request):
-    if request.content_type not in JSON_TYPES or not request.body:
+    """The parsed JSON body: of a JSON request, and of any API request that is not a form."""
+    if request.content_type in FORM_TYPES or not request.body:
+        return None
+    api = is_api(request)
+    if request.content_type != "application/json" and not api:
         return None
     try:
         return json.loads(request.body)
-    except ValueError:  # malformed: the API answers it itself (400, "not valid JSON")
-        return None
+    except ValueError as exc:
+        # An operation that takes no body would otherwise ignore it and answer as if nothing was sent
+        # (a 404 for a missing object): a malformed body is refused here, the same for every operation.
+        if api:
+            raise MalformedBody from exc
+        return None  # a page's own script: the view answers
 
 
 def refused_field(request) -> str | None:
@@ -109,16 +121,16 @@ class InputHygieneMiddleware:
             field = refused_field(request)
         except MultiPartParserError:
             return bad_request(request, _("请求格式无效。"), "")
+        except MalformedBody:
+            return bad_request(request, _("请求体不是有效的 JSON。"), "")
         if field is not None:
-            return bad_request(
-                request, _("请求中含有无法识别的字符（如控制字符），请删除后重试。"), field
-            )
+            return bad_request(request, _("请求中含有无法识别的字符（如控制字符），请删除后重试。"), field)
         return self.get_response(request)
 
 
 def bad_request(request, message: str, field: str):
     if is_api(request):
-        return JsonResponse({"message": message, "extra": {"field": field}}, status=400)
+        return JsonResponse({"message": message, "extra": {"field": field} if field else {}}, status=400)
     return render(request, "errors/400.html", {"message": message}, status=400)
 
 
@@ -143,7 +155,7 @@ def _note_exception(sender, request=None, **kwargs):
 got_request_exception.connect(_note_exception, dispatch_uid="center.core.hygiene.note_exception")
 
 
-def _status_message(status: int) -> str:
+def status_message(status: int) -> str:
     messages = {
         400: _("请求无效，请检查后重试。"),
         401: _("需要登录或有效的 API 令牌。"),
@@ -164,7 +176,7 @@ def _status_message(status: int) -> str:
 
 def unavailable(request):
     """503 while the database cannot be reached: nothing here may touch it (no session, user or menu)."""
-    message = _status_message(503)
+    message = status_message(503)
     if is_api(request):
         response = JsonResponse({"message": message, "extra": {"retry": True}}, status=503)
     else:
@@ -188,7 +200,7 @@ def api_error_shape(response):
     if isinstance(body, dict) and set(body) == {"message", "extra"}:
         return response
     extra = {}
-    message = _status_message(response.status_code)
+    message = status_message(response.status_code)
     if isinstance(body, dict) and "detail" in body:
         detail = body["detail"]
         if isinstance(detail, list):
