@@ -197,8 +197,8 @@ def api_error_shape(response):
             body = json.loads(response.content or b"null")
         except ValueError:
             body = None
-    if isinstance(body, dict) and set(body) == {"message", "extra"}:
-        return response
+    if isinstance(body, dict) and "message" in body and "extra" in body:
+        return response  # already ours
     extra = {}
     message = status_message(response.status_code)
     if isinstance(body, dict) and "detail" in body:
