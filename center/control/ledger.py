@@ -43,10 +43,7 @@ def clean_amount(value, field: str = "amount") -> Decimal:
     `center.core.money.parse_amount` (plain ASCII digits, optional point, two decimals at most)."""
     from center.core.money import parse_amount
 
-    amount = parse_amount(value, field=field)
-    if amount <= 0:
-        raise ApplicationError(_("金额必须大于零。"), {"field": field})
-    return amount
+    return parse_amount(value, field=field, positive=True)
 
 
 BALANCES = ("approved", "adjusted", "frozen", "executed", "available")

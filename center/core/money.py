@@ -21,16 +21,20 @@ MAX_AMOUNT = Decimal("99999999999999.99")  # the amount columns: max_digits=16, 
 _PLAIN = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<cents>[0-9]+))?")
 
 
-def parse_amount(value, *, field: str = "amount") -> Decimal:
+def parse_amount(value, *, field: str = "amount", positive: bool = False) -> Decimal:
     """An amount (>= 0, at most 2 decimals, at most MAX_AMOUNT) from what a person or a client sent, as a
     Decimal with two places, or an `ApplicationError` naming `field` that says what is wrong.
 
+    `positive`: zero is refused too (and a negative amount with the same words, "must be more than zero").
     Strings must be plain (see the module docstring). Integers and Decimals (from our own code) pass when
     they fit; a float (a JSON number) is read from its shortest text, so `1200.5` passes and `1e5` does not.
     """
 
     def refuse(message: str):
         raise ApplicationError(message, {"field": field})
+
+    def negative():
+        refuse(_("金额必须大于零。") if positive else _("金额不能为负数。"))
 
     if isinstance(value, bool) or value is None:
         refuse(_("金额须为数字：半角阿拉伯数字，可带小数点和最多两位小数（如 1200 或 1200.50）。"))
@@ -44,7 +48,7 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
         amount = value
     elif isinstance(value, str):
         if value.startswith("-") and _PLAIN.fullmatch(value[1:]):
-            refuse(_("金额不能为负数。"))
+            negative()
         match = _PLAIN.fullmatch(value)
         if match is None:
             refuse(_("金额须为数字：半角阿拉伯数字，可带小数点和最多两位小数（如 1200 或 1200.50）。"))
@@ -55,8 +59,8 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
         amount = Decimal(value)
     else:
         refuse(_("金额须为数字：半角阿拉伯数字，可带小数点和最多两位小数（如 1200 或 1200.50）。"))
-    if amount < 0:
-        refuse(_("金额不能为负数。"))
+    if amount < 0 or (positive and amount == 0):
+        negative()
     if amount > MAX_AMOUNT:
         refuse(_("金额过大。"))
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):

@@ -86,6 +86,17 @@ def test_malformed_json_is_400_never_404(token, path, body):
     _shaped(response, response.status_code)
 
 
+def test_a_delete_body_is_ignored_whatever_it_holds(org, token):
+    """HTTP gives a DELETE body no meaning (some clients send junk, Django's test client sends "None")."""
+    response = Client().delete(
+        "/api/v1/control/config/standards/999999",
+        "None",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code in (403, 404)
+
+
 def test_a_malformed_body_says_so(token):
     response = Client().post(
         "/api/v1/accounts/delegations",
