@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from center.core import sql
 from center.core.crypto import EncryptedTextField
 from center.core.locks import LockRank
 
@@ -105,10 +104,8 @@ class User(AbstractUser):
     def role_codes(self) -> frozenset[str]:
         if not self.pk or not self.is_staff_account:
             return frozenset()
-        # hand-written SQL (`center.core.sql`): every permission check of a request starts here
-        return frozenset(
-            r for (r,) in sql.rows("SELECT role FROM accounts_userrole WHERE user_id = %s", [self.pk])
-        )
+        # one small query, once per request: every permission check starts here
+        return frozenset(UserRole.objects.filter(user_id=self.pk).values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes & set(roles))

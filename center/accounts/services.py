@@ -1,20 +1,24 @@
-"""Every write to accounts, departments, roles, delegations and tokens. Each writes an audit entry."""
+"""Every write to accounts, departments, roles, delegations, second factors and tokens: each a `@service` (one
+unit of work, its audit entries appended last), rows locked through `center.core.locks`, rules in rules.py."""
 
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from center.core import sql
 from center.core.audit import audit_log, diff, snapshot
+from center.core.enums import AuditOutcome
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one, locked_update
+from center.core.rules import require
+from center.core.services import service
 
+from . import rules
 from .enums import APPROVER_ROLES, AccountKind, ExternalType, Role
 from .models import ApiToken, Delegation, Department, User, UserRole
 from .validators import validate_mobile
@@ -33,8 +37,7 @@ MAX_DELEGATION_DAYS = 90
 
 
 def _require_sysadmin(actor) -> None:
-    if not actor.has_role(Role.SYSADMIN):
-        raise ForbiddenError(_("只有系统管理员可以管理账号。"))
+    require(rules.can_manage_accounts, actor)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -44,7 +47,7 @@ def _validate_password(password: str, user: User) -> None:
         raise ApplicationError(" ".join(exc.messages), {"field": "password"}) from exc
 
 
-@transaction.atomic
+@service
 def user_create(
     *,
     actor,
@@ -118,10 +121,10 @@ def _role_add(user: User, role: str) -> None:
     UserRole.objects.get_or_create(user=user, role=role)
 
 
-@transaction.atomic
+@service
 def user_update(*, actor, user_id: int, **fields) -> User:
     _require_sysadmin(actor)
-    user = User.objects.select_for_update().filter(pk=user_id, kind=AccountKind.STAFF).first()
+    user = lock_one(User.objects.filter(pk=user_id, kind=AccountKind.STAFF))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     before = snapshot(user, USER_AUDITED_FIELDS)
@@ -143,11 +146,11 @@ def user_update(*, actor, user_id: int, **fields) -> User:
     return user
 
 
-@transaction.atomic
+@service
 def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
     """Replace a staff member's roles. The system admin cannot grant themself business roles."""
     _require_sysadmin(actor)
-    user = User.objects.select_for_update().filter(pk=user_id, kind=AccountKind.STAFF).first()
+    user = lock_one(User.objects.filter(pk=user_id, kind=AccountKind.STAFF))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     wanted = set(roles)
@@ -168,10 +171,10 @@ def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
     return user
 
 
-@transaction.atomic
+@service
 def user_set_active(*, actor, user_id: int, active: bool) -> User:
     _require_sysadmin(actor)
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    user = lock_one(User.objects.filter(pk=user_id))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     if user.pk == actor.pk:
@@ -189,11 +192,11 @@ def user_set_active(*, actor, user_id: int, active: bool) -> User:
     return user
 
 
-@transaction.atomic
+@service
 def user_reset_password(*, actor, user_id: int) -> str:
     """Set a one-time random password the user must change at next login. Returns it (shown once)."""
     _require_sysadmin(actor)
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    user = lock_one(User.objects.filter(pk=user_id))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     temporary = "Tmp-" + secrets.token_urlsafe(9) + "7a"
@@ -204,12 +207,20 @@ def user_reset_password(*, actor, user_id: int) -> str:
     return temporary
 
 
-@transaction.atomic
+@service
 def password_change(*, actor, old_password: str, new_password: str) -> None:
-    user = User.objects.select_for_update().get(pk=actor.pk)
+    user = lock_one(User.objects.filter(pk=actor.pk))
     if not user.check_password(old_password):
-        audit_log("accounts.password.change_failed", actor=user, target=user, outcome="failed")
-        raise ApplicationError(_("原密码不正确。"), {"field": "old_password"})
+        raise ApplicationError(
+            _("原密码不正确。"),
+            {"field": "old_password"},
+            audit={
+                "action": "accounts.password.change_failed",
+                "actor": user,
+                "target": user,
+                "outcome": AuditOutcome.FAILED,
+            },
+        )
     if old_password == new_password:
         raise ApplicationError(_("新密码不能与原密码相同。"), {"field": "new_password"})
     _validate_password(new_password, user)
@@ -220,11 +231,10 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
     audit_log("accounts.password.changed", actor=user, target=user)
 
 
-@transaction.atomic
+@service
 def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: str) -> Delegation:
     """Delegate the actor's approval rights for a period. Only staff with approval roles can delegate."""
-    if not actor.has_role(*APPROVER_ROLES):
-        raise ForbiddenError(_("您没有可委托的审批权限。"))
+    require(rules.can_delegate, actor)
     delegate = User.objects.filter(pk=delegate_id, kind=AccountKind.STAFF, is_active=True).first()
     if delegate is None:
         raise NotFoundError(_("受托人不存在或不是本单位在职职工。"), {"field": "delegate"})
@@ -275,11 +285,12 @@ def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: st
     return d
 
 
-@transaction.atomic
+@service
 def delegation_revoke(*, actor, delegation_id: int) -> Delegation:
-    d = Delegation.objects.select_for_update().filter(pk=delegation_id, delegator=actor).first()
+    d = lock_one(Delegation.objects.filter(pk=delegation_id))
     if d is None:
         raise NotFoundError(_("委托不存在。"))
+    require(rules.can_revoke_delegation, actor, d)
     if d.revoked_at is not None:
         raise ConflictError(_("该委托已撤销。"))
     d.revoked_at = timezone.now()
@@ -303,8 +314,22 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@service
 def api_token_create(*, actor, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """Issue a personal API token (returned once; only its hash is kept). For a role that must use a second
+    factor the actor must come from a session that passed the TOTP step (`rules.can_issue_api_token`):
+    otherwise the token would be a way round it. The refusal is audited."""
+    if not rules.can_issue_api_token(actor):
+        raise ForbiddenError(
+            str(rules.can_issue_api_token.message),
+            {"reason": "two_factor"},
+            audit={
+                "action": "accounts.api_token.refused",
+                "actor": actor,
+                "target": actor,
+                "extra": {"reason": "two_factor"},
+            },
+        )
     if not name.strip():
         raise ApplicationError(_("请填写令牌名称。"), {"field": "name"})
     if not 1 <= days <= 365:
@@ -321,54 +346,56 @@ def api_token_create(*, actor, name: str, days: int = 90) -> tuple[ApiToken, str
     return obj, token
 
 
-@transaction.atomic
+@service
 def api_token_revoke(*, actor, token_id: int) -> None:
-    obj = (
-        ApiToken.objects.select_for_update().filter(pk=token_id, user=actor, revoked_at__isnull=True).first()
-    )
+    obj = lock_one(ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True))
     if obj is None:
         raise NotFoundError(_("令牌不存在。"))
+    require(rules.can_revoke_api_token, actor, obj)
     obj.revoked_at = timezone.now()
     obj.save(update_fields=["revoked_at"])
     audit_log("accounts.api_token.revoked", actor=actor, target=obj)
 
 
-@cache
-def _api_user_columns() -> str:
-    """What an API request reads of its user: every column but the password hash and the encrypted phone."""
-    return ", ".join(
-        f'u."{f.column}"' for f in User._meta.concrete_fields if f.name not in ("password", "phone")
-    )
-
-
-_DEPARTMENT_COLUMNS = ("unit_id", "code", "name", "name_en", "deputy_id", "sort")
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+# What a token check reads: the token's id and "last used", its user without the password hash and the encrypted
+# phone (never needed by an API call), and the user's department (every permission check reads it).
+_TOKEN_UNREAD = ("name", "prefix", "token_hash", "created_at", "expires_at", "revoked_at")
 
 
 def api_token_authenticate(token: str) -> User | None:
-    """The active user of a valid token with their department, or None. Hand-written SQL (`center.core.sql`):
-    every API call passes here."""
+    """The active user of a valid token with their department, or None: one query (every API call passes here),
+    and a write at most every five minutes per token to record its use."""
     now = timezone.now()
-    users = User.objects.raw(
-        f"SELECT {_api_user_columns()}, t.id AS token_id,"  # noqa: S608 (column names from the models; values bound)
-        " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS token_stale,"
-        f" {', '.join(f'd.{c} AS d_{c}' for c in _DEPARTMENT_COLUMNS)}"
-        " FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id"
-        " LEFT JOIN accounts_department d ON d.id = u.department_id"
-        " WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active = %s",
-        [sql.at(now - timedelta(minutes=5)), _hash_token(token), sql.at(now), True],
+    found = list(
+        ApiToken.objects.filter(
+            token_hash=_hash_token(token), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
+        )
+        .select_related("user__department")
+        .defer(*_TOKEN_UNREAD, "user__password", "user__phone")
+        .order_by()[:1]
     )
-    user = next(iter(users), None)
-    if user is None:
+    if not found:
         return None
-    if user.department_id is not None:
-        sql.attach(user, "department", **{c: getattr(user, f"d_{c}") for c in _DEPARTMENT_COLUMNS})
-    if user.token_stale:
+    obj = found[0]
+    if obj.last_used_at is None or obj.last_used_at < now - TOKEN_USE_PRECISION:
         # "last used" to the nearest five minutes: no write on every request of a busy client
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
-    return user
+        api_token_mark_used(token_id=obj.pk, now=now)
+    return obj.user
 
 
-@transaction.atomic
+@service
+def api_token_mark_used(*, token_id: int, now) -> None:
+    """Record a token's use (conditional: of two racing requests only one writes)."""
+    locked_update(
+        ApiToken.objects.filter(pk=token_id).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_PRECISION)
+        ),
+        last_used_at=now,
+    )
+
+
+@service
 def unit_create(
     *, actor, code: str, name: str, name_en: str = "", parent_name: str = "", credit_code: str = ""
 ):
@@ -385,7 +412,7 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@service
 def department_create(*, actor, unit, code: str, name: str, name_en: str = "", sort: int = 0) -> Department:
     if Department.objects.filter(unit=unit, code=code).exists():
         raise ConflictError(_("部门编码已存在。"))
@@ -399,11 +426,13 @@ def department_create(*, actor, unit, code: str, name: str, name_en: str = "", s
     return dept
 
 
-@transaction.atomic
+@service
 def department_set_deputy(*, actor, department_id: int, deputy_id: int | None) -> Department:
     if actor is not None:
         _require_sysadmin(actor)
-    dept = Department.objects.select_for_update().get(pk=department_id)
+    dept = lock_one(Department.objects.filter(pk=department_id))
+    if dept is None:
+        raise NotFoundError(_("部门不存在。"))
     deputy = None
     if deputy_id is not None:
         deputy = User.objects.filter(pk=deputy_id, kind=AccountKind.STAFF).first()
@@ -421,7 +450,7 @@ def department_set_deputy(*, actor, department_id: int, deputy_id: int | None) -
     return dept
 
 
-@transaction.atomic
+@service
 def bootstrap_sysadmin(*, username: str, full_name: str, password: str, department: Department) -> User:
     """Create the first system administrator (first installation only; audited as the system)."""
     if UserRole.objects.filter(role=Role.SYSADMIN).exists():
@@ -439,3 +468,84 @@ def bootstrap_sysadmin(*, username: str, full_name: str, password: str, departme
         changes=diff({}, {"username": username, "roles": ["sysadmin"]}),
     )
     return user
+
+
+@service
+def bootstrap_installation(
+    *, unit_code: str, unit_name: str, unit_name_en: str, parent_name: str, departments, admin: dict
+) -> tuple:
+    """First installation in one unit of work: the Center, its departments (kept if present) and the first
+    system administrator. `departments` are (code, name, name_en); `admin` the arguments of bootstrap_sysadmin
+    without the department (the first one)."""
+    from .models import Unit
+
+    unit = Unit.objects.filter(code=unit_code).first() or unit_create(
+        actor=None, code=unit_code, name=unit_name, name_en=unit_name_en, parent_name=parent_name
+    )
+    depts = {}
+    for i, (code, name, name_en) in enumerate(departments):
+        depts[code] = unit.departments.filter(code=code).first() or department_create(
+            actor=None, unit=unit, code=code, name=name, name_en=name_en, sort=i
+        )
+    user = bootstrap_sysadmin(department=depts[departments[0][0]], **admin)
+    return unit, depts, user
+
+
+@service
+def user_edit(
+    *, actor, user_id: int, full_name: str, department, position: str, email: str, roles: list[str]
+) -> User:
+    """The account page's save: identity fields and roles together, or neither."""
+    user_update(
+        actor=actor,
+        user_id=user_id,
+        full_name=full_name,
+        department=department,
+        position=position,
+        email=email,
+    )
+    return user_set_roles(actor=actor, user_id=user_id, roles=roles)
+
+
+# ---- second factor (TOTP) ----------------------------------------------------------------------------------
+
+
+@service
+def two_factor_record_verification(*, actor, verified: bool) -> None:
+    """The audit trail of a TOTP step at sign-in (the code itself is checked by django-otp)."""
+    if verified:
+        audit_log("security.two_factor.verified", actor=actor, target=actor)
+    else:
+        audit_log("security.two_factor.failed", actor=actor, target=actor, outcome=AuditOutcome.FAILED)
+
+
+@service
+def two_factor_device_for_setup(*, actor):
+    """The actor's unconfirmed TOTP device to enrol, created on first visit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=actor, confirmed=False, defaults={"name": "TOTP"}
+    )
+    return device
+
+
+@service
+def two_factor_enable(*, actor, device_id: int) -> None:
+    """Confirm the actor's TOTP device once they typed a valid code from it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(pk=device_id, user=actor).update(confirmed=True):
+        raise NotFoundError(_("验证设备不存在。"))
+    audit_log("security.two_factor.enabled", actor=actor, target=actor)
+
+
+@service
+def two_factor_disable(*, actor) -> None:
+    """Remove the actor's second factor; refused for roles that must keep one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if rules.two_factor_required(actor):
+        raise ForbiddenError(_("您的岗位必须启用两步验证，不能关闭。"))
+    TOTPDevice.objects.filter(user=actor).delete()
+    audit_log("security.two_factor.disabled", actor=actor, target=actor)

@@ -4,7 +4,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,14 +11,11 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from center.core.audit import audit_log
-from center.core.enums import AuditOutcome, Scope
 from center.core.errors import ApplicationError
-from center.core.permissions import ANY_STAFF, PUBLIC, SIGNED_IN, access, staff
+from center.core.permissions import PUBLIC, SIGNED_IN, access
 from center.core.views import apply_errors
 
-from . import selectors, services
-from .enums import Role
+from . import rules, selectors, services
 from .forms import (
     ApiTokenForm,
     DelegationForm,
@@ -29,8 +25,7 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
-
-ACCOUNT_ADMIN = staff("account-admin", {Role.SYSADMIN: Scope.UNIT})
+from .rules import ACCOUNT_ADMIN, OWN_ACCOUNT
 
 
 class LoginView(auth_views.LoginView):
@@ -59,11 +54,9 @@ def otp_verify(request):
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            with transaction.atomic():
-                audit_log("security.two_factor.verified", actor=user, target=user)
+            services.two_factor_record_verification(actor=user, verified=True)
             return redirect(request.GET.get("next") or "core:workbench")
-        with transaction.atomic():
-            audit_log("security.two_factor.failed", actor=user, target=user, outcome=AuditOutcome.FAILED)
+        services.two_factor_record_verification(actor=user, verified=False)
         form.add_error("token", _("验证码不正确或已过期。"))
     return render(request, "accounts/otp_verify.html", {"form": form})
 
@@ -72,22 +65,22 @@ def _qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=4, dark="#111")
 
 
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def two_factor_setup(request):
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed:
         return render(
-            request, "accounts/two_factor.html", {"enabled": True, "required": _two_factor_required(user)}
+            request,
+            "accounts/two_factor.html",
+            {"enabled": True, "required": rules.two_factor_required(user)},
         )
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "TOTP"})
+    device = services.two_factor_device_for_setup(actor=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit_log("security.two_factor.enabled", actor=user, target=user)
+            services.two_factor_enable(actor=user, device_id=device.pk)
+            device.confirmed = True
             otp_login(request, device)
             messages.success(request, _("已启用两步验证。"))
             return redirect("accounts:profile")
@@ -102,28 +95,26 @@ def two_factor_setup(request):
             "form": form,
             "qr": _qr_data_uri(uri),
             "secret": secret,
-            "required": _two_factor_required(user),
+            "required": rules.two_factor_required(user),
         },
     )
 
 
-def _two_factor_required(user) -> bool:
-    return settings.TWO_FACTOR_ENFORCED and user.has_role(*settings.TWO_FACTOR_REQUIRED_ROLES)
-
-
 @require_POST
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def two_factor_disable(request):
     user = request.user
-    if _two_factor_required(user):
+    if rules.two_factor_required(user):
         messages.error(request, _("您的岗位必须启用两步验证，不能关闭。"))
         return redirect("accounts:two_factor_setup")
     if match_token(user, request.POST.get("token", "")) is None:
         messages.error(request, _("验证码不正确，未关闭两步验证。"))
         return redirect("accounts:two_factor_setup")
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        audit_log("security.two_factor.disabled", actor=user, target=user)
+    try:
+        services.two_factor_disable(actor=user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:two_factor_setup")
     messages.success(request, _("已关闭两步验证。"))
     return redirect("accounts:profile")
 
@@ -150,7 +141,7 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def profile(request):
     user = request.user
     token_form = ApiTokenForm(request.POST or None) if request.POST.get("form") == "token" else ApiTokenForm()
@@ -175,7 +166,7 @@ def profile(request):
 
 
 @require_POST
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def api_token_revoke(request, pk: int):
     try:
         services.api_token_revoke(actor=request.user, token_id=pk)
@@ -186,7 +177,7 @@ def api_token_revoke(request, pk: int):
     return redirect("accounts:profile")
 
 
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def delegations(request):
     user = request.user
     form = DelegationForm(request.POST or None, actor=user)
@@ -209,7 +200,7 @@ def delegations(request):
         "accounts/delegations.html",
         {
             "form": form,
-            "can_delegate": user.has_role(Role.DIRECTOR, Role.DEPUTY, Role.DEPT_HEAD, Role.FINANCE),
+            "can_delegate": rules.can_delegate(user),
             "given": selectors.delegations_given(user),
             "received": selectors.delegations_received(user),
         },
@@ -217,7 +208,7 @@ def delegations(request):
 
 
 @require_POST
-@access(ANY_STAFF)
+@access(OWN_ACCOUNT)
 def delegation_revoke(request, pk: int):
     try:
         services.delegation_revoke(actor=request.user, delegation_id=pk)
@@ -267,16 +258,15 @@ def user_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.user_update(
-                    actor=request.user,
-                    user_id=target.pk,
-                    full_name=data["full_name"],
-                    department=data["department"],
-                    position=data["position"],
-                    email=data["email"],
-                )
-                services.user_set_roles(actor=request.user, user_id=target.pk, roles=data["roles"])
+            services.user_edit(
+                actor=request.user,
+                user_id=target.pk,
+                full_name=data["full_name"],
+                department=data["department"],
+                position=data["position"],
+                email=data["email"],
+                roles=data["roles"],
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:

@@ -3,7 +3,8 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 
 from center.accounts import selectors, services
-from center.core.permissions import ANY_STAFF, api_access
+from center.accounts.rules import DEPARTMENT_READERS, OWN_ACCOUNT
+from center.core.permissions import api_access
 
 router = Router(tags=["accounts"])
 
@@ -16,7 +17,7 @@ class DepartmentOut(Schema):
 
 
 @router.get("/departments", response=list[DepartmentOut])
-@api_access(ANY_STAFF)
+@api_access(DEPARTMENT_READERS)
 def departments(request):
     return list(selectors.departments())
 
@@ -39,7 +40,7 @@ class DelegationOut(Schema):
 
 
 @router.get("/delegations", response=list[DelegationOut])
-@api_access(ANY_STAFF)
+@api_access(OWN_ACCOUNT)
 def delegations(request):
     return list(selectors.delegations_given(request.user)) + list(
         selectors.delegations_received(request.user)
@@ -47,13 +48,13 @@ def delegations(request):
 
 
 @router.post("/delegations", response={201: DelegationOut})
-@api_access(ANY_STAFF)
+@api_access(OWN_ACCOUNT)
 def delegation_create(request, payload: DelegationIn):
     d = services.delegation_create(actor=request.user, **payload.dict())
     return Status(201, d)
 
 
 @router.post("/delegations/{delegation_id}/revoke", response=DelegationOut)
-@api_access(ANY_STAFF)
+@api_access(OWN_ACCOUNT)
 def delegation_revoke(request, delegation_id: int):
     return services.delegation_revoke(actor=request.user, delegation_id=delegation_id)

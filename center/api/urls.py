@@ -2,9 +2,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from center.core.errors import ApplicationError
+from center.core.hygiene import status_message
 from center.core.permissions import DELEGATED, SIGNED_IN, access
 
 from . import accounts, control, control_config, core, events
@@ -51,6 +52,18 @@ def _not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return _error(request, _("需要登录或有效的 API 令牌。"), 401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    status = exc.status_code
+    if status == 400:
+        message = _("请求体不是有效的 JSON。")  # ninja answers 400 only when it cannot parse the body
+    elif status == 403 and "csrf" in str(exc).lower():
+        message = _("CSRF 校验失败，请刷新页面后重试。")
+    else:
+        message = status_message(status)
+    return _error(request, message, status)
 
 
 @api.exception_handler(ValidationError)

@@ -39,20 +39,11 @@ EFFECTS: dict[str, tuple[int, int, int, int]] = {
 
 
 def clean_amount(value, field: str = "amount") -> Decimal:
-    """A positive amount in yuan with at most 2 decimals, or a clear refusal."""
-    try:
-        amount = Decimal(str(value))
-    except Exception as exc:
-        raise ApplicationError(_("金额必须是数字。"), {"field": field}) from exc
-    if not amount.is_finite():
-        raise ApplicationError(_("金额必须是数字。"), {"field": field})
-    if amount <= 0:
-        raise ApplicationError(_("金额必须大于零。"), {"field": field})
-    if amount > MAX_AMOUNT:
-        raise ApplicationError(_("金额过大。"), {"field": field})
-    if amount != amount.quantize(CENT):
-        raise ApplicationError(_("金额最多保留两位小数（分）。"), {"field": field})
-    return amount.quantize(CENT)
+    """A positive amount in yuan with at most 2 decimals, or a clear refusal. The format is the one parser's,
+    `center.core.money.parse_amount` (plain ASCII digits, optional point, two decimals at most)."""
+    from center.core.money import parse_amount
+
+    return parse_amount(value, field=field, positive=True)
 
 
 BALANCES = ("approved", "adjusted", "frozen", "executed", "available")
