@@ -5,7 +5,8 @@ Rules that always hold, whatever the configuration:
 - no person acts twice in one chain (neither as assignee nor as someone's delegate);
 - a delegate acts only within an active delegation and is recorded as acting for the delegator;
 - above the collective-decision threshold (三重一大) the final approval needs the meeting minutes.
-Every action locks the document row first, so concurrent actions on one document have one outcome.
+Every action locks the document row first, then its task (center.core.locks), so concurrent actions on one
+document have one outcome.
 Starting a chain reads the flows, steps and approvers with hand-written SQL (`center.core.sql`): every
 submitted document passes here.
 """
@@ -23,6 +24,7 @@ from center.accounts.services import acting_principals
 from center.core import sql
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one, locked_update
 from center.core.notifications import notify
 
 from .enums import ApproverRule, DocState, StepKind, TaskState
@@ -272,11 +274,7 @@ def act(
     Actions: approve, reject (reason required), return (to the applicant, or to an earlier step),
     add_signer, transfer.
     """
-    task = (
-        ApprovalTask.objects.select_for_update()
-        .filter(pk=task_id, content_type=_doc_ct(doc), object_id=doc.pk)
-        .first()
-    )
+    task = lock_one(ApprovalTask.objects.filter(pk=task_id, content_type=_doc_ct(doc), object_id=doc.pk))
     if task is None:
         raise NotFoundError(_("审批任务不存在。"))
     if doc.state != DocState.PENDING:
@@ -381,8 +379,9 @@ def _close(task, state, actor, comment, now) -> None:
 
 
 def _cancel_open(doc, round_no) -> None:
-    chain_tasks(doc, round_no).filter(state__in=[TaskState.PENDING, TaskState.WAITING]).update(
-        state=TaskState.CANCELLED
+    locked_update(
+        chain_tasks(doc, round_no).filter(state__in=[TaskState.PENDING, TaskState.WAITING]),
+        state=TaskState.CANCELLED,
     )
 
 

@@ -13,6 +13,7 @@ from center.accounts.enums import Role
 from center.accounts.models import Department, User
 from center.core.audit import audit_log, diff, snapshot
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one
 from center.core.services import service
 
 from .enums import ApplicationType, ApproverRule, StepKind
@@ -136,7 +137,7 @@ def settings_update(*, actor, year, **values) -> ControlSettings:
         ),
     }
     obj = settings_for(year)
-    obj = ControlSettings.objects.select_for_update().get(pk=obj.pk)
+    obj = lock_one(ControlSettings.objects.filter(pk=obj.pk))
     before = snapshot(obj, SETTINGS_FIELDS)
     for field, value in clean.items():
         setattr(obj, field, value)
@@ -188,7 +189,7 @@ def standard_save(
         std = SpendingStandard.objects.create(**values)
         audit_log("control.standard.created", actor=actor, target=std, changes=diff({}, values))
         return std
-    std = SpendingStandard.objects.select_for_update().filter(pk=standard_id).first()
+    std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
     if std is None:
         raise NotFoundError(_("费用标准不存在。"))
     _standard_clash(values, exclude_pk=std.pk)
@@ -205,7 +206,7 @@ def standard_save(
 @service
 def standard_delete(*, actor, standard_id) -> None:
     _require_editor(actor)
-    std = SpendingStandard.objects.select_for_update().filter(pk=standard_id).first()
+    std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
     if std is None:
         raise NotFoundError(_("费用标准不存在。"))
     audit_log(
@@ -355,7 +356,7 @@ def flow_save(
         flow = ApprovalFlow.objects.create(**values)
         before = {}
     else:
-        flow = ApprovalFlow.objects.select_for_update().filter(pk=flow_id).first()
+        flow = lock_one(ApprovalFlow.objects.filter(pk=flow_id))
         if flow is None:
             raise NotFoundError(_("审批流程不存在。"))
         before = _flow_snapshot(flow)

@@ -1,13 +1,15 @@
-"""Every write of budget control. Each runs in one transaction: it happens completely or not at all.
+"""Every write of budget control. Each is a `@service` (one unit of work): it happens completely or not at all.
 
-Lock order, always: document row → quota rows (in id order) → chain head of the audit trail.
+Lock order, always (center.core.locks checks it under test settings): the document rows (the claim, then
+the application it is against, then the advance it clears) → approval tasks → quota rows (in id order, one
+call per unit) → the audit chain head, appended at the unit's end.
 """
 
 from datetime import timedelta
 from decimal import Decimal
 from uuid import uuid4
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from center.core import sql
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create
+from center.core.locks import lock_one
 from center.core.models import Attachment
 from center.core.notifications import notify
 from center.core.services import service
@@ -67,6 +70,14 @@ def _transition(doc, table, to_state) -> None:
             {"state": doc.state},
         )
     doc.state = to_state
+
+
+@service
+def _insert(*rows) -> None:
+    """Insert rows whose unique keys may clash with a concurrent unit's: a nested part of the unit (its own
+    savepoint), so the caller can turn the `IntegrityError` into a clear refusal."""
+    for row in rows:
+        row.save(force_insert=True)
 
 
 def _finalize_number(doc, prefix: str) -> None:
@@ -232,7 +243,7 @@ def adjustment_create(
 @service
 def adjustment_approve(*, actor, adjustment_id: int, bureau_doc_no: str = "") -> Adjustment:
     """The director approves (never the finance person who asked); posts the paired out/in entries."""
-    adj = Adjustment.objects.select_for_update().filter(pk=adjustment_id).first()
+    adj = lock_one(Adjustment.objects.filter(pk=adjustment_id))
     if adj is None:
         raise NotFoundError(_("调剂单不存在。"))
     if not actor.has_role(Role.DIRECTOR):
@@ -373,7 +384,12 @@ def _freeze(
     _check_warnings(quotas.values(), cfg)
 
 
-def _attachment_of(actor, attachment_id) -> Attachment | None:
+def _attachment_of(actor, attachment_id, upload=None, purpose: str = "general") -> Attachment | None:
+    """The actor's attachment `attachment_id`, or the file `upload` (name, bytes) stored now: inside the unit,
+    so a refused action leaves no stored file behind (center.core.files)."""
+    if upload:
+        name, data = upload
+        return attachment_create(actor=actor, name=name, data=data, purpose=purpose)
     if not attachment_id:
         return None
     att = Attachment.objects.filter(pk=attachment_id, owner=actor).first()
@@ -394,6 +410,8 @@ def application_submit(
     justification: str = "",
     letter_id: int | None = None,
     minutes_id: int | None = None,
+    letter_file: tuple[str, bytes] | None = None,
+    minutes_file: tuple[str, bytes] | None = None,
 ) -> Application:
     """Submit a prior application: checks standards and quotas, freezes the amounts, starts the approval chain.
 
@@ -410,7 +428,7 @@ def application_submit(
     amounts = _parse_lines(lines)
     total = sum(amounts.values(), ZERO)
     _check_standard(year, app_type, details, total, justification)
-    letter = _attachment_of(actor, letter_id)
+    letter = _attachment_of(actor, letter_id, letter_file)
     if app_type == ApplicationType.RECEPTION and letter is None:
         raise ApplicationError(_("公务接待须上传来访单位公函。"), {"field": "letter"})
     # Checks of what never changes on a quota (year, kind, owner, codes) need no lock; the row locks are
@@ -429,7 +447,7 @@ def application_submit(
         details=details,
         justification=justification.strip(),
         letter=letter,
-        minutes=_attachment_of(actor, minutes_id),
+        minutes=_attachment_of(actor, minutes_id, minutes_file),
         submitted_at=timezone.now(),
         valid_until=timezone.localdate() + timedelta(days=cfg.application_valid_days),
     )
@@ -502,7 +520,7 @@ def _owners(quotas) -> list[Department]:
 
 
 def _lock_application(application_id: int) -> Application:
-    app = Application.objects.select_for_update().filter(pk=application_id).first()
+    app = lock_one(Application.objects.filter(pk=application_id))
     if app is None:
         raise NotFoundError(_("事前申请不存在。"))
     return app
@@ -674,14 +692,20 @@ def application_cancel(*, actor, application_id: int, reason: str) -> Applicatio
 
 
 @service
-def application_resubmit(*, actor, application_id: int, minutes_id: int | None = None) -> Application:
+def application_resubmit(
+    *,
+    actor,
+    application_id: int,
+    minutes_id: int | None = None,
+    minutes_file: tuple[str, bytes] | None = None,
+) -> Application:
     """After a return to the applicant: freeze again and start a new approval round."""
     app = _lock_application(application_id)
     if app.applicant_id != actor.pk:
         raise NotFoundError(_("事前申请不存在。"))
     _transition(app, APPLICATION_TRANSITIONS, DocState.PENDING)
-    if minutes_id:
-        app.minutes = _attachment_of(actor, minutes_id)
+    if minutes_id or minutes_file:
+        app.minutes = _attachment_of(actor, minutes_id, minutes_file)
     app.submitted_at = timezone.now()
     app.save(update_fields=["state", "minutes", "submitted_at"])
     lines = list(app.lines.all())
@@ -703,38 +727,53 @@ def application_resubmit(*, actor, application_id: int, minutes_id: int | None =
 
 
 @service
-def application_attach_minutes(*, actor, application_id: int, minutes_id: int) -> Application:
+def application_attach_minutes(
+    *,
+    actor,
+    application_id: int,
+    minutes_id: int | None = None,
+    minutes_file: tuple[str, bytes] | None = None,
+) -> Application:
     app = _lock_application(application_id)
     if app.applicant_id != actor.pk:
         raise NotFoundError(_("事前申请不存在。"))
     if app.state not in (DocState.PENDING, DocState.RETURNED):
         raise ConflictError(_("单据当前状态不能补充附件。"))
-    app.minutes = _attachment_of(actor, minutes_id)
+    app.minutes = _attachment_of(actor, minutes_id, minutes_file)
+    if app.minutes is None:
+        raise ApplicationError(_("请上传会议纪要。"), {"field": "minutes"})
     app.save(update_fields=["minutes"])
     audit_log("control.application.minutes_attached", actor=actor, target=app)
     return app
 
 
-@service
 def applications_expire(*, today=None) -> int:
-    """Approved applications past their validity with nothing reimbursed: expire and release (a daily job)."""
+    """Approved applications past their validity with nothing reimbursed: expire and release (a daily job).
+    Each application is its own unit of work (document → quotas), so one never waits on another's quotas."""
     today = today or timezone.localdate()
-    count = 0
-    for pk in Application.objects.filter(state=DocState.APPROVED, valid_until__lt=today).values_list(
+    due = Application.objects.filter(state=DocState.APPROVED, valid_until__lt=today).values_list(
         "pk", flat=True
+    )
+    return sum(application_expire(application_id=pk, today=today) for pk in list(due))
+
+
+@service
+def application_expire(*, application_id: int, today=None) -> bool:
+    """Expire one approved application past its validity with nothing claimed; returns whether it did."""
+    today = today or timezone.localdate()
+    app = _lock_application(application_id)
+    if (
+        app.state != DocState.APPROVED
+        or app.valid_until is None
+        or app.valid_until >= today
+        or app.reimbursements.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists()
     ):
-        app = _lock_application(pk)
-        if (
-            app.state != DocState.APPROVED
-            or app.reimbursements.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists()
-        ):
-            continue
-        _transition(app, APPLICATION_TRANSITIONS, DocState.EXPIRED)
-        app.save(update_fields=["state"])
-        _release_application(app, actor=None, note=_("过期释放"))
-        audit_log("control.application.expired", target=app)
-        count += 1
-    return count
+        return False
+    _transition(app, APPLICATION_TRANSITIONS, DocState.EXPIRED)
+    app.save(update_fields=["state"])
+    _release_application(app, actor=None, note=_("过期释放"))
+    audit_log("control.application.expired", target=app)
+    return True
 
 
 # ---------------------------------------------------------------------------------------- reimbursements
@@ -864,9 +903,7 @@ def reimbursement_submit(
             reimbursement=r, quota=quotas[qid], amount=amount, frozen=own_freeze.get(qid, ZERO)
         )
     try:
-        with transaction.atomic():
-            for data, att in stored:
-                Invoice.objects.create(reimbursement=r, attachment=att, **data)
+        _insert(*(Invoice(reimbursement=r, attachment=att, **data) for data, att in stored))
     except IntegrityError as exc:  # a concurrent submission took the same invoice first
         raise ConflictError(_("发票已被其他报销单使用，不能重复报销。"), {"field": "invoices"}) from exc
     if own_freeze:
@@ -888,7 +925,7 @@ def reimbursement_submit(
 
 
 def _lock_reimbursement(pk: int) -> Reimbursement:
-    r = Reimbursement.objects.select_for_update().filter(pk=pk).first()
+    r = lock_one(Reimbursement.objects.filter(pk=pk))
     if r is None:
         raise NotFoundError(_("报销单不存在。"))
     return r
@@ -964,6 +1001,8 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
     if method not in PaymentMethod.values:
         raise ApplicationError(_("请选择支付方式。"), {"field": "method"})
     app = _lock_application(r.application_id) if r.application_id else None
+    # Every document row before any quota row (center.core.locks): the advance this claim clears, too.
+    advance = lock_one(app.advances.filter(state=DocState.PAID)) if app else None
     lines = list(r.lines.all())
     app_lines = {ln.quota_id: ln for ln in app.lines.all()} if app else {}
     quotas = lock_quotas([ln.quota_id for ln in lines] + list(app_lines))
@@ -980,7 +1019,6 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
             al.save(update_fields=["frozen", "executed"])
     paid_out = r.amount
     if app:
-        advance = app.advances.select_for_update().filter(state=DocState.PAID).first()
         if advance is not None:
             r.advance_cleared = advance.amount
             r.cash_difference = r.amount - advance.amount
@@ -999,15 +1037,11 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
         app.closed_at = timezone.now()
         app.save(update_fields=["state", "closed_at"])
         audit_log("control.application.closed", actor=actor, target=app)
+    payment = Payment(
+        reimbursement=r, amount=paid_out, method=method, reference=reference.strip()[:60], paid_by=actor
+    )
     try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                reimbursement=r,
-                amount=paid_out,
-                method=method,
-                reference=reference.strip()[:60],
-                paid_by=actor,
-            )
+        _insert(payment)
     except IntegrityError as exc:
         raise ConflictError(_("该报销单已支付，不能重复支付。")) from exc
     _transition(r, REIMBURSEMENT_TRANSITIONS, DocState.PAID)
@@ -1029,7 +1063,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
 
 
 def _lock_advance(pk: int) -> Advance:
-    adv = Advance.objects.select_for_update().filter(pk=pk).first()
+    adv = lock_one(Advance.objects.filter(pk=pk))
     if adv is None:
         raise NotFoundError(_("借款单不存在。"))
     return adv
@@ -1129,11 +1163,11 @@ def advance_pay(*, actor, advance_id: int, method: str, reference: str = "") -> 
     _check_payer(actor, adv)
     if method not in PaymentMethod.values:
         raise ApplicationError(_("请选择支付方式。"), {"field": "method"})
+    payment = Payment(
+        advance=adv, amount=adv.amount, method=method, reference=reference.strip()[:60], paid_by=actor
+    )
     try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                advance=adv, amount=adv.amount, method=method, reference=reference.strip()[:60], paid_by=actor
-            )
+        _insert(payment)
     except IntegrityError as exc:
         raise ConflictError(_("该单据已支付，不能重复支付。")) from exc
     _transition(adv, ADVANCE_TRANSITIONS, DocState.PAID)

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,6 @@ from center.accounts.enums import Role
 from center.accounts.models import User
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
-from center.core.files import attachment_create
 from center.core.permissions import access, staff
 from center.core.views import apply_errors
 
@@ -152,20 +150,18 @@ def application_new(request):
         data = form.cleaned_data
 
         def submit():
-            with transaction.atomic():
-                letter = _upload(user, request.FILES.get("letter"), "general")
-                minutes = _upload(user, request.FILES.get("minutes"), "general")
-                app = services.application_submit(
-                    actor=user,
-                    app_type=data["app_type"],
-                    title=data["title"],
-                    year=year,
-                    lines=[(data["quota"], data["amount"])],
-                    details=form.details(),
-                    justification=data["justification"],
-                    letter_id=letter,
-                    minutes_id=minutes,
-                )
+            # The uploads are stored by the service, in its unit of work: a refusal keeps no file.
+            app = services.application_submit(
+                actor=user,
+                app_type=data["app_type"],
+                title=data["title"],
+                year=year,
+                lines=[(data["quota"], data["amount"])],
+                details=form.details(),
+                justification=data["justification"],
+                letter_file=_file(request.FILES.get("letter")),
+                minutes_file=_file(request.FILES.get("minutes")),
+            )
             messages.success(request, _("事前申请 %(no)s 已提交，金额已冻结。") % {"no": app.number})
             return reverse("control:application_detail", args=[app.pk])
 
@@ -176,10 +172,9 @@ def application_new(request):
     return render(request, "control/application_form.html", {"form": form, "year": year})
 
 
-def _upload(user, upload, purpose):
-    if upload is None:
-        return None
-    return attachment_create(actor=user, name=upload.name, data=upload.read(), purpose=purpose).pk
+def _file(upload) -> tuple[str, bytes] | None:
+    """An uploaded file as a service takes it: (name, content)."""
+    return None if upload is None else (upload.name, upload.read())
 
 
 def _detail_context(request, doc, kind: str):
@@ -315,12 +310,14 @@ def _on_document(request, model, pk, call, success: str):
 def application_resubmit(request, pk: int):
     app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
     try:
-        minutes = _upload(request.user, request.FILES.get("minutes"), "general")
+        minutes = _file(request.FILES.get("minutes"))
         if app.state == DocState.RETURNED:
-            services.application_resubmit(actor=request.user, application_id=app.pk, minutes_id=minutes)
+            services.application_resubmit(actor=request.user, application_id=app.pk, minutes_file=minutes)
             messages.success(request, _("已重新提交。"))
         elif minutes:
-            services.application_attach_minutes(actor=request.user, application_id=app.pk, minutes_id=minutes)
+            services.application_attach_minutes(
+                actor=request.user, application_id=app.pk, minutes_file=minutes
+            )
             messages.success(request, _("会议纪要已上传。"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
