@@ -328,7 +328,21 @@ def _check_standard(year: int, app_type: str, details: dict, amount: Decimal, ju
         )
 
 
-def _check_lines(actor, year: int, app_type: str, quotas: dict[int, Quota]) -> None:
+def _foreign(actor, q: Quota) -> bool:
+    """Another department's project quota: usable only with that department head's review (归口审核)."""
+    return q.kind == "project" and q.department_id != actor.department_id
+
+
+def _split(actor, quotas: dict[int, Quota], amounts: dict[int, Decimal]) -> dict[int, Decimal]:
+    """What a submission freezes at once: its lines on the actor's own quotas and on basic quotas. Lines on
+    another department's project quota are frozen only when the chain, with that head's review, has approved
+    (`_freeze_reviewed`): until then that department's money is not touched."""
+    return {qid: amount for qid, amount in amounts.items() if not _foreign(actor, quotas[qid])}
+
+
+def _check_lines(
+    actor, year: int, app_type: str, quotas: dict[int, Quota], amounts: dict[int, Decimal] | None = None
+) -> None:
     kinds = {q.kind for q in quotas.values()}
     if len(kinds) > 1:
         raise ApplicationError(_("基本支出与项目支出不得混用于同一单据。"), {"field": "quota"})
@@ -346,7 +360,14 @@ def _check_lines(actor, year: int, app_type: str, quotas: dict[int, Quota]) -> N
             )
         if not required and q.economic.code in REQUIRED_ECONOMIC_CODE.values():
             raise ApplicationError(_("公务接待费指标只能用于公务接待。"), {"field": "quota"})
-        # Another department's project quota may be used: its head reviews the document (归口审核, see _reviewers).
+        # Another department's project quota may be used only with its head's review (归口审核, see _reviewers):
+        # its money is frozen once the chain, that review included, has approved (see _split).
+        if amounts and _foreign(actor, q) and q.available < amounts.get(q.pk, ZERO):
+            raise ApplicationError(
+                _("指标“%(q)s”可用余额不足：可用 %(avail)s 元，本次需要 %(need)s 元。")
+                % {"q": q.name, "avail": f"{q.available:,.2f}", "need": f"{amounts[q.pk]:,.2f}"},
+                {"field": "quota", "quota": q.pk},
+            )
 
 
 def _parse_lines(lines) -> dict[int, Decimal]:
@@ -434,7 +455,8 @@ def application_submit(
     # Checks of what never changes on a quota (year, kind, owner, codes) need no lock; the row locks are
     # taken last, just before the freeze, so a hot quota is held only for the balance update and the commit.
     quotas = _read_quotas(amounts)
-    _check_lines(actor, year, app_type, quotas)
+    _check_lines(actor, year, app_type, quotas, amounts)
+    now_frozen = _split(actor, quotas, amounts)
     cfg = settings_for(year)
     app = Application(
         number=f"TMP-{uuid4().hex[:24]}",
@@ -455,7 +477,9 @@ def application_submit(
     _finalize_number(app, "SQ")
     sql.insert(
         *(
-            ApplicationLine(application=app, quota=quotas[qid], amount=amount, frozen=amount)
+            ApplicationLine(
+                application=app, quota=quotas[qid], amount=amount, frozen=now_frozen.get(qid, ZERO)
+            )
             for qid, amount in sorted(amounts.items())
         )
     )
@@ -466,13 +490,14 @@ def application_submit(
         owner_review_departments=_reviewers(actor, quotas.values()),
         new_document=True,
     )
-    _freeze(
-        lock_quotas(amounts, read=quotas),
-        amounts,
-        actor=actor,
-        doc=Doc("application", app.pk, app.number),
-        cfg=cfg,
-    )
+    if now_frozen:
+        _freeze(
+            lock_quotas(now_frozen, read=quotas),
+            now_frozen,
+            actor=actor,
+            doc=Doc("application", app.pk, app.number),
+            cfg=cfg,
+        )
     audit_log(
         "control.application.submitted",
         actor=actor,
@@ -486,7 +511,7 @@ def _reviewers(actor, quotas) -> list[Department]:
     """Departments whose project quotas the actor uses without being theirs: they review the document."""
     seen = {}
     for q in quotas:
-        if q.kind == "project" and q.department_id != actor.department_id:
+        if _foreign(actor, q):
             seen.setdefault(q.department_id, q.department)
     return list(seen.values())
 
@@ -569,6 +594,19 @@ def _decide(
     return new_state
 
 
+def _freeze_reviewed(app: Application, *, actor) -> None:
+    """The chain approved, the owning heads' review included: freeze the lines on other departments' project
+    quotas (a quota that no longer has enough refuses the approval with the ledger's message)."""
+    deferred = {ln.quota_id: ln for ln in app.lines.all() if ln.frozen < ln.amount}
+    if not deferred:
+        return
+    amounts = {qid: ln.amount - ln.frozen for qid, ln in deferred.items()}
+    _freeze(lock_quotas(deferred), amounts, actor=actor, doc=Doc("application", app.pk, app.number))
+    for ln in deferred.values():
+        ln.frozen = ln.amount
+        ln.save(update_fields=["frozen"])
+
+
 def _notify_cashiers(doc) -> None:
     from center.accounts.models import User
 
@@ -604,6 +642,7 @@ def application_act(
     elif new_state == DocState.RETURNED:
         _release_application(app, actor=actor, note=_("退回释放"))
     elif new_state == DocState.APPROVED:
+        _freeze_reviewed(app, actor=actor)
         notify(
             [app.applicant],
             title=_("事前申请已批准：%(no)s") % {"no": app.number},
@@ -712,10 +751,13 @@ def application_resubmit(
     quotas = lock_quotas([ln.quota_id for ln in lines])
     amounts = {}
     for ln in lines:
+        if _foreign(actor, quotas[ln.quota_id]):
+            continue  # frozen again only when the chain, with its owner's review, has approved
         amounts[ln.quota_id] = amounts.get(ln.quota_id, ZERO) + ln.amount
         ln.frozen = ln.amount
         ln.save(update_fields=["frozen"])
-    _freeze(quotas, amounts, actor=actor, doc=Doc("application", app.pk, app.number))
+    if amounts:
+        _freeze(quotas, amounts, actor=actor, doc=Doc("application", app.pk, app.number))
     approvals.chain_start(
         app,
         doc_type="application",
@@ -859,6 +901,10 @@ def reimbursement_submit(
                 {"field": "application"},
             )
         _check_lines(actor, year, ApplicationType.OTHER, quotas)
+        if any(_foreign(actor, q) for q in quotas.values()):
+            raise ApplicationError(
+                _("使用其他部门的项目指标须先提交事前申请，经该部门负责人审核。"), {"field": "application"}
+            )
         own_freeze = dict(amounts)
     else:
         app_lines = {ln.quota_id: ln for ln in app.lines.all()}
