@@ -1,6 +1,7 @@
 """Control configuration as data (no code): per-year parameters, spending standards and approval flows.
 
-Finance (and the system administrator) edit them; every change is audited with its before/after. Editing a
+Finance (and the system administrator) edit them; every change is audited with its before/after and bumps the
+configuration version (center/control/config_cache.py), so every process reads the change from its next unit. Editing a
 flow never touches chains already running: their tasks carry their own step names and kinds.
 """
 
@@ -16,6 +17,7 @@ from center.core.errors import ApplicationError, ConflictError, ForbiddenError, 
 from center.core.locks import lock_one
 from center.core.services import service
 
+from .config_cache import bump
 from .enums import ApplicationType, ApproverRule, StepKind
 from .ledger import MAX_AMOUNT
 from .models import ApprovalFlow, ApprovalStepDef, ControlSettings, SpendingStandard
@@ -143,6 +145,7 @@ def settings_update(*, actor, year, **values) -> ControlSettings:
         setattr(obj, field, value)
     obj.save()
     changes = diff(before, snapshot(obj, SETTINGS_FIELDS))
+    bump()
     if changes:
         audit_log("control.settings.updated", actor=actor, target=obj, changes=changes, extra={"year": year})
     return obj
@@ -187,6 +190,7 @@ def standard_save(
     if standard_id is None:
         _standard_clash(values)
         std = SpendingStandard.objects.create(**values)
+        bump()
         audit_log("control.standard.created", actor=actor, target=std, changes=diff({}, values))
         return std
     std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
@@ -198,6 +202,7 @@ def standard_save(
         setattr(std, field, value)
     std.save()
     changes = diff(before, snapshot(std, STANDARD_FIELDS))
+    bump()
     if changes:
         audit_log("control.standard.updated", actor=actor, target=std, changes=changes)
     return std
@@ -213,6 +218,7 @@ def standard_delete(*, actor, standard_id) -> None:
         "control.standard.deleted", actor=actor, target=std, changes=diff(snapshot(std, STANDARD_FIELDS), {})
     )
     std.delete()
+    bump()
 
 
 @service
@@ -238,6 +244,7 @@ def standards_copy(*, actor, from_year, to_year) -> int:
     if not new and not SpendingStandard.objects.filter(year=from_year).exists():
         raise ApplicationError(_("%(y)d 年度没有费用标准可复制。") % {"y": from_year}, {"field": "year"})
     SpendingStandard.objects.bulk_create(new)
+    bump()
     audit_log(
         "control.standard.copied",
         actor=actor,
@@ -371,6 +378,7 @@ def flow_save(
         if step["users"]:
             sd.users.set(step["users"])
     changes = diff(before, _flow_snapshot(flow))
+    bump()
     if changes:
         audit_log(
             "control.flow.created" if flow_id is None else "control.flow.updated",

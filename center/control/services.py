@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
 from center.accounts.models import Department
-from center.core import sql
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.files import attachment_create
@@ -24,7 +23,7 @@ from center.core.models import Attachment
 from center.core.notifications import notify
 from center.core.services import service
 
-from . import approvals, ledger
+from . import approvals, config_cache, ledger
 from .enums import (
     ADVANCE_TRANSITIONS,
     APPLICATION_TRANSITIONS,
@@ -50,17 +49,14 @@ from .models import (
     Quota,
     Reimbursement,
     ReimbursementLine,
-    SpendingStandard,
 )
 
 ZERO = Decimal("0")
 
 
 def settings_for(year: int) -> ControlSettings:
-    obj = sql.first(ControlSettings, "SELECT * FROM control_controlsettings WHERE year = %s", [year])
-    if obj is None:
-        obj, _created = ControlSettings.objects.get_or_create(year=year)
-    return obj
+    """The year's control parameters (from the per-process configuration cache; a copy to change freely)."""
+    return config_cache.settings_for(year)
 
 
 def _transition(doc, table, to_state) -> None:
@@ -82,7 +78,7 @@ def _insert(*rows) -> None:
 
 def _finalize_number(doc, prefix: str) -> None:
     doc.number = f"{prefix}{doc.year}-{doc.pk:06d}"
-    sql.execute(f"UPDATE {doc._meta.db_table} SET number = %s WHERE id = %s", [doc.number, doc.pk])  # noqa: S608 (table from the model; values bound)
+    type(doc).objects.filter(pk=doc.pk).update(number=doc.number)
 
 
 # ----------------------------------------------------------------------------------------------- quotas
@@ -299,11 +295,7 @@ def _people_days(app_type: str, details: dict) -> tuple[int, int]:
 def _check_standard(year: int, app_type: str, details: dict, amount: Decimal, justification: str) -> None:
     people, days = _people_days(app_type, details)
     city = str(details.get("city", "")).strip()
-    standards = SpendingStandard.objects.raw(
-        "SELECT * FROM control_spendingstandard WHERE year = %s AND app_type = %s AND city IN (%s, %s)",
-        [year, app_type, city, ""],
-    )
-    candidates = {s.city: s for s in standards}
+    candidates = {s.city: s for s in config_cache.standards(year, app_type) if s.city in (city, "")}
     std = candidates.get(city) or candidates.get("")  # the city's own standard first, else the general one
     if std is None:
         return
@@ -473,15 +465,15 @@ def application_submit(
         submitted_at=timezone.now(),
         valid_until=timezone.localdate() + timedelta(days=cfg.application_valid_days),
     )
-    sql.insert(app)  # the submission's rows are written with hand-written SQL (center.core.sql)
+    app.save(force_insert=True)
     _finalize_number(app, "SQ")
-    sql.insert(
-        *(
+    ApplicationLine.objects.bulk_create(
+        [
             ApplicationLine(
                 application=app, quota=quotas[qid], amount=amount, frozen=now_frozen.get(qid, ZERO)
             )
             for qid, amount in sorted(amounts.items())
-        )
+        ]
     )
     approvals.chain_start(
         app,
@@ -517,21 +509,10 @@ def _reviewers(actor, quotas) -> list[Department]:
 
 
 def _read_quotas(ids) -> dict[int, Quota]:
-    """The quotas of a submission with what the checks and the approval chain need of their economic code
-    and department, in one hand-written read (center.core.sql)."""
+    """The quotas of a submission with their economic code and department (what the checks and the approval
+    chain need), in one read without a lock: what these checks look at never changes on a quota."""
     wanted = sorted(set(ids))
-    rows = Quota.objects.raw(
-        "SELECT q.*, e.code AS e_code, e.name AS e_name, d.name AS d_name, d.name_en AS d_name_en,"  # noqa: S608 (placeholders only; values bound)
-        " d.deputy_id AS d_deputy_id FROM control_quota q"
-        " JOIN budget_economiccode e ON e.id = q.economic_id JOIN accounts_department d ON d.id = q.department_id"
-        f" WHERE q.id IN ({sql.marks(len(wanted))})",
-        wanted,
-    )
-    quotas = {}
-    for q in rows:
-        sql.attach(q, "economic", code=q.e_code, name=q.e_name)
-        sql.attach(q, "department", name=q.d_name, name_en=q.d_name_en, deputy_id=q.d_deputy_id)
-        quotas[q.pk] = q
+    quotas = {q.pk: q for q in Quota.objects.select_related("economic", "department").filter(pk__in=wanted)}
     if len(quotas) != len(wanted):
         raise NotFoundError(_("指标不存在。"), {"field": "quota"})
     return quotas
