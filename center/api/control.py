@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from center.control import approvals, selectors, services
+from center.control import approvals, rules, selectors, services
 from center.control.models import Advance, Application, Reimbursement
-from center.control.views import CASHIERS, CONTROL_USERS
+from center.control.rules import CASHIERS, CONTROL_USERS
 from center.core.errors import ApplicationError
 from center.core.idempotency import fingerprint, run_once
 from center.core.permissions import api_access
+from center.core.rules import require
 
 router = Router(tags=["control"])
 
@@ -185,11 +186,8 @@ def _act(request, model, doc_id, payload, service, key):
     from center.accounts.models import User
 
     doc = selectors.document_get_for(request.user, model, request.access_scope, doc_id)
+    require(rules.may_act, request.user, doc)
     task = approvals.task_for_actor(doc, request.user)
-    if task is None:
-        from center.core.errors import ForbiddenError
-
-        raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
     target = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
     return answer_once(
         request,

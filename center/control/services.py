@@ -21,9 +21,10 @@ from center.core.files import attachment_create
 from center.core.locks import lock_one
 from center.core.models import Attachment
 from center.core.notifications import notify
+from center.core.rules import require
 from center.core.services import service
 
-from . import approvals, config_cache, ledger
+from . import approvals, config_cache, ledger, rules
 from .enums import (
     ADVANCE_TRANSITIONS,
     APPLICATION_TRANSITIONS,
@@ -50,6 +51,7 @@ from .models import (
     Reimbursement,
     ReimbursementLine,
 )
+from .rules import CANCELLABLE
 
 ZERO = Decimal("0")
 
@@ -643,10 +645,9 @@ def application_withdraw(*, actor, application_id: int) -> Application:
 
 def _withdraw(doc, table, *, actor, missing: str):
     """The applicant takes a locked document back before anyone approved it; callers release its money."""
-    if doc.applicant_id != actor.pk:
-        raise NotFoundError(missing)
-    if doc.state == DocState.PENDING and not approvals.withdraw_allowed(doc):
-        raise ConflictError(_("已有审批人同意，不能撤回；请联系当前审批人退回。"))
+    _require_applicant(actor, doc, missing)
+    if doc.state == DocState.PENDING and not rules.may_withdraw(actor, doc):
+        raise ConflictError(str(rules.may_withdraw.message))
     _transition(doc, table, DocState.WITHDRAWN)
     doc.save(update_fields=["state"])
     approvals.cancel_round(doc)
@@ -654,26 +655,14 @@ def _withdraw(doc, table, *, actor, missing: str):
     return doc
 
 
-CANCELLABLE = (DocState.PENDING, DocState.RETURNED, DocState.APPROVED)
+# Kept under their old names for the other areas (events) until they go through control.funding.
+can_cancel_application = rules.may_cancel
 
 
-def _may_cancel(actor, app: Application) -> bool:
-    return app.applicant_id == actor.pk or (
-        actor.has_role(Role.DEPT_HEAD) and actor.department_id == app.department_id
-    )
-
-
-def _money_against(app: Application) -> bool:
-    """A claim or an advance against the application that is neither withdrawn nor rejected."""
-    active = [DocState.PENDING, DocState.RETURNED, DocState.APPROVED, DocState.PAID]
-    return (
-        app.reimbursements.filter(state__in=active).exists() or app.advances.filter(state__in=active).exists()
-    )
-
-
-def can_cancel_application(actor, app: Application) -> bool:
-    """The applicant, or the head of the applicant's department, while nothing is claimed or advanced."""
-    return app.state in CANCELLABLE and _may_cancel(actor, app) and not _money_against(app)
+def _require_applicant(actor, doc, missing: str) -> None:
+    """`rules.is_applicant`, refused as "missing" with the document kind's own message."""
+    if not rules.is_applicant(actor, doc):
+        raise NotFoundError(missing)
 
 
 @service
@@ -684,13 +673,12 @@ def application_cancel(*, actor, application_id: int, reason: str) -> Applicatio
     if not reason:
         raise ApplicationError(_("请填写作废原因。"), {"field": "reason"})
     app = _lock_application(application_id)
-    if not _may_cancel(actor, app):
-        raise NotFoundError(_("事前申请不存在。"))
+    require(rules.is_cancel_party, actor, app)
     if app.state not in CANCELLABLE:
         raise ConflictError(
             _("单据当前状态为“%(s)s”，不能作废。") % {"s": app.get_state_display()}, {"state": app.state}
         )
-    if _money_against(app):
+    if rules.money_against(app):
         raise ConflictError(_("该申请已有报销或借款，不能作废；请先撤回或驳回相关单据。"))
     before = app.state
     if before == DocState.APPROVED:
@@ -721,8 +709,7 @@ def application_resubmit(
 ) -> Application:
     """After a return to the applicant: freeze again and start a new approval round."""
     app = _lock_application(application_id)
-    if app.applicant_id != actor.pk:
-        raise NotFoundError(_("事前申请不存在。"))
+    _require_applicant(actor, app, _("事前申请不存在。"))
     _transition(app, APPLICATION_TRANSITIONS, DocState.PENDING)
     if minutes_id or minutes_file:
         app.minutes = _attachment_of(actor, minutes_id, minutes_file)
@@ -758,10 +745,9 @@ def application_attach_minutes(
     minutes_file: tuple[str, bytes] | None = None,
 ) -> Application:
     app = _lock_application(application_id)
-    if app.applicant_id != actor.pk:
-        raise NotFoundError(_("事前申请不存在。"))
-    if app.state not in (DocState.PENDING, DocState.RETURNED):
-        raise ConflictError(_("单据当前状态不能补充附件。"))
+    _require_applicant(actor, app, _("事前申请不存在。"))
+    if not rules.may_attach_minutes(actor, app):
+        raise ConflictError(str(rules.may_attach_minutes.message))
     app.minutes = _attachment_of(actor, minutes_id, minutes_file)
     if app.minutes is None:
         raise ApplicationError(_("请上传会议纪要。"), {"field": "minutes"})
@@ -854,8 +840,7 @@ def reimbursement_submit(
     app = None
     if application_id is not None:
         app = _lock_application(application_id)
-        if app.applicant_id != actor.pk:
-            raise NotFoundError(_("事前申请不存在。"))
+        _require_applicant(actor, app, _("事前申请不存在。"))
         if app.state != DocState.APPROVED:
             raise ConflictError(_("事前申请尚未批准或已办结，不能据以报销。"))
         if app.reimbursements.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists():
@@ -1101,8 +1086,7 @@ def advance_submit(*, actor, application_id: int, amount, title: str = "") -> Ad
     """借款 against the actor's approved application, at most its amount; one open advance per application.
     The application's freeze already reserves the money, so the ledger does not move here."""
     app = _lock_application(application_id)
-    if app.applicant_id != actor.pk:
-        raise NotFoundError(_("事前申请不存在。"))
+    _require_applicant(actor, app, _("事前申请不存在。"))
     if app.state != DocState.APPROVED:
         raise ConflictError(_("事前申请尚未批准或已办结，不能借款。"))
     amount = clean_amount(amount)
@@ -1164,8 +1148,7 @@ def advance_withdraw(*, actor, advance_id: int) -> Advance:
 
 
 def _check_payer(actor, doc) -> None:
-    if not actor.has_role(Role.CASHIER):
-        raise ForbiddenError(_("只有出纳可以登记支付。"))
+    require(rules.is_cashier, actor, doc)
     if Payment.objects.filter(**{doc._meta.model_name: doc}).exists() or doc.state in (
         DocState.PAID,
         DocState.CLOSED,
