@@ -26,11 +26,11 @@ from center.core.services import service
 
 from . import approvals, config_cache, ledger, rules
 from .enums import (
-    ADVANCE_TRANSITIONS,
-    APPLICATION_TRANSITIONS,
+    ADVANCE,
+    APPLICATION,
     HARD_BY_DEFAULT,
     PROJECT_ONLY_TYPES,
-    REIMBURSEMENT_TRANSITIONS,
+    REIMBURSEMENT,
     REQUIRED_ECONOMIC_CODE,
     ApplicationType,
     ControlLevel,
@@ -59,15 +59,6 @@ ZERO = Decimal("0")
 def settings_for(year: int) -> ControlSettings:
     """The year's control parameters (from the per-process configuration cache; a copy to change freely)."""
     return config_cache.settings_for(year)
-
-
-def _transition(doc, table, to_state) -> None:
-    if to_state not in table.get(doc.state, set()):
-        raise ConflictError(
-            _("单据当前状态为“%(s)s”，不能执行此操作。") % {"s": doc.get_state_display()},
-            {"state": doc.state},
-        )
-    doc.state = to_state
 
 
 @service
@@ -493,7 +484,7 @@ def application_submit(
             cfg=cfg,
         )
     audit_log(
-        "control.application.submitted",
+        "control.application.submit",
         actor=actor,
         target=app,
         extra={"amount": str(total), "type": app_type},
@@ -551,11 +542,12 @@ def _release_application(app: Application, *, actor, note: str) -> None:
             ln.save(update_fields=["frozen"])
 
 
-def _decide(
-    doc, table, task_id: int, *, actor, action, comment, target_user, to_step, returns_whole: bool = False
-):
+OUTCOME_VERB = {DocState.APPROVED: "approve", DocState.REJECTED: "reject", DocState.RETURNED: "return"}
+
+
+def _decide(doc, machine, task_id: int, *, actor, action, comment, target_user, to_step):
     """Apply an approval action to a locked document; when the chain reaches an outcome, move the document
-    to it (a document that `returns_whole` goes back as rejected: the applicant submits a new one)."""
+    through the machine's verb for it (claims and advances that are returned go back whole: rejected)."""
     new_state = approvals.act(
         doc,
         task_id,
@@ -568,13 +560,9 @@ def _decide(
     )
     if new_state is None:
         return None
-    if returns_whole and new_state == DocState.RETURNED:
-        new_state = DocState.REJECTED
-    _transition(doc, table, new_state)
     doc.decided_at = timezone.now()
-    doc.save(update_fields=["state", "decided_at"])
-    audit_log(f"control.{doc._meta.model_name}.{new_state}", actor=actor, target=doc)
-    return new_state
+    machine.apply(doc, OUTCOME_VERB[new_state], actor=actor, fields=["decided_at"])
+    return doc.state
 
 
 def _freeze_reviewed(app: Application, *, actor) -> None:
@@ -612,7 +600,7 @@ def application_act(
     app = _lock_application(application_id)
     new_state = _decide(
         app,
-        APPLICATION_TRANSITIONS,
+        APPLICATION,
         task_id,
         actor=actor,
         action=action,
@@ -637,21 +625,19 @@ def application_act(
 @service
 def application_withdraw(*, actor, application_id: int) -> Application:
     app = _withdraw(
-        _lock_application(application_id), APPLICATION_TRANSITIONS, actor=actor, missing=_("事前申请不存在。")
+        _lock_application(application_id), APPLICATION, actor=actor, missing=_("事前申请不存在。")
     )
     _release_application(app, actor=actor, note=_("撤回释放"))
     return app
 
 
-def _withdraw(doc, table, *, actor, missing: str):
+def _withdraw(doc, machine, *, actor, missing: str):
     """The applicant takes a locked document back before anyone approved it; callers release its money."""
     _require_applicant(actor, doc, missing)
     if doc.state == DocState.PENDING and not rules.may_withdraw(actor, doc):
         raise ConflictError(str(rules.may_withdraw.message))
-    _transition(doc, table, DocState.WITHDRAWN)
-    doc.save(update_fields=["state"])
+    machine.apply(doc, "withdraw", actor=actor)
     approvals.cancel_round(doc)
-    audit_log(f"control.{doc._meta.model_name}.withdrawn", actor=actor, target=doc)
     return doc
 
 
@@ -680,22 +666,13 @@ def application_cancel(*, actor, application_id: int, reason: str) -> Applicatio
         )
     if rules.money_against(app):
         raise ConflictError(_("该申请已有报销或借款，不能作废；请先撤回或驳回相关单据。"))
-    before = app.state
-    if before == DocState.APPROVED:
-        _transition(app, APPLICATION_TRANSITIONS, DocState.CLOSED)
+    if app.state == DocState.APPROVED:
         app.closed_at = timezone.now()
+        APPLICATION.apply(app, "cancel", actor=actor, fields=["closed_at"], extra={"reason": reason[:200]})
     else:
         approvals.cancel_round(app)
-        _transition(app, APPLICATION_TRANSITIONS, DocState.WITHDRAWN)
-    app.save(update_fields=["state", "closed_at"])
+        APPLICATION.apply(app, "cancel_pending", actor=actor, extra={"reason": reason[:200]})
     _release_application(app, actor=actor, note=_("作废释放"))
-    audit_log(
-        "control.application.cancelled",
-        actor=actor,
-        target=app,
-        changes={"state": [before, app.state]},
-        extra={"reason": reason[:200]},
-    )
     return app
 
 
@@ -710,11 +687,10 @@ def application_resubmit(
     """After a return to the applicant: freeze again and start a new approval round."""
     app = _lock_application(application_id)
     _require_applicant(actor, app, _("事前申请不存在。"))
-    _transition(app, APPLICATION_TRANSITIONS, DocState.PENDING)
     if minutes_id or minutes_file:
         app.minutes = _attachment_of(actor, minutes_id, minutes_file)
     app.submitted_at = timezone.now()
-    app.save(update_fields=["state", "minutes", "submitted_at"])
+    APPLICATION.apply(app, "resubmit", actor=actor, fields=["minutes", "submitted_at"])
     lines = list(app.lines.all())
     quotas = lock_quotas([ln.quota_id for ln in lines])
     amounts = {}
@@ -732,7 +708,6 @@ def application_resubmit(
         owner_departments=_owners(quotas.values()),
         owner_review_departments=_reviewers(actor, quotas.values()),
     )
-    audit_log("control.application.resubmitted", actor=actor, target=app)
     return app
 
 
@@ -763,25 +738,29 @@ def applications_expire(*, today=None) -> int:
     due = Application.objects.filter(state=DocState.APPROVED, valid_until__lt=today).values_list(
         "pk", flat=True
     )
-    return sum(application_expire(application_id=pk, today=today) for pk in list(due))
+    count = 0
+    for pk in list(due):
+        try:
+            count += application_expire(application_id=pk, today=today)
+        except ConflictError:
+            continue  # claimed, cancelled or closed meanwhile
+    return count
 
 
 @service
 def application_expire(*, application_id: int, today=None) -> bool:
-    """Expire one approved application past its validity with nothing claimed; returns whether it did."""
+    """Expire one approved application past its validity with nothing claimed; returns whether it did (a
+    `ConflictError` when it is no longer approved)."""
     today = today or timezone.localdate()
     app = _lock_application(application_id)
-    if (
-        app.state != DocState.APPROVED
-        or app.valid_until is None
+    if app.state == DocState.APPROVED and (
+        app.valid_until is None
         or app.valid_until >= today
         or app.reimbursements.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN]).exists()
     ):
         return False
-    _transition(app, APPLICATION_TRANSITIONS, DocState.EXPIRED)
-    app.save(update_fields=["state"])
+    APPLICATION.apply(app, "expire")
     _release_application(app, actor=None, note=_("过期释放"))
-    audit_log("control.application.expired", target=app)
     return True
 
 
@@ -928,7 +907,7 @@ def reimbursement_submit(
         owner_review_departments=_reviewers(actor, quotas.values()),
     )
     audit_log(
-        "control.reimbursement.submitted",
+        "control.reimbursement.submit",
         actor=actor,
         target=r,
         extra={"amount": str(total), "over": str(over)},
@@ -973,14 +952,13 @@ def reimbursement_act(
     r = _lock_reimbursement(reimbursement_id)
     new_state = _decide(
         r,
-        REIMBURSEMENT_TRANSITIONS,
+        REIMBURSEMENT,
         task_id,
         actor=actor,
         action=action,
         comment=comment,
         target_user=target_user,
         to_step=to_step,
-        returns_whole=True,
     )
     if new_state == DocState.REJECTED:
         _release_reimbursement(r, actor=actor, note=_("驳回释放"))
@@ -994,7 +972,7 @@ def reimbursement_act(
 def reimbursement_withdraw(*, actor, reimbursement_id: int) -> Reimbursement:
     r = _withdraw(
         _lock_reimbursement(reimbursement_id),
-        REIMBURSEMENT_TRANSITIONS,
+        REIMBURSEMENT,
         actor=actor,
         missing=_("报销单不存在。"),
     )
@@ -1035,20 +1013,17 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
             r.advance_cleared = advance.amount
             r.cash_difference = r.amount - advance.amount
             paid_out = max(r.cash_difference, ZERO)
-            _transition(advance, ADVANCE_TRANSITIONS, DocState.CLOSED)
             advance.cleared_by = r
-            advance.save(update_fields=["state", "cleared_by"])
-            audit_log(
-                "control.advance.cleared",
+            ADVANCE.apply(
+                advance,
+                "clear",
                 actor=actor,
-                target=advance,
+                fields=["cleared_by"],
                 extra={"by": r.number, "difference": str(r.cash_difference)},
             )
         _release_application(app, actor=actor, note=_("报销后释放余额"))
-        _transition(app, APPLICATION_TRANSITIONS, DocState.CLOSED)
         app.closed_at = timezone.now()
-        app.save(update_fields=["state", "closed_at"])
-        audit_log("control.application.closed", actor=actor, target=app)
+        APPLICATION.apply(app, "close", actor=actor, fields=["closed_at"], extra={"by": r.number})
     payment = Payment(
         reimbursement=r, amount=paid_out, method=method, reference=reference.strip()[:60], paid_by=actor
     )
@@ -1056,11 +1031,13 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
         _insert(payment)
     except IntegrityError as exc:
         raise ConflictError(_("该报销单已支付，不能重复支付。")) from exc
-    _transition(r, REIMBURSEMENT_TRANSITIONS, DocState.PAID)
-    r.save(update_fields=["state", "advance_cleared", "cash_difference"])
     _check_warnings(quotas.values())
-    audit_log(
-        "control.payment.recorded", actor=actor, target=r, extra={"amount": str(r.amount), "method": method}
+    REIMBURSEMENT.apply(
+        r,
+        "pay",
+        actor=actor,
+        fields=["advance_cleared", "cash_difference"],
+        extra={"amount": str(r.amount), "method": method},
     )
     notify(
         [r.applicant],
@@ -1113,7 +1090,7 @@ def advance_submit(*, actor, application_id: int, amount, title: str = "") -> Ad
         owner_departments=_owners(q.quota for q in app.lines.select_related("quota__department")),
     )
     audit_log(
-        "control.advance.submitted",
+        "control.advance.submit",
         actor=actor,
         target=adv,
         extra={"amount": str(amount), "application": app.number},
@@ -1128,14 +1105,13 @@ def advance_act(
     adv = _lock_advance(advance_id)
     new_state = _decide(
         adv,
-        ADVANCE_TRANSITIONS,
+        ADVANCE,
         task_id,
         actor=actor,
         action=action,
         comment=comment,
         target_user=target_user,
         to_step=to_step,
-        returns_whole=True,
     )
     if new_state == DocState.APPROVED:
         _notify_cashiers(adv)
@@ -1144,7 +1120,7 @@ def advance_act(
 
 @service
 def advance_withdraw(*, actor, advance_id: int) -> Advance:
-    return _withdraw(_lock_advance(advance_id), ADVANCE_TRANSITIONS, actor=actor, missing=_("借款单不存在。"))
+    return _withdraw(_lock_advance(advance_id), ADVANCE, actor=actor, missing=_("借款单不存在。"))
 
 
 def _check_payer(actor, doc) -> None:
@@ -1180,9 +1156,5 @@ def advance_pay(*, actor, advance_id: int, method: str, reference: str = "") -> 
         _insert(payment)
     except IntegrityError as exc:
         raise ConflictError(_("该单据已支付，不能重复支付。")) from exc
-    _transition(adv, ADVANCE_TRANSITIONS, DocState.PAID)
-    adv.save(update_fields=["state"])
-    audit_log(
-        "control.advance.paid", actor=actor, target=adv, extra={"amount": str(adv.amount), "method": method}
-    )
+    ADVANCE.apply(adv, "pay", actor=actor, extra={"amount": str(adv.amount), "method": method})
     return payment
