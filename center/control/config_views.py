@@ -13,7 +13,7 @@ from center.core.permissions import access
 from center.core.views import apply_errors
 
 from . import configuration as config
-from . import services
+from . import selectors, services
 from .forms import ApprovalFlowForm, ControlSettingsForm, SpendingStandardForm, approval_step_formset
 from .models import ApprovalFlow, SpendingStandard
 from .rules import CONFIG_EDITORS, CONFIG_READERS, LEVEL_SETTERS  # noqa: F401 (also read by the API)
@@ -43,14 +43,14 @@ def _overview(request, year: int, settings_form, status: int = 200):
 @access(CONFIG_READERS)
 def config_overview(request):
     year = _year(request)
-    return _overview(request, year, ControlSettingsForm(instance=services.settings_for(year)))
+    return _overview(request, year, ControlSettingsForm(instance=selectors.settings_for(year)))
 
 
 @require_POST
 @access(CONFIG_EDITORS)
 def settings_save(request):
     year = _year(request)
-    form = ControlSettingsForm(request.POST, instance=services.settings_for(year))
+    form = ControlSettingsForm(request.POST, instance=selectors.settings_for(year))
     if form.is_valid():
         try:
             config.settings_update(actor=request.user, year=year, **form.cleaned_data)

@@ -21,7 +21,7 @@ from .config_cache import bump
 from .enums import ApplicationType, ApproverRule, StepKind
 from .ledger import MAX_AMOUNT
 from .models import ApprovalFlow, ApprovalStepDef, ControlSettings, SpendingStandard
-from .services import settings_for
+from .selectors import settings_for
 
 EDITORS = (Role.FINANCE, Role.SYSADMIN)
 DOC_TYPES = ("application", "reimbursement", "advance")

@@ -37,7 +37,7 @@ def _year(request) -> int:
 @access(MONITOR_READERS)
 def dashboard(request):
     year = _year(request)
-    cfg = services.settings_for(year)
+    cfg = selectors.settings_for(year)
     data = selectors.execution_dashboard(
         request.user, request.access_scope, year, float(cfg.progress_margin_pct)
     )
