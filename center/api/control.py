@@ -6,17 +6,16 @@ import binascii
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from center.control import approvals, selectors, services
+from center.control import approvals, rules, selectors, services
 from center.control.models import Advance, Application, Reimbursement
-from center.control.views import CASHIERS, CONTROL_USERS
-from center.core import sql
+from center.control.rules import CASHIERS, CONTROL_USERS
 from center.core.errors import ApplicationError
 from center.core.idempotency import fingerprint, run_once
 from center.core.permissions import api_access
+from center.core.rules import require
 
 router = Router(tags=["control"])
 
@@ -119,16 +118,7 @@ class DocumentOut(Schema):
 
 
 def _doc(doc) -> dict:
-    """A document as the API answers it (and as an idempotent request stores it): JSON-ready values only.
-    Its lines and tasks are read with hand-written SQL (`center.core.sql`): every write answers with this."""
-    lines = doc.lines.model._meta.db_table
-    tasks = sql.rows(
-        "SELECT t.id, t.round, t.step_name, a.username, t.state, b.username, t.comment"
-        " FROM control_approvaltask t JOIN accounts_user a ON a.id = t.assignee_id"
-        " LEFT JOIN accounts_user b ON b.id = t.acted_by_id"
-        " WHERE t.content_type_id = %s AND t.object_id = %s ORDER BY t.round, t.step_order, t.id",
-        [ContentType.objects.get_for_model(type(doc)).pk, doc.pk],
-    )
+    """A document as the API answers it (and as an idempotent request stores it): JSON-ready values only."""
     return {
         "id": doc.pk,
         "number": doc.number,
@@ -138,23 +128,22 @@ def _doc(doc) -> dict:
         "amount": str(doc.amount),
         "applicant": doc.applicant.username,
         "lines": [
-            {"quota_id": quota_id, "amount": str(sql.money(amount)), "frozen": str(sql.money(frozen))}
-            for quota_id, amount, frozen in sql.rows(
-                f"SELECT quota_id, amount, frozen FROM {lines} WHERE {doc.lines.field.column} = %s ORDER BY id",  # noqa: S608 (names from the model; values bound)
-                [doc.pk],
+            {"quota_id": quota_id, "amount": str(amount), "frozen": str(frozen)}
+            for quota_id, amount, frozen in doc.lines.order_by("id").values_list(
+                "quota_id", "amount", "frozen"
             )
         ],
         "tasks": [
             {
-                "id": task_id,
-                "round": round_no,
-                "step": step,
-                "assignee": assignee,
-                "state": state,
-                "acted_by": acted_by,
-                "comment": comment,
+                "id": t.pk,
+                "round": t.round,
+                "step": t.step_name,
+                "assignee": t.assignee.username,
+                "state": t.state,
+                "acted_by": t.acted_by.username if t.acted_by_id else None,
+                "comment": t.comment,
             }
-            for task_id, round_no, step, assignee, state, acted_by, comment in tasks
+            for t in approvals.chain_tasks(doc)
         ],
     }
 
@@ -197,11 +186,8 @@ def _act(request, model, doc_id, payload, service, key):
     from center.accounts.models import User
 
     doc = selectors.document_get_for(request.user, model, request.access_scope, doc_id)
+    require(rules.may_act, request.user, doc)
     task = approvals.task_for_actor(doc, request.user)
-    if task is None:
-        from center.core.errors import ForbiddenError
-
-        raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
     target = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
     return answer_once(
         request,

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from center.control import configuration as config
-from center.control.config_views import CONFIG_EDITORS, CONFIG_READERS
 from center.control.models import ApprovalFlow, ControlSettings, SpendingStandard
+from center.control.rules import CONFIG_EDITORS, CONFIG_READERS
 from center.core.permissions import api_access
 
 from .control import answer_once

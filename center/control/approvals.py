@@ -5,28 +5,30 @@ Rules that always hold, whatever the configuration:
 - no person acts twice in one chain (neither as assignee nor as someone's delegate);
 - a delegate acts only within an active delegation and is recorded as acting for the delegator;
 - above the collective-decision threshold (三重一大) the final approval needs the meeting minutes.
-Every action locks the document row first, so concurrent actions on one document have one outcome.
-Starting a chain reads the flows, steps and approvers with hand-written SQL (`center.core.sql`): every
-submitted document passes here.
+Every action locks the document row first, then its task (center.core.locks), so concurrent actions on one
+document have one outcome.
+Starting a chain reads the flows and their steps from the per-process configuration cache
+(center/control/config_cache.py) and the approvers in one query: every submitted document passes here.
 """
 
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import AccountKind, Role
 from center.accounts.models import User
 from center.accounts.services import acting_principals
-from center.core import sql
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one, locked_update
 from center.core.notifications import notify
 
+from . import config_cache
 from .enums import ApproverRule, DocState, StepKind, TaskState
-from .models import ApprovalFlow, ApprovalStepDef, ApprovalTask
+from .models import ApprovalFlow, ApprovalTask
 
 
 class _Directory:
@@ -38,11 +40,11 @@ class _Directory:
 
     def __init__(self):
         self.by_role: dict[str, list[User]] = {r: [] for r in self.ROLES}
-        holders = User.objects.raw(
-            f"SELECT u.id, {', '.join(f'u.{f}' for f in self.USER_FIELDS)}, r.role AS approver_role"  # noqa: S608 (names from code; values bound)
-            " FROM accounts_userrole r JOIN accounts_user u ON u.id = r.user_id"
-            f" WHERE r.role IN ({sql.marks(len(self.ROLES))}) AND u.is_active = %s AND u.kind = %s ORDER BY u.id",
-            [*self.ROLES, True, AccountKind.STAFF],
+        holders = (
+            User.objects.filter(roles__role__in=self.ROLES, is_active=True, kind=AccountKind.STAFF)
+            .annotate(approver_role=F("roles__role"))
+            .only(*self.USER_FIELDS)
+            .order_by("id")
         )
         for user in holders:
             self.by_role[user.approver_role].append(user)
@@ -78,20 +80,17 @@ def _resolve(rule: str, step, doc, owner_departments, people: _Directory) -> lis
         heads = [u for d in owner_departments for u in people.dept_heads(d)]
         deputies = [u for d in owner_departments for u in people.deputy(d)]
         return [heads, deputies, people.holders(Role.DIRECTOR)]
-    if rule == ApproverRule.USERS:
-        return [sorted((u for u in step.users.all() if u.is_active), key=lambda u: u.pk)]
+    if rule == ApproverRule.USERS:  # the named people (cached with the flow), if they are still active
+        return [list(User.objects.filter(pk__in=step.user_ids, is_active=True).order_by("id"))]
     raise ApplicationError(_("未知的审批人规则：%(r)s") % {"r": rule})
 
 
 def flow_for(doc_type: str, doc, owner_departments) -> ApprovalFlow:
     app_type = getattr(doc, "app_type", "")
     owner_ids = {d.pk for d in owner_departments}
-    # The active flows of a document type are few (configuration): the conditions are applied here.
-    flows = ApprovalFlow.objects.raw(
-        "SELECT * FROM control_approvalflow WHERE active = %s AND doc_type = %s ORDER BY priority, id",
-        [True, doc_type],
-    )
-    for flow in flows:
+    # The active flows of a document type are few (configuration, cached per process by its version number):
+    # the conditions are applied here.
+    for flow in config_cache.flows(doc_type):
         if flow.min_amount > doc.amount or (flow.max_amount is not None and flow.max_amount <= doc.amount):
             continue
         if flow.department_id and flow.department_id != doc.department_id:
@@ -137,11 +136,7 @@ def chain_start(
     their heads review it (归口审核) right after the first step. `extra_final_step`: a director's step at the end.
     """
     flow = flow_for(doc_type, doc, owner_departments)
-    steps = list(
-        ApprovalStepDef.objects.raw(
-            'SELECT * FROM control_approvalstepdef WHERE flow_id = %s ORDER BY "order", id', [flow.pk]
-        )
-    )
+    steps = flow.step_list
     if not steps:
         raise ApplicationError(_("审批流程“%(f)s”没有审批环节。") % {"f": flow.name})
     round_no = 1 if new_document else current_round(doc) + 1
@@ -186,7 +181,7 @@ def chain_start(
                     activated_at=now if i == 0 else None,
                 )
             )
-    sql.insert(*tasks)
+    ApprovalTask.objects.bulk_create(tasks)
     _notify_pending(doc, [t for t in tasks if t.state == TaskState.PENDING])
     return tasks
 
@@ -272,11 +267,7 @@ def act(
     Actions: approve, reject (reason required), return (to the applicant, or to an earlier step),
     add_signer, transfer.
     """
-    task = (
-        ApprovalTask.objects.select_for_update()
-        .filter(pk=task_id, content_type=_doc_ct(doc), object_id=doc.pk)
-        .first()
-    )
+    task = lock_one(ApprovalTask.objects.filter(pk=task_id, content_type=_doc_ct(doc), object_id=doc.pk))
     if task is None:
         raise NotFoundError(_("审批任务不存在。"))
     if doc.state != DocState.PENDING:
@@ -381,8 +372,9 @@ def _close(task, state, actor, comment, now) -> None:
 
 
 def _cancel_open(doc, round_no) -> None:
-    chain_tasks(doc, round_no).filter(state__in=[TaskState.PENDING, TaskState.WAITING]).update(
-        state=TaskState.CANCELLED
+    locked_update(
+        chain_tasks(doc, round_no).filter(state__in=[TaskState.PENDING, TaskState.WAITING]),
+        state=TaskState.CANCELLED,
     )
 
 

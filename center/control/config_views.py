@@ -7,30 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from center.accounts.enums import Role
 from center.accounts.models import Department
-from center.core.enums import Scope
 from center.core.errors import ApplicationError
-from center.core.permissions import access, staff
+from center.core.permissions import access
 from center.core.views import apply_errors
 
 from . import configuration as config
-from . import services
+from . import selectors, services
 from .forms import ApprovalFlowForm, ControlSettingsForm, SpendingStandardForm, approval_step_formset
 from .models import ApprovalFlow, SpendingStandard
+from .rules import CONFIG_EDITORS, CONFIG_READERS, LEVEL_SETTERS  # noqa: F401 (also read by the API)
 from .views import _year
-
-CONFIG_READERS = staff(
-    "control-config",
-    {
-        Role.FINANCE: Scope.UNIT,
-        Role.SYSADMIN: Scope.UNIT,
-        Role.DIRECTOR: Scope.UNIT,
-        Role.AUDITOR: Scope.UNIT,
-    },
-)
-CONFIG_EDITORS = staff("control-config-edit", {Role.FINANCE: Scope.UNIT, Role.SYSADMIN: Scope.UNIT})
-LEVEL_SETTERS = staff("control-quota-level", {Role.FINANCE: Scope.UNIT})
 
 
 def _config_url(year: int, anchor: str = "") -> str:
@@ -56,14 +43,14 @@ def _overview(request, year: int, settings_form, status: int = 200):
 @access(CONFIG_READERS)
 def config_overview(request):
     year = _year(request)
-    return _overview(request, year, ControlSettingsForm(instance=services.settings_for(year)))
+    return _overview(request, year, ControlSettingsForm(instance=selectors.settings_for(year)))
 
 
 @require_POST
 @access(CONFIG_EDITORS)
 def settings_save(request):
     year = _year(request)
-    form = ControlSettingsForm(request.POST, instance=services.settings_for(year))
+    form = ControlSettingsForm(request.POST, instance=selectors.settings_for(year))
     if form.is_valid():
         try:
             config.settings_update(actor=request.user, year=year, **form.cleaned_data)

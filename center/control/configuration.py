@@ -1,6 +1,7 @@
 """Control configuration as data (no code): per-year parameters, spending standards and approval flows.
 
-Finance (and the system administrator) edit them; every change is audited with its before/after. Editing a
+Finance (and the system administrator) edit them; every change is audited with its before/after and bumps the
+configuration version (center/control/config_cache.py), so every process reads the change from its next unit. Editing a
 flow never touches chains already running: their tasks carry their own step names and kinds.
 """
 
@@ -13,12 +14,14 @@ from center.accounts.enums import Role
 from center.accounts.models import Department, User
 from center.core.audit import audit_log, diff, snapshot
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from center.core.locks import lock_one
 from center.core.services import service
 
+from .config_cache import bump
 from .enums import ApplicationType, ApproverRule, StepKind
 from .ledger import MAX_AMOUNT
 from .models import ApprovalFlow, ApprovalStepDef, ControlSettings, SpendingStandard
-from .services import settings_for
+from .selectors import settings_for
 
 EDITORS = (Role.FINANCE, Role.SYSADMIN)
 DOC_TYPES = ("application", "reimbursement", "advance")
@@ -136,12 +139,13 @@ def settings_update(*, actor, year, **values) -> ControlSettings:
         ),
     }
     obj = settings_for(year)
-    obj = ControlSettings.objects.select_for_update().get(pk=obj.pk)
+    obj = lock_one(ControlSettings.objects.filter(pk=obj.pk))
     before = snapshot(obj, SETTINGS_FIELDS)
     for field, value in clean.items():
         setattr(obj, field, value)
     obj.save()
     changes = diff(before, snapshot(obj, SETTINGS_FIELDS))
+    bump()
     if changes:
         audit_log("control.settings.updated", actor=actor, target=obj, changes=changes, extra={"year": year})
     return obj
@@ -186,9 +190,10 @@ def standard_save(
     if standard_id is None:
         _standard_clash(values)
         std = SpendingStandard.objects.create(**values)
+        bump()
         audit_log("control.standard.created", actor=actor, target=std, changes=diff({}, values))
         return std
-    std = SpendingStandard.objects.select_for_update().filter(pk=standard_id).first()
+    std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
     if std is None:
         raise NotFoundError(_("费用标准不存在。"))
     _standard_clash(values, exclude_pk=std.pk)
@@ -197,6 +202,7 @@ def standard_save(
         setattr(std, field, value)
     std.save()
     changes = diff(before, snapshot(std, STANDARD_FIELDS))
+    bump()
     if changes:
         audit_log("control.standard.updated", actor=actor, target=std, changes=changes)
     return std
@@ -205,13 +211,14 @@ def standard_save(
 @service
 def standard_delete(*, actor, standard_id) -> None:
     _require_editor(actor)
-    std = SpendingStandard.objects.select_for_update().filter(pk=standard_id).first()
+    std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
     if std is None:
         raise NotFoundError(_("费用标准不存在。"))
     audit_log(
         "control.standard.deleted", actor=actor, target=std, changes=diff(snapshot(std, STANDARD_FIELDS), {})
     )
     std.delete()
+    bump()
 
 
 @service
@@ -237,6 +244,7 @@ def standards_copy(*, actor, from_year, to_year) -> int:
     if not new and not SpendingStandard.objects.filter(year=from_year).exists():
         raise ApplicationError(_("%(y)d 年度没有费用标准可复制。") % {"y": from_year}, {"field": "year"})
     SpendingStandard.objects.bulk_create(new)
+    bump()
     audit_log(
         "control.standard.copied",
         actor=actor,
@@ -355,7 +363,7 @@ def flow_save(
         flow = ApprovalFlow.objects.create(**values)
         before = {}
     else:
-        flow = ApprovalFlow.objects.select_for_update().filter(pk=flow_id).first()
+        flow = lock_one(ApprovalFlow.objects.filter(pk=flow_id))
         if flow is None:
             raise NotFoundError(_("审批流程不存在。"))
         before = _flow_snapshot(flow)
@@ -370,6 +378,7 @@ def flow_save(
         if step["users"]:
             sd.users.set(step["users"])
     changes = diff(before, _flow_snapshot(flow))
+    bump()
     if changes:
         audit_log(
             "control.flow.created" if flow_id is None else "control.flow.updated",

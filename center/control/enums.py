@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from center.core.statemachine import Machine
+
 
 class ControlLevel(models.TextChoices):
     HARD = "hard", _("刚性控制（超出即阻断）")
@@ -45,24 +47,36 @@ class DocState(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-# state → states reachable from it (tests enumerate this table)
-APPLICATION_TRANSITIONS = {
-    DocState.PENDING: {DocState.APPROVED, DocState.REJECTED, DocState.WITHDRAWN, DocState.RETURNED},
-    DocState.RETURNED: {DocState.PENDING, DocState.WITHDRAWN},
-    DocState.APPROVED: {DocState.CLOSED, DocState.EXPIRED},
-    DocState.REJECTED: set(),
-    DocState.WITHDRAWN: set(),
-    DocState.EXPIRED: set(),
-    DocState.CLOSED: set(),
-}
-REIMBURSEMENT_TRANSITIONS = {
-    DocState.PENDING: {DocState.APPROVED, DocState.REJECTED, DocState.WITHDRAWN, DocState.RETURNED},
-    DocState.RETURNED: {DocState.PENDING, DocState.WITHDRAWN},
-    DocState.APPROVED: {DocState.PAID},
-    DocState.REJECTED: set(),
-    DocState.WITHDRAWN: set(),
-    DocState.PAID: set(),
-}
+S = DocState
+
+# Lifecycles as data: verb → (states it may start from, state it leads to). One service per verb that is a
+# user action; the audit action code is `control.<entity>.<verb>` (center.core.statemachine). The approval
+# verbs are applied when the chain reaches its outcome; claims and advances that are returned go back whole
+# (rejected: the applicant submits a new one). tests/control/test_transitions.py enumerates every pair.
+APPLICATION = Machine(
+    "control.application",
+    {
+        "approve": ({S.PENDING}, S.APPROVED),
+        "reject": ({S.PENDING}, S.REJECTED),
+        "return": ({S.PENDING}, S.RETURNED),
+        "withdraw": ({S.PENDING, S.RETURNED}, S.WITHDRAWN),
+        "resubmit": ({S.RETURNED}, S.PENDING),
+        "cancel": ({S.APPROVED}, S.CLOSED),  # the matter called off after approval
+        "cancel_pending": ({S.PENDING, S.RETURNED}, S.WITHDRAWN),  # … or before it
+        "expire": ({S.APPROVED}, S.EXPIRED),
+        "close": ({S.APPROVED}, S.CLOSED),  # its claim was paid
+    },
+)
+REIMBURSEMENT = Machine(
+    "control.reimbursement",
+    {
+        "approve": ({S.PENDING}, S.APPROVED),
+        "reject": ({S.PENDING}, S.REJECTED),
+        "return": ({S.PENDING}, S.REJECTED),
+        "withdraw": ({S.PENDING, S.RETURNED}, S.WITHDRAWN),
+        "pay": ({S.APPROVED}, S.PAID),
+    },
+)
 
 
 class StepKind(models.TextChoices):
@@ -107,11 +121,14 @@ REQUIRED_ECONOMIC_CODE = {ApplicationType.RECEPTION: "30217"}
 # Application types that are project work and may never draw on basic expenditure.
 PROJECT_ONLY_TYPES = {ApplicationType.EVENT, ApplicationType.EXPERT_FEE, ApplicationType.PROCUREMENT}
 
-ADVANCE_TRANSITIONS = {
-    DocState.PENDING: {DocState.APPROVED, DocState.REJECTED, DocState.WITHDRAWN},
-    DocState.APPROVED: {DocState.PAID},
-    DocState.PAID: {DocState.CLOSED},  # cleared by the application's claim
-    DocState.REJECTED: set(),
-    DocState.WITHDRAWN: set(),
-    DocState.CLOSED: set(),
-}
+ADVANCE = Machine(
+    "control.advance",
+    {
+        "approve": ({S.PENDING}, S.APPROVED),
+        "reject": ({S.PENDING}, S.REJECTED),
+        "return": ({S.PENDING}, S.REJECTED),
+        "withdraw": ({S.PENDING}, S.WITHDRAWN),
+        "pay": ({S.APPROVED}, S.PAID),
+        "clear": ({S.PAID}, S.CLOSED),  # cleared by the application's claim
+    },
+)

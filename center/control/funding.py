@@ -60,12 +60,13 @@ def cancel(*, actor, number: str, reason: str, matter: str) -> bool:
     """The matter (`matter`: its title) was called off: cancel its application and release what it froze
     when `actor` may (its applicant, or the head of its department, with nothing claimed yet); otherwise tell
     the applicant to do it. Returns whether the money was released."""
-    from .services import CANCELLABLE, application_cancel, can_cancel_application
+    from .rules import CANCELLABLE, may_cancel
+    from .services import application_cancel
 
     app = Application.objects.filter(number=number).first() if number else None
     if app is None or app.state not in CANCELLABLE:
         return False
-    if can_cancel_application(actor, app):
+    if may_cancel(actor, app):
         application_cancel(actor=actor, application_id=app.pk, reason=reason)
         return True
     notify(

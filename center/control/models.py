@@ -1,6 +1,7 @@
 """Active budget control (主动管控): quotas and their ledger, prior applications, approval chains,
 reimbursements, invoices and payments. Every balance change is a ledger entry; see docs/control-model.md."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,22 @@ from .enums import (
 )
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
+
+
+class ConfigVersion(models.Model):
+    """One row: the number every configuration write bumps (year settings, standards, flows and steps), in the
+    write's own transaction. Each process keeps what submissions read of the configuration in a cache keyed by
+    this number and reloads it when the number it reads (once per unit of work) has changed
+    (center/control/config_cache.py). `stamp` changes with it, so a number taken again after a rolled-back
+    write never matches a cache filled under the first one."""
+
+    lock_rank = LockRank.MASTER
+
+    number = models.PositiveBigIntegerField(default=0)
+    stamp = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return str(self.number)
 
 
 class ControlSettings(models.Model):

@@ -267,3 +267,10 @@ def paid_through_control(numbers) -> dict[str, Decimal]:
         .annotate(s=Sum("amount"))
     )
     return {r["application__number"]: r["s"] for r in rows}
+
+
+def settings_for(year: int):
+    """The year's control parameters (from the per-process configuration cache; a copy to change freely)."""
+    from . import config_cache
+
+    return config_cache.settings_for(year)
