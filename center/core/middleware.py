@@ -87,10 +87,13 @@ class ResponseHeadersMiddleware:
         view_name = match.view_name if match else None
         response.setdefault("Permissions-Policy", permissions_policy(view_name))
         user = getattr(request, "user", None)
+        # An error answer is never cached, and asking who the user is could need the database that just
+        # failed (a 503 during an outage): so the status is looked at first.
         if (
-            (user is not None and user.is_authenticated)
+            response.status_code >= 500
             or response.has_header("Content-Disposition")
             or view_name in PERSONAL_PUBLIC_VIEWS
+            or (user is not None and user.is_authenticated)
         ):
             patch_cache_control(response, private=True, no_store=True)
         return response

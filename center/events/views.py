@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from center.control.models import Application
+from center.control.rules import CONTROL_USERS
 from center.control.selectors import document_get_for
-from center.control.views import CONTROL_USERS
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
 from center.core.files import stored_response

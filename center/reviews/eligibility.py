@@ -8,7 +8,6 @@ in RULE_ORDER) with a short detail. A handful of set-building queries: fast on 2
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count, Q
 
 from center.experts.enums import ExpertState, RelationKind
@@ -162,14 +161,6 @@ def _avoidance_sets(group, params, as_of, skip=()) -> dict[str, dict[int, str]]:
     return out
 
 
-def _rows(qs) -> list[tuple]:
-    """A values_list query fetched straight from the cursor: 20,000 rows without per-row ORM work."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
-
-
 def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
     params = group_params(group, as_of)
     discipline_ids = None
@@ -181,7 +172,7 @@ def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
             nodes = list(Discipline.objects.filter(path__startswith=d.path).values_list("id", flat=True))
         discipline_ids = {
             r[0]
-            for r in _rows(ExpertDiscipline.objects.filter(discipline_id__in=nodes).values_list("expert_id"))
+            for r in list(ExpertDiscipline.objects.filter(discipline_id__in=nodes).values_list("expert_id"))
         }
     avoid = _avoidance_sets(group, params, as_of, skip=INLINE_RULES)
     rules = dict(params["avoidance"])
@@ -198,7 +189,7 @@ def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
     admitted, min_level = ExpertState.ADMITTED.value, params["min_title_level"]
     pool = []
     columns = ("id", "state", "title_level", "employer_id", "region", "credit_score")
-    for eid, state, level, employer, region, credit in _rows(Expert.objects.order_by().values_list(*columns)):
+    for eid, state, level, employer, region, credit in list(Expert.objects.order_by().values_list(*columns)):
         if state != admitted:
             ids["state"].append(eid)
             details["state"].append(state)
