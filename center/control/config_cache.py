@@ -1,13 +1,14 @@
 """The configuration every submission reads — year settings, spending standards, approval flows with their
 steps and named approvers — served from a per-process cache keyed by a version number.
 
-Every configuration write (center/control/configuration.py) calls `bump()` in its own transaction: the one
-`ConfigVersion` row's number goes up with the change, so it becomes visible to every process exactly when the
-change does. A unit of work reads that number once (`version()`, one indexed read of one row); when it differs
+Every write of a configuration row bumps the version in the writer's own transaction (`bump()`, connected to
+the models' save, delete and approver-list signals in `connect()`, so no writer can forget it: the
+configuration services, the demo, fixtures, the admin): the one `ConfigVersion` row's number goes up with the
+change, so it becomes visible to every process exactly when the change does. A unit of work reads that number once (`version()`, one indexed read of one row); when it differs
 from the number the cache was filled under, the cache is dropped and filled again from the database. A unit
 that bumped the number reads the configuration straight from the database and caches nothing (what it sees is
-not committed yet). Outside a unit (a page that only reads) the number is read on each call. Before the first
-configuration write there is no number and nothing is cached (`demo_seed` writes one; so does any edit).
+not committed yet). Outside a unit (a page that only reads) the number is read on each call. The row comes with the
+migrations; a database emptied by a test's flush has none, and then nothing is cached.
 
 Cached objects are shared between the threads of a process: callers must not change them (`settings_for`
 hands out a copy, since forms bind to it).
@@ -64,6 +65,24 @@ def bump() -> None:
     if not changed:
         ConfigVersion.objects.get_or_create(pk=1, defaults={"number": 1})
     _seen.set((current_unit(), _UNCACHED))
+
+
+def _changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # loading a fixture or a backup: the row it restores is the truth
+        return
+    bump()
+
+
+def connect() -> None:
+    """Bump the version on every change of a configuration row (called once, from the app's ready())."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from .models import ApprovalStepDef
+
+    for model in (ControlSettings, SpendingStandard, ApprovalFlow, ApprovalStepDef):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"config_cache.save.{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"config_cache.delete.{model.__name__}")
+    m2m_changed.connect(_changed, sender=ApprovalStepDef.users.through, dispatch_uid="config_cache.approvers")
 
 
 def _current() -> _Snapshot | None:

@@ -145,7 +145,6 @@ def settings_update(*, actor, year, **values) -> ControlSettings:
         setattr(obj, field, value)
     obj.save()
     changes = diff(before, snapshot(obj, SETTINGS_FIELDS))
-    bump()
     if changes:
         audit_log("control.settings.updated", actor=actor, target=obj, changes=changes, extra={"year": year})
     return obj
@@ -190,7 +189,6 @@ def standard_save(
     if standard_id is None:
         _standard_clash(values)
         std = SpendingStandard.objects.create(**values)
-        bump()
         audit_log("control.standard.created", actor=actor, target=std, changes=diff({}, values))
         return std
     std = lock_one(SpendingStandard.objects.filter(pk=standard_id))
@@ -202,7 +200,6 @@ def standard_save(
         setattr(std, field, value)
     std.save()
     changes = diff(before, snapshot(std, STANDARD_FIELDS))
-    bump()
     if changes:
         audit_log("control.standard.updated", actor=actor, target=std, changes=changes)
     return std
@@ -218,7 +215,6 @@ def standard_delete(*, actor, standard_id) -> None:
         "control.standard.deleted", actor=actor, target=std, changes=diff(snapshot(std, STANDARD_FIELDS), {})
     )
     std.delete()
-    bump()
 
 
 @service
@@ -244,7 +240,7 @@ def standards_copy(*, actor, from_year, to_year) -> int:
     if not new and not SpendingStandard.objects.filter(year=from_year).exists():
         raise ApplicationError(_("%(y)d 年度没有费用标准可复制。") % {"y": from_year}, {"field": "year"})
     SpendingStandard.objects.bulk_create(new)
-    bump()
+    bump()  # bulk_create sends no save signal: the version is bumped here
     audit_log(
         "control.standard.copied",
         actor=actor,
@@ -378,7 +374,6 @@ def flow_save(
         if step["users"]:
             sd.users.set(step["users"])
     changes = diff(before, _flow_snapshot(flow))
-    bump()
     if changes:
         audit_log(
             "control.flow.created" if flow_id is None else "control.flow.updated",

@@ -8,7 +8,6 @@ from center.accounts.models import User
 from center.budget.models import Budget
 
 from . import approvals, services
-from .config_cache import bump
 from .models import Application, ApprovalFlow, ApprovalStepDef, ControlSettings, Quota, SpendingStandard
 
 YEAR = 2022
@@ -100,7 +99,6 @@ def seed(stdout) -> None:
             city=city,
             defaults={"name": name, "limit_per_person_day": Decimal(limit), "block_excess": block},
         )
-    bump()  # the configuration above is the version every process caches from now on
     users = {u.username: u for u in User.objects.all()}
     if not Quota.objects.filter(year=YEAR).exists():
         services.quotas_issue_from_budget(actor=users["finance"], budget=budget)
