@@ -1,4 +1,4 @@
-"""Seeds the benchmark database (called by control_freeze.py / control_dashboard.py with DATABASE_URL set)."""
+"""Seeds the benchmark database (called by control_dashboard.py with DATABASE_URL set)."""
 
 import hashlib
 import json

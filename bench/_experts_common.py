@@ -2,7 +2,7 @@
 
 Run a benchmark from the project root, e.g. `.venv/bin/python bench/experts_draw.py` (N=20000 by default).
 SQLite goes to /tmp/bench-experts.sqlite3 unless SQLITE_PATH is set; with DATABASE_URL=postgres://… the
-database named there is flushed and used.
+database named there is dropped, created again and used.
 """
 
 import os
@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from _db import fresh_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("SQLITE_PATH", "/tmp/bench-experts.sqlite3")
@@ -20,6 +22,8 @@ os.environ.setdefault("SQLITE_PATH", "/tmp/bench-experts.sqlite3")
 def setup_django(fresh: bool = True):
     if fresh and not os.environ.get("DATABASE_URL"):
         Path(os.environ["SQLITE_PATH"]).unlink(missing_ok=True)
+    elif fresh:
+        fresh_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -27,7 +31,6 @@ def setup_django(fresh: bool = True):
 
     call_command("migrate", verbosity=0)
     if fresh and os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
         from center.experts.disciplines import load
         from center.experts.models import Discipline
 

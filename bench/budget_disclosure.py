@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from _db import fresh_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("SQLITE_PATH", "/tmp/bench-budget.sqlite3")
@@ -25,14 +27,14 @@ YEARS = [2018, 2019, 2020, 2021, 2022]
 def setup():
     if not os.environ.get("DATABASE_URL"):
         Path(os.environ["SQLITE_PATH"]).unlink(missing_ok=True)
+    else:
+        fresh_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def populate():

@@ -1,12 +1,14 @@
 """Shared set-up of the events benchmarks: a fresh database with the demo organisation and one event.
 
 PostgreSQL by default (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_events: created
-if missing, flushed). Set BENCH_SQLITE=1 to use /tmp/bench-events.sqlite3 instead.
+dropped and created again). Set BENCH_SQLITE=1 to use /tmp/bench-events.sqlite3 instead.
 """
 
 import os
 import sys
 from pathlib import Path
+
+from _db import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -23,18 +25,9 @@ class Quiet:
         pass
 
 
-def _create_pg_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup_django():
     if os.environ.get("DATABASE_URL"):
-        _create_pg_database(os.environ["DATABASE_URL"])
+        fresh_database(os.environ["DATABASE_URL"])
     else:
         Path(os.environ["SQLITE_PATH"]).unlink(missing_ok=True)
     import django
@@ -43,8 +36,6 @@ def setup_django():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
     from center.accounts import demo as accounts_demo
 
     accounts_demo.seed(Quiet())
