@@ -156,7 +156,7 @@ def test_a_freeze_through_the_api_runs_a_fixed_number_of_statements(call, q, dja
     the approvers (1), the tasks and the notification (2), the quota lock, its update and the ledger entry
     (3, ledger.py's own SQL), the audit head, entry and head update (3), and the answer's lines and tasks (2).
     """
-    config_cache.settings_for(YEAR)  # in production the year's settings exist (creating them is a config change)
+    config_cache.settings_for(YEAR)  # in production the year's settings exist (made once: a config change)
     assert _submit(call, q, amount="1.00").status_code == 201  # first call: token use recorded, caches warm
     with django_assert_max_num_queries(20):
         assert _submit(call, q, amount="1.00").status_code == 201
