@@ -1,5 +1,7 @@
 """Budget API: budgets, every disclosure table as JSON, the check, approved lines (for the quota ledger)."""
 
+from typing import Any
+
 from ninja import Router, Schema
 
 from center.budget import services
@@ -65,7 +67,18 @@ def _table_json(t) -> dict:
     }
 
 
-@router.get("/{budget_id}/tables")
+class TablesOut(Schema):
+    budget: BudgetOut
+    tables: list[dict[str, Any]]  # each as /{budget_id}/tables/{number} answers it
+
+
+class CheckOut(Schema):
+    errors: int
+    warnings: int
+    findings: list[dict[str, Any]]
+
+
+@router.get("/{budget_id}/tables", response=TablesOut)
 @api_access(BUDGET_READERS)
 def tables(request, budget_id: int):
     budget = budget_get_for(request.user, request.access_scope, budget_id)
@@ -75,7 +88,7 @@ def tables(request, budget_id: int):
     }
 
 
-@router.get("/{budget_id}/tables/{number}")
+@router.get("/{budget_id}/tables/{number}", response=dict[str, Any])
 @api_access(BUDGET_READERS)
 def table(request, budget_id: int, number: int):
     budget = budget_get_for(request.user, request.access_scope, budget_id)
@@ -87,7 +100,7 @@ def table(request, budget_id: int, number: int):
     return _table_json(found[0])
 
 
-@router.get("/{budget_id}/check")
+@router.get("/{budget_id}/check", response=CheckOut)
 @api_access(BUDGET_READERS)
 def check(request, budget_id: int):
     budget = budget_get_for(request.user, request.access_scope, budget_id)
@@ -99,7 +112,7 @@ def check(request, budget_id: int):
     }
 
 
-@router.get("/{budget_id}/approved-lines")
+@router.get("/{budget_id}/approved-lines", response=list[dict[str, Any]])
 @api_access(BUDGET_READERS)
 def lines(request, budget_id: int):
     budget = budget_get_for(request.user, request.access_scope, budget_id)

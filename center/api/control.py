@@ -19,6 +19,19 @@ from center.core.rules import require
 
 router = Router(tags=["control"])
 
+# The header every write here reads (through `answer_once`), declared on exactly those operations.
+IDEMPOTENT = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "同一键的重复请求只生效一次，并得到第一次的答复（8–100 位字母、数字或 _.:-）。",
+            "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_.:-]{8,100}$"},
+        }
+    ]
+}
+
 
 class QuotaOut(Schema):
     id: int
@@ -159,7 +172,7 @@ def answer_once(request, fn, status: int = 200, answer=None):
     return Status(code, body)
 
 
-@router.post("/applications", response={201: DocumentOut, 200: DocumentOut})
+@router.post("/applications", response={201: DocumentOut, 200: DocumentOut}, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def application_submit(request, payload: ApplicationIn):
     data = payload.dict()
@@ -203,13 +216,13 @@ def _act(request, model, doc_id, payload, service, key):
     )
 
 
-@router.post("/applications/{doc_id}/actions", response=DocumentOut)
+@router.post("/applications/{doc_id}/actions", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def application_act(request, doc_id: int, payload: ActionIn):
     return _act(request, Application, doc_id, payload, services.application_act, "application_id")
 
 
-@router.post("/applications/{doc_id}/withdraw", response=DocumentOut)
+@router.post("/applications/{doc_id}/withdraw", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def application_withdraw(request, doc_id: int):
     doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
@@ -222,7 +235,7 @@ class CancelIn(Schema):
     reason: str
 
 
-@router.post("/applications/{doc_id}/cancel", response=DocumentOut)
+@router.post("/applications/{doc_id}/cancel", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def application_cancel(request, doc_id: int, payload: CancelIn):
     """The matter will not happen: close the application and release what it froze (nothing claimed yet)."""
@@ -250,7 +263,7 @@ class ReimbursementIn(Schema):
     invoices: list[InvoiceIn]
 
 
-@router.post("/reimbursements", response={201: DocumentOut, 200: DocumentOut})
+@router.post("/reimbursements", response={201: DocumentOut, 200: DocumentOut}, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def reimbursement_submit(request, payload: ReimbursementIn):
     invoices = []
@@ -281,7 +294,7 @@ def reimbursement_get(request, doc_id: int):
     return _doc(selectors.document_get_for(request.user, Reimbursement, request.access_scope, doc_id))
 
 
-@router.post("/reimbursements/{doc_id}/actions", response=DocumentOut)
+@router.post("/reimbursements/{doc_id}/actions", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def reimbursement_act(request, doc_id: int, payload: ActionIn):
     return _act(request, Reimbursement, doc_id, payload, services.reimbursement_act, "reimbursement_id")
@@ -292,7 +305,7 @@ class PaymentIn(Schema):
     reference: str = ""
 
 
-@router.post("/reimbursements/{doc_id}/payment", response=DocumentOut)
+@router.post("/reimbursements/{doc_id}/payment", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CASHIERS)
 def payment(request, doc_id: int, payload: PaymentIn):
     doc = selectors.document_get_for(request.user, Reimbursement, request.access_scope, doc_id)
@@ -312,7 +325,9 @@ class AdvanceIn(Schema):
     title: str = ""
 
 
-@router.post("/applications/{doc_id}/advance", response={201: DocumentOut, 200: DocumentOut})
+@router.post(
+    "/applications/{doc_id}/advance", response={201: DocumentOut, 200: DocumentOut}, openapi_extra=IDEMPOTENT
+)
 @api_access(CONTROL_USERS)
 def advance_submit(request, doc_id: int, payload: AdvanceIn):
     doc = selectors.document_get_for(request.user, Application, request.access_scope, doc_id)
@@ -325,13 +340,13 @@ def advance_submit(request, doc_id: int, payload: AdvanceIn):
     )
 
 
-@router.post("/advances/{doc_id}/actions", response=DocumentOut)
+@router.post("/advances/{doc_id}/actions", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CONTROL_USERS)
 def advance_act(request, doc_id: int, payload: ActionIn):
     return _act(request, Advance, doc_id, payload, services.advance_act, "advance_id")
 
 
-@router.post("/advances/{doc_id}/payment", response=DocumentOut)
+@router.post("/advances/{doc_id}/payment", response=DocumentOut, openapi_extra=IDEMPOTENT)
 @api_access(CASHIERS)
 def advance_payment(request, doc_id: int, payload: PaymentIn):
     doc = selectors.document_get_for(request.user, Advance, request.access_scope, doc_id)

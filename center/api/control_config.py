@@ -13,7 +13,7 @@ from center.control.models import ApprovalFlow, ControlSettings, SpendingStandar
 from center.control.rules import CONFIG_EDITORS, CONFIG_READERS
 from center.core.permissions import api_access
 
-from .control import answer_once
+from .control import IDEMPOTENT, answer_once
 
 router = Router(tags=["control configuration"])
 
@@ -60,7 +60,7 @@ def settings_get(request, year: int):
     return _settings(ControlSettings.objects.filter(year=year).first() or ControlSettings(year=year))
 
 
-@router.put("/settings/{int:year}", response=SettingsOut)
+@router.put("/settings/{int:year}", response=SettingsOut, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def settings_put(request, year: int, payload: SettingsIn):
     return answer_once(
@@ -100,7 +100,7 @@ def standards(request, year: int | None = None):
     return [_standard(s) for s in (qs.filter(year=year) if year else qs)]
 
 
-@router.post("/standards", response={201: StandardOut, 200: StandardOut})
+@router.post("/standards", response={201: StandardOut, 200: StandardOut}, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def standard_create(request, payload: StandardIn):
     return answer_once(
@@ -108,7 +108,7 @@ def standard_create(request, payload: StandardIn):
     )
 
 
-@router.put("/standards/{int:standard_id}", response=StandardOut)
+@router.put("/standards/{int:standard_id}", response=StandardOut, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def standard_update(request, standard_id: int, payload: StandardIn):
     return answer_once(
@@ -134,7 +134,7 @@ class CopyOut(Schema):
     copied: int
 
 
-@router.post("/standards/copy", response=CopyOut)
+@router.post("/standards/copy", response=CopyOut, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def standards_copy(request, payload: CopyIn):
     return answer_once(
@@ -217,7 +217,7 @@ def _flow_args(payload: FlowIn) -> dict:
     return data
 
 
-@router.post("/flows", response={201: FlowOut, 200: FlowOut})
+@router.post("/flows", response={201: FlowOut, 200: FlowOut}, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def flow_create(request, payload: FlowIn):
     return answer_once(
@@ -225,7 +225,7 @@ def flow_create(request, payload: FlowIn):
     )
 
 
-@router.put("/flows/{int:flow_id}", response=FlowOut)
+@router.put("/flows/{int:flow_id}", response=FlowOut, openapi_extra=IDEMPOTENT)
 @api_access(CONFIG_EDITORS)
 def flow_update(request, flow_id: int, payload: FlowIn):
     return answer_once(

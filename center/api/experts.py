@@ -1,9 +1,11 @@
 """Expert pool and review API: search (masked), recruitment calls, draw records and their verification."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema
 
-from center.core.errors import NotFoundError
+from center.core.errors import ApplicationError
 from center.core.masking import mask_phone
 from center.core.permissions import SIGNED_IN, api_access
 from center.experts import rules, selectors
@@ -87,7 +89,7 @@ def calls(request):
     ]
 
 
-@router.get("/draws/{draw_id}/record")
+@router.get("/draws/{draw_id}/record", response=dict[str, Any])
 @api_access(review_rules.READERS)
 def draw_record(request, draw_id: int):
     """Everything needed to re-run the draw (parameters, pool, hash, seed parts, seed, result)."""
@@ -95,12 +97,20 @@ def draw_record(request, draw_id: int):
     return review_services.draw_record(draw)
 
 
-@router.post("/draws/verify")
+class VerifyOut(Schema):
+    ok: bool
+    checks: dict[str, bool]
+
+
+@router.post("/draws/verify", response=VerifyOut)
 @api_access(SIGNED_IN)
 def draw_verify(request, record: dict = Body(...)):  # noqa: B008 (ninja declares the body this way)
     """Re-run a draw record and say which of its claims hold. Nothing is stored."""
     try:
         result = drawing.verify(record)
     except (KeyError, TypeError, ValueError) as exc:
-        raise NotFoundError(_("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}) from None
+        # a malformed body, not a missing object: 400 (it answered 404 before)
+        raise ApplicationError(
+            _("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}, {"field": "record"}
+        ) from None
     return {"ok": result["ok"], "checks": result["checks"]}

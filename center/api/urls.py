@@ -13,7 +13,48 @@ from . import budget as budget_api
 from . import experts as experts_api
 from .auth import StaffOrExternalSession, TokenAuth
 
-api = NinjaAPI(
+# Every API error, whoever produces it (the handlers below, center/core/hygiene.py's middlewares), has this shape.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "给人看的说明（按请求语言）"},
+        "extra": {"type": "object", "description": "细节：出错的字段 `field`、校验错误 `errors` 等"},
+    },
+    "required": ["message", "extra"],
+}
+ERROR_RESPONSES = {
+    400: "请求体不是有效的 JSON、含控制字符，或业务规则不允许",
+    401: "需要登录或有效的 API 令牌",
+    403: "无权执行此操作（或 CSRF 校验失败）",
+    404: "接口或对象不存在",
+    409: "与当前状态冲突（如已被他人处理、Idempotency-Key 已用于另一请求）",
+    422: "请求数据无效（`extra.errors` 列出每一处）",
+    503: "数据库暂时不可用，请稍后重试",
+}
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+class CenterAPI(NinjaAPI):
+    """The API with its error answers documented: every operation lists the 4xx and 503 answers it can give,
+    each with the one `Error` schema (unless the operation declares that status itself)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for item in schema["paths"].values():
+            for method, operation in item.items():
+                if method not in _METHODS:
+                    continue
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": ref}
+        return schema
+
+
+api = CenterAPI(
     title="深圳市科技交流服务中心平台 API",
     version="1",
     description="内控、业务平台与专家库的 JSON 接口。认证：会话 Cookie（含 CSRF）或 `Authorization: Bearer <令牌>`。",
