@@ -9,7 +9,6 @@ answered has its effect, the ledger adds up and the audit chain verifies.
 
 import random
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -170,13 +169,11 @@ def test_a_mixed_workload_on_shared_quotas_never_loses_a_lock_race(org, monkeypa
             connection.close()
 
     threads = [threading.Thread(target=worker, args=(queue,)) for queue in queues]
-    started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
     assert not any(t.is_alive() for t in threads)
-    assert time.monotonic() - started < 30  # bounded: a few seconds (lock waits never run to a timeout)
 
     assert lost_races == []  # not one deadlock, lock timeout or busy database, even retried
     contested_docs = {id(d) for _n, d, _c in duel}
