@@ -480,6 +480,20 @@ def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dic
 
 
 @service
+def _indicator_payload(i) -> dict:
+    """A performance indicator as the import payload names its fields."""
+    return {
+        "level1": i.level1,
+        "level2": i.level2,
+        "name": i.name,
+        "kind": i.kind,
+        "comparator": i.comparator,
+        "value": i.value,
+        "unit": i.measure_unit,
+        "table_sort": i.table_sort,
+    }
+
+
 def import_workbook(*, actor, budget, content: bytes):
     """Replace the budget's income and lines from the template; nothing is saved when any row is bad.
 
@@ -510,35 +524,9 @@ def import_workbook(*, actor, budget, content: bytes):
                 if old.previous_year_amount is not None
                 else None,
                 department=old.department.code if old.department else "",
-                indicators=[
-                    {
-                        "level1": i.level1,
-                        "level2": i.level2,
-                        "name": i.name,
-                        "kind": i.kind,
-                        "comparator": i.comparator,
-                        "value": i.value,
-                        "unit": i.measure_unit,
-                        "table_sort": i.table_sort,
-                    }
-                    for i in current.indicators
-                    if i.project_id == old.pk
-                ],
+                indicators=[_indicator_payload(i) for i in current.indicators if i.project_id == old.pk],
             )
-    payload["unit_indicators"] = [
-        {
-            "level1": i.level1,
-            "level2": i.level2,
-            "name": i.name,
-            "kind": i.kind,
-            "comparator": i.comparator,
-            "value": i.value,
-            "unit": i.measure_unit,
-            "table_sort": i.table_sort,
-        }
-        for i in current.indicators
-        if i.project_id is None
-    ]
+    payload["unit_indicators"] = [_indicator_payload(i) for i in current.indicators if i.project_id is None]
     payload["procurement"] = [
         {
             "project": pr.project.name if pr.project else None,
