@@ -5,6 +5,15 @@ from .errors import ApplicationError
 from .money import MAX_AMOUNT, parse_amount
 
 
+def int_or(value, default=0):
+    """A whole number typed or posted by someone (an id from a hidden field, a year, a count), or `default` for
+    anything that is not one: hostile or stale input is refused by the service that gets the default."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 class AmountField(forms.DecimalField):
     """A money amount in yuan, parsed by `center.core.money.parse_amount`: plain ASCII digits, an optional point,
     at most two decimals, never negative. Surrounding spaces are dropped first, as for every text box."""

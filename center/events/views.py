@@ -20,6 +20,7 @@ from center.control.selectors import document_get_for
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
 from center.core.files import stored_response
+from center.core.forms import int_or
 from center.core.permissions import PUBLIC, access, record_denial
 from center.core.views import apply_errors
 
@@ -619,7 +620,7 @@ def survey_manage(request, pk: int):
                 services.survey_close(actor=request.user, event_id=event.pk)
             elif action == "remove":
                 services.survey_question_remove(
-                    actor=request.user, question_id=int(request.POST.get("question", 0))
+                    actor=request.user, question_id=int_or(request.POST.get("question"))
                 )
             else:
                 raise ApplicationError(_("请检查填写的内容。"))
@@ -666,7 +667,7 @@ def report(request, pk: int):
             elif action == "cost" and cost_form.is_valid():
                 services.cost_line_add(actor=request.user, event_id=event.pk, **cost_form.cleaned_data)
             elif action == "cost_remove":
-                services.cost_line_remove(actor=request.user, line_id=int(request.POST.get("line", 0) or 0))
+                services.cost_line_remove(actor=request.user, line_id=int_or(request.POST.get("line")))
             elif action == "photo" and photo_form.is_valid():
                 upload = photo_form.cleaned_data["photo"]
                 services.photo_add(

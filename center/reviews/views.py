@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
+from center.core.forms import int_or
 from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.rules import require
 from center.core.views import attempt
@@ -58,7 +59,7 @@ def round_list(request):
                 code=p.get("code", "").strip(),
                 title=p.get("title", "").strip(),
                 kind=p.get("kind", ""),
-                year=int(p.get("year") or timezone.localdate().year),
+                year=int_or(p.get("year"), None),
                 budget_item_ref=p.get("budget_item_ref", "").strip(),
                 blind=p.get("blind") == "1",
                 aggregation=p.get("aggregation", Aggregation.MEAN),
@@ -135,13 +136,6 @@ def criterion_add(request, pk: int):
     return _redirect_round(pk)
 
 
-def _int(v, default=0):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return default
-
-
 @require_POST
 @access(rules.WRITERS)
 def group_create(request, pk: int):
@@ -154,8 +148,8 @@ def group_create(request, pk: int):
             round_id=pk,
             name=p.get("name", "").strip() or _("评审组"),
             discipline=Discipline.objects.filter(code=p.get("discipline")).first(),
-            size=_int(p.get("size"), 7),
-            backups=_int(p.get("backups"), 3),
+            size=int_or(p.get("size"), 7),
+            backups=int_or(p.get("backups"), 3),
         ),
         _("评审组已创建，已带默认回避规则。"),
     )
@@ -196,7 +190,7 @@ def application_create(request, pk: int):
             round_id=pk,
             code=p.get("code", "").strip(),
             title=p.get("title", "").strip(),
-            group_id=_int(p.get("group")) or None,
+            group_id=int_or(p.get("group")) or None,
             discipline=Discipline.objects.filter(code=p.get("discipline")).first(),
             parties=parties,
         )
@@ -257,7 +251,7 @@ def group_detail(request, pk: int):
             raise NotFoundError(_("页面不存在。"))
         p = request.POST
         fields = {
-            k: _int(p.get(k))
+            k: int_or(p.get(k))
             for k in (
                 "size",
                 "backups",
@@ -269,7 +263,8 @@ def group_detail(request, pk: int):
         }
         fields["discipline_match"] = p.get("discipline_match", group.discipline_match)
         avoidance = {
-            k: (_int(p.get(f"param_{k}")) if p.get(f"on_{k}") == "1" else None) for k in AvoidanceKind.values
+            k: (int_or(p.get(f"param_{k}")) if p.get(f"on_{k}") == "1" else None)
+            for k in AvoidanceKind.values
         }
         if attempt(
             request,
@@ -478,7 +473,7 @@ def notice_publish(request, pk: int):
             round_id=pk,
             title=p.get("title", "").strip() or _("评审结果公示"),
             body=p.get("body", ""),
-            days=_int(p.get("days"), 5),
+            days=int_or(p.get("days"), 5),
             change_note=p.get("change_note", ""),
         ),
         _("已在公共网站公示。"),
@@ -517,7 +512,7 @@ def assignment_rate(request, pk: int):
         lambda: services.assignment_rate(
             actor=request.user,
             assignment_id=pk,
-            rating=_int(request.POST.get("rating")),
+            rating=int_or(request.POST.get("rating")),
             note=request.POST.get("note", ""),
         ),
         _("评价已记录。"),
@@ -597,7 +592,7 @@ def portal_assignment(request, pk: int):
     a = selectors.assignment_for_expert(request.user, pk)
     apps = a.group.applications.exclude(formal_state=FormalState.FAILED)
     if request.method == "POST":
-        ids = [_int(x) for x in request.POST.getlist("conflict")]
+        ids = [int_or(x) for x in request.POST.getlist("conflict")]
         if attempt(
             request,
             lambda: services.assignment_sign(
@@ -703,7 +698,7 @@ def public_notice(request, pk: int):
                 name=p.get("name", ""),
                 phone=p.get("phone", ""),
                 content=p.get("content", ""),
-                application_id=_int(p.get("application")) or None,
+                application_id=int_or(p.get("application")) or None,
             ),
             _("异议已收到，我们将依规核实并答复。"),
         ):

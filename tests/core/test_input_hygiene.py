@@ -12,9 +12,8 @@ from django.utils import timezone
 from center.accounts import services as accounts
 from center.api.urls import api
 from center.core.hygiene import refused_text
-from tests.core.test_url_roles import ACCOUNTS, _allowed
-from tests.core.test_url_roles import objects as objects  # noqa: F401 (the fixture, reused)
 from tests.url_roles import EXPECTATIONS
+from tests.url_walk import ACCOUNTS, allowed, build_objects, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -98,23 +97,20 @@ def _pages():
     return sorted(n for n in EXPECTATIONS if n in names or n == "api_docs")
 
 
-def test_every_page_refuses_a_nul_in_its_query_string_with_400(org, objects):  # noqa: F811
+def test_every_page_refuses_a_nul_in_its_query_string_with_400(org):
+    objects = build_objects(org)
     clients: dict = {}
     walked, failures = set(), []
     for name in _pages():
         spec = EXPECTATIONS[name]
-        account = next((a for a in ACCOUNTS if _allowed(spec, org[a]) and a in spec.get("sees", {a})), None)
+        account = next((a for a in ACCOUNTS if allowed(spec, org[a]) and a in spec.get("sees", {a})), None)
         if spec["audience"] == "public":
             account = None
         if account not in clients:
             clients[account] = Client()
             if account:
                 clients[account].force_login(org[account])
-        url = (
-            reverse("api:openapi-view")
-            if name == "api_docs"
-            else reverse(name, kwargs=objects[spec["kwargs"]] if "kwargs" in spec else None)
-        )
+        url = url_for(name, spec, objects)
         response = clients[account].get(f"{url}?{NUL_QUERY}")
         walked.add(name)
         text = response.json()["message"] if url.startswith("/api/") else response.content.decode()

@@ -5,27 +5,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from center.api.urls import api
-from center.core.files import attachment_create
-from tests.url_roles import AREA_OBJECT_FACTORIES, EXPECTATIONS
+from tests.url_roles import EXPECTATIONS
+from tests.url_walk import ACCOUNTS, allowed, build_objects, url_for
 
 pytestmark = pytest.mark.django_db
 
-# One account per role, plus both kinds of external account and the anonymous visitor.
-ACCOUNTS = [
-    "director",
-    "deputy1",
-    "head_gen",
-    "head_exp",
-    "finance",
-    "cashier",
-    "auditor",
-    "staff_gen",
-    "staff_exp",
-    "sysadmin",
-    "expert",
-    "orgcontact",
-]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+@pytest.fixture
+def objects(org):
+    return build_objects(org)
 
 
 def _walk(patterns, prefix=""):
@@ -72,41 +60,6 @@ def test_every_api_operation_declares_a_policy():
     assert missing == []
 
 
-def _allowed(spec, user) -> bool:
-    audience = spec["audience"]
-    if audience == "public":
-        return True
-    if user is None:
-        return False
-    if audience == "signed_in":
-        return True
-    if audience == "external":
-        return user.is_external
-    if not user.is_staff_account:
-        return False
-    roles = spec.get("roles")
-    return roles is None or bool(user.role_codes & roles)
-
-
-@pytest.fixture
-def objects(org):
-    exp_attachment = attachment_create(actor=org["staff_exp"], name="会议纪要.pdf", data=PDF)
-    found = {
-        "exp_attachment": {"pk": exp_attachment.pk},
-        "any_pk": {"pk": 999999},
-        "staff_user": {"pk": org["staff_gen"].pk},
-    }
-    for factory in AREA_OBJECT_FACTORIES:
-        found.update(factory(org))
-    return found
-
-
-def _reverse(name, spec, objects):
-    if name == "api_docs":
-        return reverse("api:openapi-view")
-    return reverse(name, kwargs=objects[spec["kwargs"]] if "kwargs" in spec else None)
-
-
 def test_url_matrix(org, objects):
     """Every URL as every account (and anonymously). One test over all accounts: the objects of every area
     are built once (GET requests change no business data, so one walk cannot affect the next)."""
@@ -123,10 +76,10 @@ def _walk_as(org, objects, account) -> list[str]:
         client.force_login(user)
     failures = []
     for name, spec in EXPECTATIONS.items():
-        url = _reverse(name, spec, objects)
+        url = url_for(name, spec, objects)
         response = client.get(url)
         code = response.status_code
-        if _allowed(spec, user):
+        if allowed(spec, user):
             sees = spec.get("sees")
             if sees is not None and account not in sees:
                 ok = code == 404

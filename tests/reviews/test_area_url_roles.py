@@ -4,9 +4,9 @@ area; this one lets the area be checked while other areas are still being built)
 import pytest
 from django.test import Client
 
-from tests.core.test_url_roles import ACCOUNTS, _allowed, _reverse
 from tests.experts import url_roles as experts_roles
 from tests.reviews import url_roles as reviews_roles
+from tests.url_walk import ACCOUNTS, allowed, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,10 @@ def test_area_url_matrix(org):
         if user:
             client.force_login(user)
         for name, spec in EXPECTATIONS.items():
-            response = client.get(_reverse(name, spec, objects))
+            response = client.get(url_for(name, spec, objects))
             code = response.status_code
             to_login = code == 302 and "/accounts/login/" in response.get("Location", "")
-            if _allowed(spec, user):
+            if allowed(spec, user):
                 sees = spec.get("sees")
                 ok = (
                     code == 404

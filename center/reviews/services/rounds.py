@@ -13,10 +13,12 @@ from center.experts.services import organisation_get_or_create
 
 from ..enums import (
     DEFAULT_PARAMS,
+    Aggregation,
     AvoidanceKind,
     DrawState,
     FormalState,
     PartyRole,
+    RoundKind,
     RoundState,
 )
 from ..models import (
@@ -36,6 +38,14 @@ def round_create(
     *, actor, code: str, title: str, kind: str, year: int, budget_item_ref: str = "", **options
 ) -> ReviewRound:
     _require_writer(actor)
+    if not code or not title:
+        raise ApplicationError(_("请填写评审活动的编号和名称。"), {"field": "code" if not code else "title"})
+    if kind not in RoundKind.values:
+        raise ApplicationError(_("请选择评审类型。"), {"field": "kind"})
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ApplicationError(_("年度应为 2000–2100 之间的年份。"), {"field": "year"})
+    if options.get("aggregation", Aggregation.MEAN) not in Aggregation.values:
+        raise ApplicationError(_("请选择分数汇总方式。"), {"field": "aggregation"})
     if ReviewRound.objects.filter(code=code).exists():
         raise ConflictError(_("编号“%(c)s”已被使用。") % {"c": code}, {"field": "code"})
     allowed = {
