@@ -7,7 +7,13 @@ from center.reviews.models import ReviewRound
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"code": "R-1", "title": "青年科技奖评审", "kind": "soft_topic", "year": "2026", "aggregation": "median"}
+GOOD = {
+    "code": "R-1",
+    "title": "青年科技奖评审",
+    "kind": "soft_topic",
+    "year": "2026",
+    "aggregation": "median",
+}
 
 
 @pytest.mark.parametrize(
