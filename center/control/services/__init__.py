@@ -53,6 +53,15 @@ from .applications import (  # noqa: F401
     applications_expire,
     can_cancel_application,
 )
+from .inbox import (  # noqa: F401, E402
+    BulkResult,
+    approvals_bulk_approve,
+    bulk_refusal,
+    chase_state,
+    document_chase,
+    pending_step,
+    working_hours_between,
+)
 from .payments import (  # noqa: F401
     _check_payer,
     payment_record,
