@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from center.accounts.enums import Role
@@ -68,7 +68,7 @@ def _event_item(event, *, when, step="", holder="", note="", approval=False) -> 
         title=event.display_title(get_language() or ""),
         link=reverse("events:detail", args=[event.pk]),
         when=when,
-        kind=_("活动"),
+        kind=pgettext("kind of work", "活动"),
         step=step,
         holder=holder,
         note=note,
