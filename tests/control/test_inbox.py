@@ -300,3 +300,21 @@ def test_workbench_tabs(org, q, client_for):
     finished = staff.get(reverse("core:workbench") + "?tab=finished").content.decode()
     assert "工作台测试" in finished
     assert "工作台测试" not in staff.get(reverse("core:workbench") + "?tab=started").content.decode()
+
+
+def test_notifications_written_before_the_upgrade_are_linked_and_resolved(org, q):
+    from django.core.management import call_command
+
+    done, waiting = _app(org, q, title="已处理"), _app(org, q, title="待处理")
+    head = org["head_inn"]
+    Notification.objects.update(task_key="")  # as they were written before notifications carried their task
+    info = Notification.objects.create(recipient=head, title="待审批：说明", link="/control/quotas/1/")
+    services.application_act(
+        actor=head, application_id=done.pk, task_id=_task(done, head).pk, action="approve"
+    )
+    assert Notification.objects.filter(recipient=head, resolved_at__isnull=True).count() == 3  # stale
+    call_command("notifications_link_tasks", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not _open(head, done).exists()  # acted on: resolved
+    assert _open(head, waiting).count() == 1  # still waiting for the head: kept
+    info.refresh_from_db()
+    assert info.resolved_at is None and info.task_key == ""  # not a document's task: untouched

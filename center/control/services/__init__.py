@@ -59,6 +59,7 @@ from .inbox import (  # noqa: F401, E402
     bulk_refusal,
     chase_state,
     document_chase,
+    notifications_link_tasks,
     pending_step,
     working_hours_between,
 )

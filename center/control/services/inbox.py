@@ -196,3 +196,70 @@ def document_chase(*, actor, kind: str, document_id: int) -> list:
         extra={"step": tasks[0].step_name, "to": [u.username for u in holders]},
     )
     return holders
+
+
+# ------------------------------------------------------------------------------------ stale notifications
+
+_TASK_TITLES = (
+    "待审批：%(no)s %(title)s",
+    "单据被退回修改：%(no)s",
+    "催办：%(no)s %(title)s 等待您审批",
+    "待支付：%(no)s",
+)
+_PAYMENT_TITLE = "待支付：%(no)s"
+_DETAILS = {
+    "control:application_detail": Application,
+    "control:reimbursement_detail": Reimbursement,
+    "control:advance_detail": Advance,
+}
+
+
+def _prefixes(msgid: str) -> list[str]:
+    """The fixed start of a notification title in every language it may have been written in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    out = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.append(_(msgid).split("%")[0])
+    return [p for p in out if p]
+
+
+@service
+def notifications_link_tasks() -> int:
+    """Once after an upgrade: task notifications written before they carried their task (待审批, 退回修改, 催办,
+    待支付) get the document's key, and those whose task is already done are resolved. Returns how many were
+    resolved."""
+    from django.urls import Resolver404, resolve
+
+    from center.core.models import Notification
+    from center.core.notifications import notifications_resolve
+
+    kinds = {msgid: _prefixes(msgid) for msgid in _TASK_TITLES}
+    groups: dict[tuple, list] = {}
+    for n in Notification.objects.filter(task_key="", resolved_at__isnull=True).exclude(link=""):
+        kind = next((m for m, starts in kinds.items() if n.title.startswith(tuple(starts))), None)
+        if kind is None:
+            continue
+        try:
+            match = resolve(n.link)
+        except Resolver404:
+            continue
+        model = _DETAILS.get(match.view_name)
+        if model is not None:
+            groups.setdefault((model, int(match.kwargs["pk"])), []).append((n, kind))
+    resolved = 0
+    for (model, pk), rows in groups.items():
+        doc = model.objects.filter(pk=pk).first()
+        if doc is None:
+            continue
+        key = task_key_of(doc)
+        Notification.objects.filter(pk__in=[n.pk for n, _k in rows]).update(task_key=key)
+        keep = set(_pending_of(doc).values_list("assignee_id", flat=True))
+        if doc.state == "returned":
+            keep.add(doc.applicant_id)
+        if doc.state == "approved":  # still to be paid: the cashiers keep theirs
+            keep |= {n.recipient_id for n, kind in rows if kind == _PAYMENT_TITLE}
+        resolved += notifications_resolve(key, keep=keep)
+    return resolved
