@@ -24,7 +24,7 @@ from center.accounts.services import acting_principals
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from center.core.locks import lock_one, locked_update
-from center.core.notifications import notify
+from center.core.notifications import notifications_resolve, notify, task_key_of
 
 from . import config_cache
 from .enums import ApproverRule, DocState, StepKind, TaskState
@@ -182,6 +182,10 @@ def chain_start(
                 )
             )
     ApprovalTask.objects.bulk_create(tasks)
+    if not new_document:  # a resubmission: the applicant's "returned" notification is done
+        notifications_resolve(
+            task_key_of(doc), keep={t.assignee_id for t in tasks if t.state == TaskState.PENDING}
+        )
     _notify_pending(doc, [t for t in tasks if t.state == TaskState.PENDING])
     return tasks
 
@@ -206,7 +210,21 @@ def _notify_pending(doc, tasks) -> None:
             body=_("金额 %(amount)s 元，申请人 %(who)s。")
             % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name},
             link=doc_link(doc),
+            task_key=task_key_of(doc),
         )
+
+
+def resolve_notifications(doc, *, applicant_holds: bool = False) -> None:
+    """The document's task notifications resolve for everyone who no longer holds a part of it: approvers
+    without a pending task, and the applicant once a returned document was corrected or withdrawn."""
+    keep = set(
+        chain_tasks(doc, current_round(doc))
+        .filter(state=TaskState.PENDING)
+        .values_list("assignee_id", flat=True)
+    )
+    if applicant_holds:
+        keep.add(doc.applicant_id)
+    notifications_resolve(task_key_of(doc), keep=keep)
 
 
 def doc_link(doc) -> str:
@@ -251,7 +269,15 @@ def _check_actor(doc, task: ApprovalTask, actor) -> None:
         raise ForbiddenError(_("同一人不能在同一审批流程中审批两次。"))
 
 
-def act(
+def act(doc, task_id: int, **kwargs):
+    """Apply an approval action (`_act`); the task notifications of those who no longer hold a part of the
+    document resolve in the same unit of work."""
+    new_state = _act(doc, task_id, **kwargs)
+    resolve_notifications(doc, applicant_holds=new_state == DocState.RETURNED)
+    return new_state
+
+
+def _act(
     doc,
     task_id: int,
     *,
@@ -318,6 +344,7 @@ def act(
                 title=_("单据被退回修改：%(no)s") % {"no": doc.number},
                 body=comment,
                 link=doc_link(doc),
+                task_key=task_key_of(doc),
             )
             return DocState.RETURNED
         _return_to_step(doc, task, int(to_step), now)
@@ -447,10 +474,44 @@ def withdraw_allowed(doc) -> bool:
 
 
 def cancel_round(doc) -> None:
+    """The document was withdrawn or cancelled: its open tasks end and so do their notifications."""
     _cancel_open(doc, current_round(doc))
+    notifications_resolve(task_key_of(doc))
 
 
 def approvers_of(doc) -> set[int]:
     """Everyone who approved anything on this document (any round): for the payer check."""
     rows = chain_tasks(doc).filter(state=TaskState.APPROVED).values_list("acted_by_id", "assignee_id")
     return {pk for pair in rows for pk in pair if pk}
+
+
+def flow_rounds(doc, chain) -> list[dict]:
+    """The document's chain as a flow diagram: per round (newest first), its steps in order, each with a
+    status (done / current / returned / rejected / waiting / skipped) and its people (who holds it, who acted,
+    when, with the opinion). Transferred and cancelled tasks stay visible under their step."""
+    rounds: dict[int, dict[int, dict]] = {}
+    for t in chain:
+        steps = rounds.setdefault(t.round, {})
+        step = steps.setdefault(t.step_order, {"order": t.step_order, "name": t.step_name, "tasks": []})
+        step["tasks"].append(t)
+    out = []
+    for round_no in sorted(rounds, reverse=True):
+        steps = []
+        for order in sorted(rounds[round_no]):
+            step = rounds[round_no][order]
+            states = {t.state for t in step["tasks"]}
+            if TaskState.PENDING in states:
+                status = "current"
+            elif TaskState.REJECTED in states:
+                status = "rejected"
+            elif TaskState.RETURNED in states:
+                status = "returned"
+            elif TaskState.APPROVED in states:
+                status = "done"
+            elif TaskState.WAITING in states:
+                status = "waiting"
+            else:
+                status = "skipped"
+            steps.append({**step, "status": status})
+        out.append({"round": round_no, "steps": steps})
+    return out

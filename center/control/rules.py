@@ -148,6 +148,15 @@ def may_act(actor, doc) -> bool:
     return doc.state == DocState.PENDING and approvals.task_for_actor(doc, actor) is not None
 
 
+@rule("control.chase", _("只有申请人或申请部门负责人可以催办。"))
+def may_chase(actor, doc) -> bool:
+    """催办: the applicant, or the head of the document's department, while the document is in approval."""
+    return doc.state == DocState.PENDING and (
+        _applicant(actor, doc)
+        or (actor.has_role(Role.DEPT_HEAD) and actor.department_id == doc.department_id)
+    )
+
+
 @rule("control.cashier", _("只有出纳可以登记支付。"))
 def is_cashier(actor, doc=None) -> bool:
     return actor.has_role(Role.CASHIER)

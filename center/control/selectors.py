@@ -66,18 +66,69 @@ def pending_tasks_for(user):
         .select_related("assignee", "content_type")
         .order_by("activated_at")
     )
-    by_model = {m._meta.model_name: m for m in (Application, Reimbursement, Advance)}
+    return [(t, doc) for t, doc in _with_documents(tasks) if doc.applicant_id != user.pk]
+
+
+DOCUMENT_MODELS = (Application, Reimbursement, Advance)
+
+
+def my_documents(user, states=None) -> list:
+    """The documents `user` submitted (applications, claims, advances), optionally in `states`."""
+    out = []
+    for model in DOCUMENT_MODELS:
+        qs = model.objects.filter(applicant=user).select_related("department")
+        if states is not None:
+            qs = qs.filter(state__in=states)
+        out.extend(qs.order_by("-id")[:500])
+    return out
+
+
+def my_task_actions(user, limit: int = 500) -> list[tuple]:
+    """(task, document) for every approval action `user` took (themself or as a delegate), newest first."""
+    tasks = list(
+        ApprovalTask.objects.filter(
+            acted_by=user,
+            state__in=[TaskState.APPROVED, TaskState.REJECTED, TaskState.RETURNED, TaskState.TRANSFERRED],
+        )
+        .select_related("content_type")
+        .order_by("-acted_at", "-id")[:limit]
+    )
+    return _with_documents(tasks)
+
+
+def _with_documents(tasks) -> list[tuple]:
+    by_model = {m._meta.model_name: m for m in DOCUMENT_MODELS}
     docs = {
         name: model.objects.select_related("applicant", "department").in_bulk(
             [t.object_id for t in tasks if t.content_type.model == name]
         )
         for name, model in by_model.items()
     }
-    out = []
+    return [
+        (t, docs[t.content_type.model][t.object_id])
+        for t in tasks
+        if t.object_id in docs.get(t.content_type.model, {})
+    ]
+
+
+def pending_holders(docs) -> dict[tuple[str, int], tuple[str, list[str]]]:
+    """For documents in approval: (model name, id) → (the current step's name, the names of who holds it)."""
+    if not docs:
+        return {}
+    q = Q()
+    for doc in docs:
+        q |= Q(content_type__model=doc._meta.model_name, object_id=doc.pk)
+    out: dict[tuple[str, int], tuple[str, list[str]]] = {}
+    tasks = (
+        ApprovalTask.objects.filter(q, content_type__app_label="control", state=TaskState.PENDING)
+        .select_related("assignee", "content_type")
+        .order_by("step_order", "id")
+    )
     for t in tasks:
-        doc = docs.get(t.content_type.model, {}).get(t.object_id)
-        if doc is not None and doc.applicant_id != user.pk:
-            out.append((t, doc))
+        key = (t.content_type.model, t.object_id)
+        step, names = out.setdefault(key, (t.step_name, []))
+        if t.step_name == step:
+            names.append(t.assignee.full_name)
     return out
 
 

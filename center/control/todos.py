@@ -1,21 +1,28 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from center.core.workbench import Todo, register_todo_provider
+from center.core.workbench import (
+    DONE,
+    FINISHED,
+    STARTED,
+    TODO,
+    Todo,
+    WorkItem,
+    register_todo_provider,
+    register_work_provider,
+)
 
 from .enums import DocState
 from .models import Quota, Reimbursement, SpendingStandard
-from .selectors import pending_tasks_for
+from .selectors import my_documents, my_task_actions, pending_holders, pending_tasks_for
 
 
 @register_todo_provider
 def control_todos(user) -> list[Todo]:
     if not user.is_staff_account:
         return []
-    items = []
-    pending = pending_tasks_for(user)
-    if pending:
-        items.append(Todo(_("待审批单据"), reverse("control:approvals"), "warning", len(pending)))
+    items = []  # the documents waiting for the user's approval are rows of the 待办 tab (control_work)
     if user.has_role("cashier"):
         to_pay = Reimbursement.objects.filter(state=DocState.APPROVED).count()
         if to_pay:
@@ -42,3 +49,108 @@ def _standards_missing() -> list[Todo]:
             "danger",
         )
     ]
+
+
+# What stays "in progress" for the applicant after the chain approved: a claim or an advance waits for the
+# cashier, a paid advance for the claim that clears it. Everything else that is not pending or returned is done.
+_OPEN_AFTER_APPROVAL = {
+    ("reimbursement", DocState.APPROVED): (gettext_lazy("待出纳支付"), gettext_lazy("出纳")),
+    ("advance", DocState.APPROVED): (gettext_lazy("待出纳支付"), gettext_lazy("出纳")),
+    ("advance", DocState.PAID): (gettext_lazy("待报销冲账"), None),
+}
+_ACTION_WORDS = {
+    "approved": gettext_lazy("同意"),
+    "rejected": gettext_lazy("驳回"),
+    "returned": gettext_lazy("退回"),
+    "transferred": gettext_lazy("转办"),
+}
+
+
+def _amount(doc) -> str:
+    return _("%(a)s 元") % {"a": f"{doc.amount:,.2f}"}
+
+
+def _doc_item(doc, *, when, step="", holder="", note="", approval=False) -> WorkItem:
+    return WorkItem(
+        title=doc.title,
+        link=reverse(f"control:{doc._meta.model_name}_detail", args=[doc.pk]),
+        when=when,
+        number=doc.number,
+        kind=str(doc._meta.verbose_name),
+        step=step,
+        holder=holder,
+        note=note,
+        area="control",
+        approval=approval,
+    )
+
+
+@register_work_provider
+def control_work(user, tab: str) -> list[WorkItem]:
+    """The user's documents and approval tasks, for the workbench tabs."""
+    if not user.is_staff_account:
+        return []
+    if tab == TODO:
+        rows = [
+            _doc_item(
+                doc,
+                when=task.activated_at,
+                step=task.step_name,
+                holder=""
+                if task.assignee_id == user.pk
+                else _("代 %(name)s 审批") % {"name": task.assignee.full_name},
+                note=_amount(doc),
+                approval=True,
+            )
+            for task, doc in pending_tasks_for(user)
+        ]
+        rows += [
+            _doc_item(doc, when=doc.decided_at, step=_("退回修改"), holder=user.full_name, note=_amount(doc))
+            for doc in my_documents(user, [DocState.RETURNED])
+        ]
+        return rows
+    if tab == DONE:
+        return [
+            _doc_item(
+                doc,
+                when=task.acted_at,
+                step=f"{task.step_name} · {_ACTION_WORDS.get(task.state, task.get_state_display())}",
+                note=task.comment,
+            )
+            for task, doc in my_task_actions(user)
+        ]
+    if tab not in (STARTED, FINISHED):
+        return []
+    docs = my_documents(user)
+    open_docs, done_docs = [], []
+    for doc in docs:
+        key = (doc._meta.model_name, doc.state)
+        if doc.state in (DocState.PENDING, DocState.RETURNED) or key in _OPEN_AFTER_APPROVAL:
+            open_docs.append(doc)
+        else:
+            done_docs.append(doc)
+    if tab == FINISHED:
+        return [
+            _doc_item(
+                doc, when=doc.decided_at or doc.submitted_at, step=doc.get_state_display(), note=_amount(doc)
+            )
+            for doc in done_docs
+        ]
+    holders = pending_holders([d for d in open_docs if d.state == DocState.PENDING])
+    rows = []
+    for doc in open_docs:
+        key = (doc._meta.model_name, doc.state)
+        if doc.state == DocState.PENDING:
+            step, names = holders.get((doc._meta.model_name, doc.pk), ("", []))
+            holder = _("、").join(names)
+        elif doc.state == DocState.RETURNED:
+            step, holder = _("退回修改"), user.full_name
+        else:
+            step, who = _OPEN_AFTER_APPROVAL[key]
+            holder = str(who) if who else user.full_name
+        rows.append(
+            _doc_item(
+                doc, when=doc.submitted_at or doc.created_at, step=str(step), holder=holder, note=_amount(doc)
+            )
+        )
+    return rows

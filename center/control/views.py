@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 from center.accounts.enums import Role
 from center.accounts.models import User
 from center.core.enums import Scope
-from center.core.errors import ApplicationError
+from center.core.errors import ApplicationError, NotFoundError
+from center.core.idempotency import once_per_item
 from center.core.permissions import access
 from center.core.views import apply_errors
+from center.core.workbench import TODO, work_for
 
 from . import approvals, rules, selectors, services
 from .enums import ControlLevel, DocState
@@ -105,7 +107,66 @@ def application_list(request):
 
 @access(CONTROL_USERS)
 def approvals_inbox(request):
-    return render(request, "control/approvals.html", {"rows": selectors.pending_tasks_for(request.user)})
+    """待我审批: my documents' tasks (with bulk approval of the simple ones) and the other areas' approvals
+    (events), read from the workbench registry."""
+    rows = [
+        (task, doc, services.bulk_refusal(doc, task), approvals.doc_link(doc))
+        for task, doc in selectors.pending_tasks_for(request.user)
+    ]
+    others = [w for w in work_for(request.user, TODO) if w.approval and w.area != "control"]
+    return render(
+        request,
+        "control/approvals.html",
+        {"rows": rows, "others": others, "bulk_possible": any(r[2] is None for r in rows)},
+    )
+
+
+@once_per_item
+@require_POST
+@access(CONTROL_USERS)
+def approvals_bulk(request):
+    """批量审批: each selected document approved with the one opinion, as its own unit of work."""
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()][:100]
+    if not ids:
+        messages.error(request, _("请至少选择一件单据。"))
+        return redirect("control:approvals")
+    results = services.approvals_bulk_approve(
+        actor=request.user,
+        task_ids=ids,
+        comment=request.POST.get("comment", ""),
+        once_key=request.POST.get("idempotency_key", ""),
+    )
+    done = [r.number for r in results if r.ok]
+    if done:
+        messages.success(
+            request, _("已批准 %(n)d 件：%(list)s") % {"n": len(done), "list": _("、").join(done)}
+        )
+    for r in results:
+        if not r.ok:
+            messages.error(request, _("%(no)s 未批准：%(why)s") % {"no": r.number, "why": r.message})
+    return redirect("control:approvals")
+
+
+_CHASE_MODELS = {"application": Application, "reimbursement": Reimbursement, "advance": Advance}
+
+
+@require_POST
+@access(CONTROL_USERS)
+def document_chase(request, kind: str, pk: int):
+    """催办 the current step of a document in approval (the applicant or the department head)."""
+    model = _CHASE_MODELS.get(kind)
+    if model is None:
+        raise NotFoundError(_("单据不存在。"))
+    doc = selectors.document_get_for(request.user, model, request.access_scope, pk)
+    try:
+        holders = services.document_chase(actor=request.user, kind=kind, document_id=doc.pk)
+    except ApplicationError as exc:
+        messages.warning(request, exc.message)
+    else:
+        messages.success(
+            request, _("已催办：%(names)s。") % {"names": _("、").join(u.full_name for u in holders)}
+        )
+    return redirect(approvals.doc_link(doc))
 
 
 @access(APPLICANTS)
@@ -176,6 +237,19 @@ def _detail_context(request, doc, kind: str):
             name: reverse(f"control:{kind}_{name}", args=[doc.pk])
             for name in ("act", "withdraw") + (("pay",) if kind != "application" else ())
         },
+        **_flow_context(request, doc, chain),
+    }
+
+
+def _flow_context(request, doc, chain) -> dict:
+    """The flow diagram of the chain, and whether the user may chase (催办) its current step now."""
+    party = rules.may_chase(request.user, doc)
+    ok, why = services.chase_state(doc, services.pending_step(doc)) if party else (False, "")
+    return {
+        "flow": approvals.flow_rounds(doc, chain),
+        "chase_allowed_party": party,
+        "chase_ok": ok,
+        "chase_why": why,
     }
 
 

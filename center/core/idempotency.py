@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,21 @@ def check_key(key: str) -> None:
         )
 
 
+def once_per_item(view):
+    """Mark a page whose POST acts on several objects, each as its own unit of work (bulk approval): the
+    middleware leaves it to the view, which runs each item through `run_once` with the form's key and the
+    item (so a resubmitted form changes nothing more, and one refusal undoes nothing of the others)."""
+    view.once_per_item = True
+    return view
+
+
+def _per_item(request) -> bool:
+    try:
+        return getattr(resolve(request.path_info).func, "once_per_item", False)
+    except Resolver404:
+        return False
+
+
 class FormOnceMiddleware:
     """A page form's POST carrying `{% once_key %}` takes effect once: the view runs through `run_once`, in
     one transaction with the key, and when it succeeds (answers with a redirect and no error message) the
@@ -101,7 +117,7 @@ class FormOnceMiddleware:
 
     def __call__(self, request):
         key = request.POST.get("idempotency_key") if request.method == "POST" else None
-        if not key or not request.user.is_authenticated:
+        if not key or not request.user.is_authenticated or _per_item(request):
             return self.get_response(request)
         answered = {}
 

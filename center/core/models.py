@@ -85,10 +85,17 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # A notification about a task (an approval waiting, a document to correct) names the task's subject
+    # ("control.application:12"); when the task is acted on by anyone it is resolved (and counts as read).
+    task_key = models.CharField(max_length=60, blank=True, default="")
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["task_key", "resolved_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

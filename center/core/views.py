@@ -16,7 +16,7 @@ from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
-from .workbench import todos_for
+from .workbench import TABS, TODO, todos_for, work_counts, work_for
 
 
 def apply_errors(form, exc: ApplicationError) -> None:
@@ -46,11 +46,22 @@ def home(request):
 
 @access(SIGNED_IN)
 def workbench(request):
+    """My work in four tabs (待办 / 已办 / 我发起的 / 办结), each row linked to its object; tabs are links."""
     user = request.user
+    tab = request.GET.get("tab", TODO)
+    if tab not in TABS:
+        tab = TODO
+    todos = todos_for(user)
+    counts = work_counts(user)
+    counts[TODO] += sum(t.count or 1 for t in todos)
+    labels = {"todo": _("待办"), "done": _("已办"), "started": _("我发起的"), "finished": _("办结")}
     context = {
-        "todos": todos_for(user),
-        "notifications": user.notifications.all()[:8],
-        "unread": user.notifications.filter(read_at__isnull=True).count(),
+        "tab": tab,
+        "tabs": [(key, labels[key], counts[key]) for key in TABS],
+        "todos": todos if tab == TODO else [],
+        "page": Paginator(work_for(user, tab), 20).get_page(request.GET.get("page")),
+        "query": f"tab={tab}",
+        "notifications": user.notifications.filter(resolved_at__isnull=True)[:8],
     }
     return render(request, "core/workbench.html", context)
 

@@ -25,3 +25,50 @@ def todos_for(user) -> list[Todo]:
     for provider in _providers:
         items.extend(provider(user))
     return items
+
+
+# The four tabs of "my work" (待办 / 已办 / 我发起的 / 办结). Each area registers one provider that answers, for a
+# user and a tab, the rows it owns; core merges and orders them (it knows no area).
+TODO, DONE, STARTED, FINISHED = "todo", "done", "started", "finished"
+TABS = (TODO, DONE, STARTED, FINISHED)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of a workbench tab: a document, an event, a task, linked to its page."""
+
+    title: str
+    link: str
+    when: object = None  # datetime: when it arrived (待办), was acted on (已办), submitted or finished
+    number: str = ""  # the document number, if any
+    kind: str = ""  # what it is, in words (事前申请, 报销单, 活动…)
+    step: str = ""  # the current step (我发起的) or the action taken (已办) or the outcome (办结)
+    holder: str = ""  # who holds it now (我发起的), on whose behalf (待办)
+    note: str = ""  # a short remark: the opinion, the amount
+    area: str = ""  # the area that answered (the approvals inbox lists the other areas' approvals)
+    approval: bool = False  # 待办 rows that are approvals (listed in 待我审批 as well)
+
+
+_work_providers: list[Callable[[object, str], list[WorkItem]]] = []
+
+
+def register_work_provider(func: Callable[[object, str], list[WorkItem]]):
+    _work_providers.append(func)
+    return func
+
+
+def _sort_key(item: WorkItem):
+    return item.when.timestamp() if item.when is not None else 0.0
+
+
+def work_for(user, tab: str) -> list[WorkItem]:
+    """The rows of one tab, newest first (待办: oldest first, what waits longest comes first)."""
+    items: list[WorkItem] = []
+    for provider in _work_providers:
+        items.extend(provider(user, tab))
+    items.sort(key=_sort_key, reverse=tab != TODO)
+    return items
+
+
+def work_counts(user) -> dict[str, int]:
+    return {tab: len(work_for(user, tab)) for tab in TABS}

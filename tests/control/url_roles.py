@@ -24,6 +24,12 @@ EXPECTATIONS: dict[str, dict] = {
     },
     "control:application_list": {"audience": "staff", "roles": BUSINESS},
     "control:approvals": {"audience": "staff", "roles": BUSINESS},
+    "control:approvals_bulk": {"audience": "staff", "roles": BUSINESS},  # POST only: GET answers 405
+    "control:document_chase": {
+        "audience": "staff",
+        "roles": BUSINESS,
+        "kwargs": "exp_application_pdf",
+    },  # POST only: GET answers 405
     "control:application_new": {"audience": "staff", "roles": APPLICANTS},
     "control:application_detail": {
         "audience": "staff",

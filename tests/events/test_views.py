@@ -335,8 +335,8 @@ def test_list_pages_queries_do_not_grow_with_rows(make_event, client_for, django
 def test_workbench_todos_and_sidebar(org, client_for, make_event):
     make_event(state=EventState.PLANNED, title="待批的海智活动")
     html = client_for("head_exc").get(reverse("core:workbench")).content.decode()
-    assert "待批准的活动" in html and reverse("events:dashboard") in html
-    assert "待批准的活动" not in client_for("head_inn").get(reverse("core:workbench")).content.decode()
+    assert "待批的海智活动" in html and reverse("events:dashboard") in html  # a row of 待办
+    assert "待批的海智活动" not in client_for("head_inn").get(reverse("core:workbench")).content.decode()
     assert (
         reverse("events:manage_list")
         not in client_for("sysadmin").get(reverse("core:workbench")).content.decode()

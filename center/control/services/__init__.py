@@ -53,6 +53,16 @@ from .applications import (  # noqa: F401
     applications_expire,
     can_cancel_application,
 )
+from .inbox import (  # noqa: F401, E402
+    BulkResult,
+    approvals_bulk_approve,
+    bulk_refusal,
+    chase_state,
+    document_chase,
+    notifications_link_tasks,
+    pending_step,
+    working_hours_between,
+)
 from .payments import (  # noqa: F401
     _check_payer,
     payment_record,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
 from center.core.locks import lock_one
+from center.core.notifications import notifications_resolve, task_key_of
 from center.core.services import service
 
 from .. import approvals
@@ -114,4 +115,5 @@ def advance_pay(*, actor, advance_id: int, method: str, reference: str = "") -> 
     except IntegrityError as exc:
         raise ConflictError(_("该单据已支付，不能重复支付。")) from exc
     ADVANCE.apply(adv, "pay", actor=actor, extra={"amount": str(adv.amount), "method": method})
+    notifications_resolve(task_key_of(adv))  # the cashiers' "待支付"
     return payment

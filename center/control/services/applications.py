@@ -14,7 +14,7 @@ from center.core.errors import ApplicationError, ConflictError, ForbiddenError, 
 from center.core.files import attachment_create
 from center.core.locks import lock_one
 from center.core.models import Attachment
-from center.core.notifications import notify
+from center.core.notifications import notify, task_key_of
 from center.core.rules import require
 from center.core.services import service
 
@@ -356,7 +356,12 @@ def _notify_cashiers(doc) -> None:
     from center.accounts.models import User
 
     cashiers = list(User.objects.filter(is_active=True, roles__role=Role.CASHIER))
-    notify(cashiers, title=_("待支付：%(no)s") % {"no": doc.number}, link=approvals.doc_link(doc))
+    notify(
+        cashiers,
+        title=_("待支付：%(no)s") % {"no": doc.number},
+        link=approvals.doc_link(doc),
+        task_key=task_key_of(doc),
+    )
 
 
 @service

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError
 from center.core.locks import lock_one
-from center.core.notifications import notify
+from center.core.notifications import notifications_resolve, notify, task_key_of
 from center.core.rules import require
 from center.core.services import service
 
@@ -87,6 +87,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
         fields=["advance_cleared", "cash_difference"],
         extra={"amount": str(r.amount), "method": method},
     )
+    notifications_resolve(task_key_of(r))  # the cashiers' "待支付"
     notify(
         [r.applicant],
         title=_("报销已支付：%(no)s") % {"no": r.number},

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from center.control import approvals, services
 from center.control.enums import TaskState
 from center.control.models import ApprovalTask, ControlSettings
-from center.core.notifications import notify
+from center.core.notifications import notify, task_key_of
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
                     title=_("催办：%(no)s 已等待审批超过 %(h)d 小时")
                     % {"no": doc.number, "h": limit.total_seconds() // 3600},
                     link=approvals.doc_link(doc),
+                    task_key=task_key_of(doc),
                 )
                 ApprovalTask.objects.filter(pk=task.pk).update(reminded_at=now)
                 reminded += 1
