@@ -36,6 +36,15 @@ FIELD_LABELS = {
     "purchase": _("采购内容"),
 }
 
+# What an application's details show on its page (keys other areas write included; others are not shown).
+DETAIL_LABELS = {
+    **{
+        k: v for k, v in FIELD_LABELS.items() if k not in ("title", "amount", "lines", "invoices", "app_type")
+    },
+    "tax_withheld": _("代扣个人所得税（元）"),
+    "round": _("评审轮次"),
+}
+
 
 def _money(value) -> str:
     return f"{value:,.2f}"
