@@ -23,7 +23,8 @@ class QuotaSelect(forms.Select):
 
 
 def quota_label(q) -> str:
-    return f"{q.economic.code} {q.economic.name} · {q.name}（{q.department.name}，{_('可用')} {q.available:,.2f}）"
+    """The quota's name (it carries its economic code and name), department and what is left."""
+    return f"{q.name}（{q.department.name}，{_('可用')} {q.available:,.2f}）"
 
 
 class ApplicationForm(BootstrapMixin, forms.Form):
@@ -68,7 +69,7 @@ class ApplicationForm(BootstrapMixin, forms.Form):
         ("reception", _("接待对象"), (T.RECEPTION,), ("guests", "companions", "meals", "letter")),
         ("experts", _("专家劳务"), (T.EXPERT_FEE,), ("experts",)),
         ("procurement", _("采购事项"), (T.PROCUREMENT,), ("purchase",)),
-        ("standard", _("超标准说明"), (T.MEETING, T.TRAINING, T.TRAVEL, T.RECEPTION), ("justification",)),
+        ("standard", _("费用标准"), (T.MEETING, T.TRAINING, T.TRAVEL, T.RECEPTION), ("justification",)),
     )
     # what each type must give (the service checks the rest: standards, the letter, the dates' year)
     REQUIRED = {
@@ -166,7 +167,7 @@ class ReimbursementForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, quotas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quota"].choices = [(q.pk, quota_label(q)) for q in quotas]
+        self.fields["quota"].choices = [("", _("请选择指标"))] + [(q.pk, quota_label(q)) for q in quotas]
 
 
 class InvoiceForm(BootstrapMixin, forms.Form):

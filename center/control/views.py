@@ -12,6 +12,7 @@ from center.accounts.models import User
 from center.core.enums import Scope
 from center.core.errors import ApplicationError
 from center.core.permissions import access
+from center.core.rules import require
 from center.core.views import apply_errors
 
 from . import approvals, revisions, rules, selectors, services
@@ -204,6 +205,7 @@ def application_new(request):
 def application_revise(request, pk: int):
     """The applicant corrects a returned application and resubmits it (a new approval round)."""
     app = selectors.document_get_for(request.user, Application, Scope.OWN, pk)
+    require(rules.is_applicant, request.user, app)  # its approvers see it, but only its applicant edits it
     if not rules.may_resubmit(request.user, app):
         messages.error(request, str(rules.may_resubmit.message))
         return redirect(approvals.doc_link(app))
@@ -472,9 +474,12 @@ def reimbursement_new(request):
     if raw:
         app = selectors.document_get_for(user, Application, Scope.OWN, int(raw) if str(raw).isdigit() else 0)
         quotas = [ln.quota for ln in app.lines.select_related("quota__department", "quota__economic")]
-    else:
-        quotas = [q for q in selectors.quotas_for(user, Scope.OWN, year=_year(request)) if q.available > 0]
-    form, formset, kept, valid = _claim_forms(request, quotas, {"title": app.title if app else ""})
+    else:  # a small claim without an application: the quotas the type "other" may use
+        year = _year(request)
+        own = [q for q in selectors.quotas_for(user, Scope.OWN, year=year) if q.available > 0]
+        quotas = services.compatible_quotas(year, ApplicationType.OTHER, own)
+    initial = {"title": app.title, "quota": quotas[0].pk} if app and quotas else {}
+    form, formset, kept, valid = _claim_forms(request, quotas, initial)
     if valid:
         d = form.cleaned_data
 
@@ -505,6 +510,7 @@ def reimbursement_new(request):
 def reimbursement_revise(request, pk: int):
     """The applicant corrects a returned claim (amount, invoices) and resubmits it (a new approval round)."""
     r = selectors.document_get_for(request.user, Reimbursement, Scope.OWN, pk)
+    require(rules.is_applicant, request.user, r)
     if not rules.may_resubmit(request.user, r):
         messages.error(request, str(rules.may_resubmit.message))
         return redirect(approvals.doc_link(r))
