@@ -34,6 +34,7 @@ def _overview(request, year: int, settings_form, status: int = 200):
             "standards": SpendingStandard.objects.filter(year=year),
             "copy_from": config.latest_standard_year(year),
             "flows": config.flows_overview(),
+            "type_codes": config.type_codes_overview(year),
             "can_edit": config.can_edit(request.user),
         },
         status=status,
@@ -59,6 +60,24 @@ def settings_save(request):
         except ApplicationError as exc:
             apply_errors(form, exc)
     return _overview(request, year, form, status=400)
+
+
+@require_POST
+@access(CONFIG_EDITORS)
+def type_codes_save(request):
+    """Which economic codes each application type may use (one field per type: codes or prefixes)."""
+    year = _year(request)
+    from .enums import ApplicationType
+
+    mapping = {
+        t: request.POST.get(f"codes_{t}", "") for t in ApplicationType.values if f"codes_{t}" in request.POST
+    }
+    try:
+        config.type_codes_update(actor=request.user, year=year, mapping=mapping)
+        messages.success(request, _("%(y)d 年度事项类型与经济分类对应关系已保存。") % {"y": year})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(_config_url(year, "type-codes"))
 
 
 @access(CONFIG_EDITORS)

@@ -397,3 +397,72 @@ def flows_overview() -> list[ApprovalFlow]:
 
 def latest_standard_year(before: int) -> int | None:
     return SpendingStandard.objects.filter(year__lt=before).aggregate(y=Max("year"))["y"]
+
+
+def _prefixes(value) -> list[str]:
+    parts = (
+        value
+        if isinstance(value, list | tuple)
+        else str(value or "").replace("，", ",").replace("、", ",").split(",")
+    )
+    out = []
+    for part in (str(p).strip() for p in parts):
+        if not part:
+            continue
+        if not part.isdigit() or not 3 <= len(part) <= 7:
+            raise ApplicationError(
+                _("“%(p)s”不是经济分类编码：请填写 3–7 位数字的编码或编码前缀，如 30215 或 302。")
+                % {"p": part},
+                {"field": "type_codes"},
+            )
+        if part not in out:
+            out.append(part)
+    return out
+
+
+@service
+def type_codes_update(*, actor, year, mapping: dict) -> ControlSettings:
+    """Set which economic 款 each application type may be charged to in `year` (type → prefixes such as
+    "30215" or "302"; none: any code). Checked at every submission (services.applications)."""
+    _require_editor(actor)
+    year = _year(year)
+    unknown = set(mapping) - set(ApplicationType.values)
+    if unknown:
+        raise ApplicationError(_("未知的申请类型。"), {"field": "type_codes"})
+    obj = settings_for(year)
+    obj = lock_one(ControlSettings.objects.filter(pk=obj.pk))
+    before = dict(obj.type_codes or {})
+    after = dict(before)
+    for app_type, value in mapping.items():
+        after[app_type] = _prefixes(value)
+    if after != before:
+        obj.type_codes = after
+        obj.save(update_fields=["type_codes"])
+        audit_log(
+            "control.settings.type_codes_updated",
+            actor=actor,
+            target=obj,
+            changes={k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)},
+            extra={"year": year},
+        )
+    return obj
+
+
+def type_codes_overview(year: int) -> list[dict]:
+    """Each application type with the economic codes it may use in `year` (their names when known)."""
+    from center.budget.models import EconomicCode
+
+    mapping = settings_for(year).type_codes or {}
+    codes = {p for v in mapping.values() for p in v}
+    names = dict(
+        EconomicCode.objects.filter(fiscal_year__year=year, code__in=codes).values_list("code", "name")
+    )
+    return [
+        {
+            "type": value,
+            "label": label,
+            "codes": ", ".join(mapping.get(value, [])),
+            "named": [(p, names.get(p, "")) for p in mapping.get(value, [])],
+        }
+        for value, label in ApplicationType.choices
+    ]

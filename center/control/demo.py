@@ -79,7 +79,18 @@ def seed(stdout) -> None:
     if budget is None:
         stdout.write("control demo skipped: no approved 2022 budget")
         return
-    ControlSettings.objects.get_or_create(year=YEAR)
+    cfg, _created = ControlSettings.objects.get_or_create(year=YEAR)
+    # The 2022 budget has no 会议费 (30215), 培训费 (30216) or 差旅费 (30211) line: the Center's meetings and
+    # trainings are project work bought as 委托业务费 (30227), its trips paid from 其他交通费用 (30239). Finance
+    # records that on the control-settings page; the demo does it here.
+    if cfg.type_codes.get("meeting") == ["30215"]:
+        cfg.type_codes = {
+            **cfg.type_codes,
+            "meeting": ["30215", "30227"],
+            "training": ["30216", "30227"],
+            "travel": ["30211", "30239"],
+        }
+        cfg.save(update_fields=["type_codes"])
     if not ApprovalFlow.objects.exists():
         for name, doc_type, types, lo, hi, prio, steps in FLOWS:
             flow = ApprovalFlow.objects.create(
@@ -220,6 +231,25 @@ def _documents(u) -> None:
         action="reject",
         comment="与已批准的路演活动重复",
     )
+    # 7. Returned for correction, corrected (its page lists what changed) and returned again: the applicant
+    # can edit it once more.
+    meet = services.application_submit(
+        actor=u["staff_inn"],
+        app_type="meeting",
+        title="海智计划工作座谈会",
+        year=YEAR,
+        lines=[(week.pk, "9000.00")],
+        details={"start_date": "2022-09-15", "end_date": "2022-09-15", "city": "深圳", "attendees": 20},
+    )
+    _return(meet, u["head_inn"], "会场费偏高，请按参会人数核减。")
+    services.application_resubmit(
+        actor=u["staff_inn"],
+        application_id=meet.pk,
+        title="海智计划工作座谈会（核减后）",
+        lines=[(week.pk, "7200.00")],
+        details={"start_date": "2022-09-15", "end_date": "2022-09-15", "city": "深圳", "attendees": 16},
+    )
+    _return(meet, u["head_inn"], "请补充会议议程后再提交。")
     # 6. A small reimbursement without application, pending.
     services.reimbursement_submit(
         actor=u["staff_gen"],
@@ -236,4 +266,11 @@ def _documents(u) -> None:
                 "file_data": PDF,
             }
         ],
+    )
+
+
+def _return(doc, head, comment: str) -> None:
+    task = approvals.task_for_actor(doc, head)
+    services.application_act(
+        actor=head, application_id=doc.pk, task_id=task.pk, action="return", comment=comment
     )

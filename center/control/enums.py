@@ -51,8 +51,9 @@ S = DocState
 
 # Lifecycles as data: verb → (states it may start from, state it leads to). One service per verb that is a
 # user action; the audit action code is `control.<entity>.<verb>` (center.core.statemachine). The approval
-# verbs are applied when the chain reaches its outcome; claims and advances that are returned go back whole
-# (rejected: the applicant submits a new one). tests/control/test_transitions.py enumerates every pair.
+# verbs are applied when the chain reaches its outcome; applications and claims that are returned go to their
+# applicant, who edits and resubmits them (a revision record keeps what changed); advances that are returned go
+# back whole (rejected: the applicant submits a new one). tests/control/test_transitions.py enumerates every pair.
 APPLICATION = Machine(
     "control.application",
     {
@@ -72,8 +73,9 @@ REIMBURSEMENT = Machine(
     {
         "approve": ({S.PENDING}, S.APPROVED),
         "reject": ({S.PENDING}, S.REJECTED),
-        "return": ({S.PENDING}, S.REJECTED),
+        "return": ({S.PENDING}, S.RETURNED),
         "withdraw": ({S.PENDING, S.RETURNED}, S.WITHDRAWN),
+        "resubmit": ({S.RETURNED}, S.PENDING),
         "pay": ({S.APPROVED}, S.PAID),
     },
 )
@@ -118,6 +120,25 @@ HARD_BY_DEFAULT = THREE_PUBLIC_CODES | {"30215", "30216"}
 # Application types that must be paid from their own economic 款: official reception is 三公 and is
 # counted exactly, so it can only draw on 公务接待费 quotas (and those quotas only fund receptions).
 REQUIRED_ECONOMIC_CODE = {ApplicationType.RECEPTION: "30217"}
+# Which economic 款 each application type may be charged to (prefixes: "302" is every 商品和服务支出 code).
+# The defaults of the year settings (ControlSettings.type_codes), which finance edits on the control-settings
+# page; a type without an entry may use any code. A meeting is never paid from 30101 基本工资.
+DEFAULT_TYPE_CODES = {
+    ApplicationType.MEETING.value: ["30215"],
+    ApplicationType.TRAINING.value: ["30216"],
+    ApplicationType.TRAVEL.value: ["30211"],
+    ApplicationType.RECEPTION.value: ["30217"],
+    ApplicationType.EVENT.value: ["302"],
+    ApplicationType.EXPERT_FEE.value: ["30226", "30227"],
+    ApplicationType.PROCUREMENT.value: ["302", "310"],
+    ApplicationType.OTHER.value: ["302", "303", "310"],
+}
+
+
+def default_type_codes() -> dict:
+    return {k: list(v) for k, v in DEFAULT_TYPE_CODES.items()}
+
+
 # Application types that are project work and may never draw on basic expenditure.
 PROJECT_ONLY_TYPES = {ApplicationType.EVENT, ApplicationType.EXPERT_FEE, ApplicationType.PROCUREMENT}
 

@@ -6,37 +6,141 @@ from center.core.forms import BootstrapMixin
 from .enums import ApplicationType, ApproverRule, PaymentMethod, StepKind
 
 
+class QuotaSelect(forms.Select):
+    """A quota list whose options name the application types they may fund (`data-types`): the form's script
+    shows only the quotas compatible with the chosen type (without it all are listed, none preselected)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.types: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if key in self.types:
+            option["attrs"]["data-types"] = self.types[key]
+        return option
+
+
+def quota_label(q) -> str:
+    """The quota's name (it carries its economic code and name), department and what is left."""
+    return f"{q.name}（{q.department.name}，{_('可用')} {q.available:,.2f}）"
+
+
 class ApplicationForm(BootstrapMixin, forms.Form):
+    """A prior application. The details asked for depend on its type (GROUPS): the page shows the chosen type's
+    groups only (control/forms.js; without the script every group shows under its heading), and only the
+    chosen type's fields are validated and kept."""
+
     app_type = forms.ChoiceField(label=_("申请类型"), choices=ApplicationType.choices)
     title = forms.CharField(label=_("事由"), max_length=200)
-    quota = forms.TypedChoiceField(label=_("使用指标"), coerce=int, choices=())
+    quota = forms.TypedChoiceField(label=_("使用指标"), coerce=int, choices=(), widget=QuotaSelect)
     amount = forms.DecimalField(label=_("申请金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    start_date = forms.DateField(
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_date = forms.DateField(
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     city = forms.CharField(label=_("地点/城市"), max_length=50, required=False)
-    days = forms.IntegerField(label=_("天数"), min_value=0, max_value=365, required=False)
     attendees = forms.IntegerField(label=_("参加人数"), min_value=0, max_value=100000, required=False)
     travellers = forms.IntegerField(label=_("出差人数"), min_value=0, max_value=1000, required=False)
     route = forms.CharField(label=_("行程路线"), max_length=200, required=False)
     guests = forms.IntegerField(label=_("来宾人数"), min_value=0, max_value=1000, required=False)
     companions = forms.IntegerField(label=_("陪同人数"), min_value=0, max_value=1000, required=False)
     meals = forms.IntegerField(label=_("用餐次数"), min_value=0, max_value=100, required=False)
+    experts = forms.IntegerField(label=_("专家人数"), min_value=0, max_value=10000, required=False)
+    purchase = forms.CharField(
+        label=_("采购内容"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     justification = forms.CharField(
         label=_("超标准说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     letter = forms.FileField(label=_("公函（公务接待必填）"), required=False)
     minutes = forms.FileField(label=_("集体决策会议纪要（达到三重一大标准时必填）"), required=False)
 
-    DETAIL_FIELDS = ("city", "days", "attendees", "travellers", "route", "guests", "companions", "meals")
+    T = ApplicationType
+    DATED = (T.MEETING, T.TRAINING, T.TRAVEL, T.RECEPTION, T.EVENT)
+    # (group, heading, the types that show it, its fields)
+    GROUPS = (
+        ("when", _("时间和地点"), DATED, ("start_date", "end_date", "city")),
+        ("people", _("参加人员"), (T.MEETING, T.TRAINING, T.EVENT), ("attendees",)),
+        ("travel", _("出差人员和行程"), (T.TRAVEL,), ("travellers", "route")),
+        ("reception", _("接待对象"), (T.RECEPTION,), ("guests", "companions", "meals", "letter")),
+        ("experts", _("专家劳务"), (T.EXPERT_FEE,), ("experts",)),
+        ("procurement", _("采购事项"), (T.PROCUREMENT,), ("purchase",)),
+        ("standard", _("费用标准"), (T.MEETING, T.TRAINING, T.TRAVEL, T.RECEPTION), ("justification",)),
+    )
+    # what each type must give (the service checks the rest: standards, the letter, the dates' year)
+    REQUIRED = {
+        T.MEETING: ("start_date", "end_date", "city", "attendees"),
+        T.TRAINING: ("start_date", "end_date", "city", "attendees"),
+        T.TRAVEL: ("start_date", "end_date", "city", "travellers"),
+        T.RECEPTION: ("start_date", "guests"),
+        T.EXPERT_FEE: ("experts",),
+        T.PROCUREMENT: ("purchase",),
+    }
+    DETAIL_FIELDS = (
+        "start_date",
+        "end_date",
+        "city",
+        "attendees",
+        "travellers",
+        "route",
+        "guests",
+        "companions",
+        "meals",
+        "experts",
+        "purchase",
+    )
+    TYPED_FIELDS = (*DETAIL_FIELDS, "justification", "letter")
 
-    def __init__(self, *args, quotas=(), **kwargs):
+    def __init__(self, *args, quotas=(), quota_types=None, fixed_type: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quota"].choices = [
-            (q.pk, f"{q.name}（{q.department.name}，可用 {q.available:,.2f} 元）") for q in quotas
+        field = self.fields["quota"]
+        field.choices = [("", _("请选择指标"))] + [(q.pk, quota_label(q)) for q in quotas]
+        field.widget.types = {pk: " ".join(types) for pk, types in (quota_types or {}).items()}
+        if fixed_type:  # a returned application keeps its type
+            self.fields["app_type"].disabled = True
+            self.initial["app_type"] = fixed_type
+
+    def chosen_type(self) -> str:
+        if self.fields["app_type"].disabled:
+            return self.initial.get("app_type", "")
+        return (self.data.get(self.add_prefix("app_type")) if self.is_bound else "") or self.initial.get(
+            "app_type", ""
+        )
+
+    def fields_of(self, app_type: str) -> set[str]:
+        return {f for _g, _h, types, fields in self.GROUPS if app_type in types for f in fields}
+
+    def groups(self):
+        """The type groups for the template: (key, heading, "type1 type2", [bound fields])."""
+        return [
+            (key, heading, " ".join(types), [self[f] for f in fields if f in self.fields])
+            for key, heading, types, fields in self.GROUPS
         ]
 
+    def clean(self):
+        data = super().clean()
+        app_type = data.get("app_type") or self.chosen_type()
+        mine = self.fields_of(app_type)
+        for name in self.TYPED_FIELDS:
+            if name not in mine:  # another type's field: neither validated nor kept
+                self._errors.pop(name, None)
+                data.pop(name, None)
+        for name in self.REQUIRED.get(app_type, ()):
+            if name in self.fields and data.get(name) in (None, "") and name not in self._errors:
+                self.add_error(name, _("%(t)s须填写此项。") % {"t": ApplicationType(app_type).label})
+        return data
+
     def details(self) -> dict:
-        return {
-            k: self.cleaned_data[k] for k in self.DETAIL_FIELDS if self.cleaned_data.get(k) not in (None, "")
-        }
+        out = {}
+        for k in self.DETAIL_FIELDS:
+            value = self.cleaned_data.get(k)
+            if value not in (None, ""):
+                out[k] = value.isoformat() if hasattr(value, "isoformat") else value
+        return out
 
 
 class ApprovalActionForm(BootstrapMixin, forms.Form):
@@ -60,17 +164,52 @@ class ReimbursementForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("事由"), max_length=200)
     quota = forms.TypedChoiceField(label=_("使用指标"), coerce=int, choices=())
     amount = forms.DecimalField(label=_("报销金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
-    invoice_code = forms.CharField(label=_("发票代码"), max_length=20)
-    invoice_number = forms.CharField(label=_("发票号码"), max_length=30)
-    invoice_amount = forms.DecimalField(
-        label=_("发票金额（元）"), max_digits=16, decimal_places=2, min_value=0.01
-    )
-    invoice_date = forms.DateField(label=_("开票日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    invoice_file = forms.FileField(label=_("发票文件（PDF/OFD/JPG/PNG）"))
 
     def __init__(self, *args, quotas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quota"].choices = [(q.pk, f"{q.name}（可用 {q.available:,.2f} 元）") for q in quotas]
+        self.fields["quota"].choices = [("", _("请选择指标"))] + [(q.pk, quota_label(q)) for q in quotas]
+
+
+class InvoiceForm(BootstrapMixin, forms.Form):
+    """One invoice of a claim: a fully digital invoice (数电票) has a 20-digit number and no code; any other
+    has its code and number. The file is stored when the form is posted (`kept` then names it), so a refused
+    form keeps it."""
+
+    number = forms.CharField(label=_("发票号码"), max_length=30)
+    code = forms.CharField(
+        label=_("发票代码"),
+        max_length=20,
+        required=False,
+        help_text=_("数电票（20 位号码）无发票代码，留空。"),
+    )
+    issued_on = forms.DateField(
+        label=_("开票日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    amount = forms.DecimalField(label=_("发票金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    seller = forms.CharField(label=_("销售方"), max_length=100, required=False)
+    file = forms.FileField(label=_("发票文件（PDF/OFD/JPG/PNG）"), required=False)
+    kept = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip()
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+    def clean(self):
+        data = super().clean()
+        number, code = data.get("number", ""), data.get("code", "")
+        if number and not number.isdigit():
+            self.add_error("number", _("发票号码须为数字。"))
+        elif number and len(number) != 20 and not code:
+            self.add_error("code", _("非数电票须填写发票代码（数电票号码为 20 位）。"))
+        if not data.get("kept") and not data.get("file"):
+            self.add_error("file", _("请选择发票文件。"))
+        return data
+
+
+def invoice_formset(extra: int = 2):
+    return forms.formset_factory(InvoiceForm, extra=extra, max_num=30, absolute_max=30)
 
 
 class PaymentForm(BootstrapMixin, forms.Form):

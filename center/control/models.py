@@ -25,6 +25,7 @@ from .enums import (
     PaymentMethod,
     StepKind,
     TaskState,
+    default_type_codes,
 )
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -63,6 +64,9 @@ class ControlSettings(models.Model):
     progress_margin_pct = models.DecimalField(
         _("序时进度偏差预警（百分点）"), default=10, max_digits=5, decimal_places=2
     )
+    # application type → the economic 款 prefixes it may be charged to (enums.DEFAULT_TYPE_CODES); a type
+    # without an entry may use any code
+    type_codes = models.JSONField(_("事项类型可用经济分类"), default=default_type_codes, blank=True)
 
     def __str__(self) -> str:
         return str(self.year)
@@ -355,11 +359,13 @@ class ReimbursementLine(models.Model):
 
 
 class Invoice(models.Model):
-    """An invoice is reimbursed once in the whole system: (code, number) is unique."""
+    """An invoice is reimbursed once in the whole system: (code, number) is unique. A fully digital invoice
+    (数电票) has a 20-digit number and no code (stored blank, so its number alone is unique)."""
 
     reimbursement = models.ForeignKey(Reimbursement, on_delete=models.CASCADE, related_name="invoices")
-    code = models.CharField(_("发票代码"), max_length=20)
+    code = models.CharField(_("发票代码"), max_length=20, blank=True)
     number = models.CharField(_("发票号码"), max_length=30)
+    seller = models.CharField(_("销售方"), max_length=100, blank=True)
     amount = models.DecimalField(_("金额"), **AMOUNT)
     issued_on = models.DateField(_("开票日期"))
     attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
@@ -371,7 +377,27 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}-{self.number}"
+        return f"{self.code}-{self.number}" if self.code else self.number
+
+
+class Revision(models.Model):
+    """What the applicant changed on a returned document when resubmitting it: one row per resubmission,
+    `changes` a list of {"field", "old", "new"} (field: a key of revisions.FIELD_LABELS; old/new as shown)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+    round = models.PositiveSmallIntegerField()  # the approval round the resubmission started
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["object_id", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} r{self.round}"
 
 
 class Advance(Document):

@@ -13,12 +13,19 @@ from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.idempotency import once_per_item
 from center.core.permissions import access
+from center.core.rules import require
 from center.core.views import apply_errors
 from center.core.workbench import TODO, work_for
 
-from . import approvals, rules, selectors, services
-from .enums import ControlLevel, DocState
-from .forms import ApplicationForm, ApprovalActionForm, PaymentForm, ReimbursementForm
+from . import approvals, revisions, rules, selectors, services
+from .enums import ApplicationType, ControlLevel, DocState, TaskState
+from .forms import (
+    ApplicationForm,
+    ApprovalActionForm,
+    PaymentForm,
+    ReimbursementForm,
+    invoice_formset,
+)
 from .models import Advance, Application, Reimbursement
 
 # The policies live in rules.py; imported here under their old names for the areas that still read them here.
@@ -169,27 +176,79 @@ def document_chase(request, kind: str, pk: int):
     return redirect(approvals.doc_link(doc))
 
 
+def _quota_types(year: int, quotas) -> dict[int, list[str]]:
+    """quota id → the application types it may fund (the form shows only those for the chosen type)."""
+    out: dict[int, list[str]] = {q.pk: [] for q in quotas}
+    for app_type in ApplicationType.values:
+        for q in services.compatible_quotas(year, app_type, quotas):
+            out[q.pk].append(app_type)
+    return out
+
+
+def _keep_uploads(request, names, purpose: str = "general"):
+    """Store the files chosen on a posted form at once (each its own part of the request's unit), so a form
+    refused afterwards keeps them: returns the form data with `<name>_kept` (or a formset row's `kept`) naming
+    each stored file, the kept files by name, and the refusals of unacceptable files by name."""
+    from center.core.files import attachment_create
+    from center.core.models import Attachment
+
+    data = request.POST.copy()
+    errors = {}
+    for name in names:
+        upload = request.FILES.get(name)
+        kept_key = name[: -len("file")] + "kept" if name.endswith("-file") else f"{name}_kept"
+        if upload is not None:
+            try:
+                att = attachment_create(
+                    actor=request.user, name=upload.name, data=upload.read(), purpose=purpose
+                )
+                data[kept_key] = str(att.pk)
+            except ApplicationError as exc:
+                errors[name] = exc.message
+                data.pop(kept_key, None)
+    ids = {
+        name: data.get(name[: -len("file")] + "kept" if name.endswith("-file") else f"{name}_kept", "")
+        for name in names
+    }
+    owned = Attachment.objects.filter(
+        owner=request.user, pk__in=[int(v) for v in ids.values() if str(v).isdigit()]
+    ).in_bulk()
+    kept = {name: owned.get(int(v)) for name, v in ids.items() if str(v).isdigit() and int(v) in owned}
+    return data, kept, errors
+
+
+def _application_form_context(form, kept, **extra):
+    return {"form": form, "kept": kept, **extra}
+
+
 @access(APPLICANTS)
 def application_new(request):
     user = request.user
     year = _year(request)
     quotas = [q for q in selectors.quotas_for(user, Scope.OWN, year=year) if q.available > 0]
-    form = ApplicationForm(request.POST or None, request.FILES or None, quotas=quotas)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    data, kept, upload_errors = (
+        _keep_uploads(request, ("letter", "minutes")) if request.method == "POST" else (None, {}, {})
+    )
+    initial = (
+        {"app_type": request.GET.get("type")} if request.GET.get("type") in ApplicationType.values else {}
+    )
+    form = ApplicationForm(data, quotas=quotas, quota_types=_quota_types(year, quotas), initial=initial)
+    if request.method == "POST" and form.is_valid() and not upload_errors:
+        d = form.cleaned_data
 
         def submit():
-            # The uploads are stored by the service, in its unit of work: a refusal keeps no file.
             app = services.application_submit(
                 actor=user,
-                app_type=data["app_type"],
-                title=data["title"],
+                app_type=d["app_type"],
+                title=d["title"],
                 year=year,
-                lines=[(data["quota"], data["amount"])],
+                lines=[(d["quota"], d["amount"])],
                 details=form.details(),
-                justification=data["justification"],
-                letter_file=_file(request.FILES.get("letter")),
-                minutes_file=_file(request.FILES.get("minutes")),
+                justification=d.get("justification", ""),
+                letter_id=kept["letter"].pk
+                if kept.get("letter") and "letter" in form.fields_of(d["app_type"])
+                else None,
+                minutes_id=kept["minutes"].pk if kept.get("minutes") else None,
             )
             messages.success(request, _("事前申请 %(no)s 已提交，金额已冻结。") % {"no": app.number})
             return reverse("control:application_detail", args=[app.pk])
@@ -198,7 +257,78 @@ def application_new(request):
             return redirect(submit())
         except ApplicationError as exc:
             apply_errors(form, exc)
-    return render(request, "control/application_form.html", {"form": form, "year": year})
+    for name, message in upload_errors.items():
+        form.add_error(name, message)
+    return render(request, "control/application_form.html", _application_form_context(form, kept, year=year))
+
+
+@access(APPLICANTS)
+def application_revise(request, pk: int):
+    """The applicant corrects a returned application and resubmits it (a new approval round)."""
+    app = selectors.document_get_for(request.user, Application, Scope.OWN, pk)
+    require(rules.is_applicant, request.user, app)  # its approvers see it, but only its applicant edits it
+    if not rules.may_resubmit(request.user, app):
+        messages.error(request, str(rules.may_resubmit.message))
+        return redirect(approvals.doc_link(app))
+    lines = list(app.lines.select_related("quota__economic", "quota__department"))
+    own = selectors.quotas_for(request.user, Scope.OWN, year=app.year)
+    quotas = list({q.pk: q for q in [*own, *(ln.quota for ln in lines)]}.values())
+    data, kept, upload_errors = (
+        _keep_uploads(request, ("letter", "minutes")) if request.method == "POST" else (None, {}, {})
+    )
+    initial = {
+        "app_type": app.app_type,
+        "title": app.title,
+        "justification": app.justification,
+        **app.details,
+    }
+    if len(lines) == 1:
+        initial.update(quota=lines[0].quota_id, amount=lines[0].amount)
+    form = ApplicationForm(
+        data,
+        quotas=quotas,
+        quota_types=_quota_types(app.year, quotas),
+        fixed_type=app.app_type,
+        initial=initial,
+    )
+    if len(lines) != 1:  # several quota lines (from the API): the amounts are kept as they are
+        del form.fields["quota"], form.fields["amount"]
+    if request.method == "POST" and form.is_valid() and not upload_errors:
+        d = form.cleaned_data
+        letter = kept.get("letter") if "letter" in form.fields_of(app.app_type) else None
+
+        def resubmit():
+            services.application_resubmit(
+                actor=request.user,
+                application_id=app.pk,
+                title=d["title"],
+                lines=[(d["quota"], d["amount"])] if "quota" in form.fields else None,
+                details=form.details(),
+                justification=d.get("justification", ""),
+                letter_id=letter.pk if letter else None,
+                remove_letter=bool(request.POST.get("remove_letter")),
+                minutes_id=kept["minutes"].pk if kept.get("minutes") else None,
+                remove_minutes=bool(request.POST.get("remove_minutes")),
+            )
+            messages.success(request, _("已修改并重新提交，进入新一轮审批。"))
+            return approvals.doc_link(app)
+
+        try:
+            return redirect(resubmit())
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+    for name, message in upload_errors.items():
+        form.add_error(name, message)
+    return render(
+        request,
+        "control/application_form.html",
+        _application_form_context(form, kept, year=app.year, doc=app, returned=_return_reason(app)),
+    )
+
+
+def _return_reason(doc):
+    """The task that returned the document to its applicant (its comment is the approver's opinion)."""
+    return approvals.chain_tasks(doc).filter(state=TaskState.RETURNED).order_by("-acted_at").first()
 
 
 def _file(upload) -> tuple[str, bytes] | None:
@@ -227,6 +357,8 @@ def _detail_context(request, doc, kind: str):
         .exclude(pk=doc.applicant_id)
         .order_by("department__sort", "full_name"),
         "is_applicant": rules.is_applicant(request.user, doc),
+        "revisions": revisions.for_document(doc),
+        "can_revise": kind != "advance" and rules.may_resubmit(request.user, doc),
         # the buttons: shown from the same rules the services require (center/control/rules.py)
         "can_withdraw": rules.may_withdraw(request.user, doc),
         # documents that are paid out (claims, advances): the payment, and the cashier's form
@@ -257,8 +389,8 @@ def _flow_context(request, doc, chain) -> dict:
 def application_detail(request, pk: int):
     app = selectors.document_get_for(request.user, Application, request.access_scope, pk)
     ctx = _detail_context(request, app, "application")
-    labels = ApplicationForm.base_fields
-    ctx["details"] = [(labels[k].label if k in labels else k, v) for k, v in app.details.items()]
+    labels = revisions.DETAIL_LABELS
+    ctx["details"] = [(labels[k], v) for k, v in app.details.items() if k in labels]
     ctx["reimbursements"] = app.reimbursements.all()
     ctx["can_cancel"] = rules.may_cancel(request.user, app)
     ctx["can_reimburse"] = rules.may_reimburse(request.user, app)
@@ -362,6 +494,52 @@ def application_resubmit(request, pk: int):
     return redirect(approvals.doc_link(app))
 
 
+def _invoice_rows(formset, kept) -> list[dict]:
+    """The filled invoice rows of a valid formset as the service takes them (their files already stored)."""
+    rows = []
+    for i, f in enumerate(formset.forms):
+        d = getattr(f, "cleaned_data", None)
+        if not d:
+            continue
+        att = kept.get(f"{formset.prefix}-{i}-file")
+        rows.append(
+            {
+                "code": d["code"],
+                "number": d["number"],
+                "amount": d["amount"],
+                "issued_on": d["issued_on"],
+                "seller": d.get("seller", ""),
+                "attachment_id": att.pk if att else None,
+            }
+        )
+    return rows
+
+
+def _invoice_files(request) -> list[str]:
+    total = request.POST.get("invoices-TOTAL_FORMS", "0")
+    n = min(int(total), 30) if total.isdigit() else 0
+    return [f"invoices-{i}-file" for i in range(n)]
+
+
+def _claim_forms(request, quotas, initial, extra=2):
+    """The claim form and its invoice rows; on a POST the chosen files are stored first (kept on refusal)."""
+    data, kept, upload_errors = (
+        _keep_uploads(request, _invoice_files(request), purpose="invoice")
+        if request.method == "POST"
+        else (None, {}, {})
+    )
+    form = ReimbursementForm(data, quotas=quotas, initial=initial)
+    formset = invoice_formset(extra)(data, prefix="invoices")
+    valid = request.method == "POST" and form.is_valid() and formset.is_valid() and not upload_errors
+    for name, message in upload_errors.items():
+        i = int(name.split("-")[1])
+        if i < len(formset.forms):
+            formset.forms[i].add_error("file", message)
+    for i, f in enumerate(formset.forms):
+        f.kept_file = kept.get(f"invoices-{i}-file")
+    return form, formset, kept, valid
+
+
 @access(APPLICANTS)
 def reimbursement_new(request):
     user = request.user
@@ -369,18 +547,15 @@ def reimbursement_new(request):
     raw = request.GET.get("application") or request.POST.get("application")
     if raw:
         app = selectors.document_get_for(user, Application, Scope.OWN, int(raw) if str(raw).isdigit() else 0)
-        quotas = [ln.quota for ln in app.lines.select_related("quota__department")]
-    else:
-        quotas = [q for q in selectors.quotas_for(user, Scope.OWN, year=_year(request)) if q.available > 0]
-    form = ReimbursementForm(
-        request.POST or None,
-        request.FILES or None,
-        quotas=quotas,
-        initial={"title": app.title if app else ""},
-    )
-    if request.method == "POST" and form.is_valid():
+        quotas = [ln.quota for ln in app.lines.select_related("quota__department", "quota__economic")]
+    else:  # a small claim without an application: the quotas the type "other" may use
+        year = _year(request)
+        own = [q for q in selectors.quotas_for(user, Scope.OWN, year=year) if q.available > 0]
+        quotas = services.compatible_quotas(year, ApplicationType.OTHER, own)
+    initial = {"title": app.title, "quota": quotas[0].pk} if app and quotas else {}
+    form, formset, kept, valid = _claim_forms(request, quotas, initial)
+    if valid:
         d = form.cleaned_data
-        upload = request.FILES["invoice_file"]
 
         def submit():
             r = services.reimbursement_submit(
@@ -389,16 +564,7 @@ def reimbursement_new(request):
                 application_id=app.pk if app else None,
                 year=app.year if app else _year(request),
                 lines=[(d["quota"], d["amount"])],
-                invoices=[
-                    {
-                        "code": d["invoice_code"],
-                        "number": d["invoice_number"],
-                        "amount": d["invoice_amount"],
-                        "issued_on": d["invoice_date"],
-                        "file_name": upload.name,
-                        "file_data": upload.read(),
-                    }
-                ],
+                invoices=_invoice_rows(formset, kept),
             )
             messages.success(request, _("报销单 %(no)s 已提交。") % {"no": r.number})
             return reverse("control:reimbursement_detail", args=[r.pk])
@@ -406,11 +572,80 @@ def reimbursement_new(request):
         try:
             return redirect(submit())
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            apply_errors(form, exc)  # a refusal on the invoices shows above the form
     return render(
         request,
         "control/reimbursement_form.html",
-        {"form": form, "application": app},
+        {"form": form, "formset": formset, "application": app},
+    )
+
+
+@access(APPLICANTS)
+def reimbursement_revise(request, pk: int):
+    """The applicant corrects a returned claim (amount, invoices) and resubmits it (a new approval round)."""
+    r = selectors.document_get_for(request.user, Reimbursement, Scope.OWN, pk)
+    require(rules.is_applicant, request.user, r)
+    if not rules.may_resubmit(request.user, r):
+        messages.error(request, str(rules.may_resubmit.message))
+        return redirect(approvals.doc_link(r))
+    lines = list(r.lines.select_related("quota__economic", "quota__department"))
+    if r.application_id:
+        quotas = [
+            ln.quota for ln in r.application.lines.select_related("quota__department", "quota__economic")
+        ]
+    else:
+        quotas = list(
+            {
+                q.pk: q
+                for q in [
+                    *selectors.quotas_for(request.user, Scope.OWN, year=r.year),
+                    *(ln.quota for ln in lines),
+                ]
+            }.values()
+        )
+    initial = {"title": r.title}
+    if len(lines) == 1:
+        initial.update(quota=lines[0].quota_id, amount=lines[0].amount)
+    form, formset, kept, valid = _claim_forms(request, quotas, initial, extra=1)
+    if len(lines) != 1:
+        del form.fields["quota"], form.fields["amount"]
+    invoices = list(r.invoices.select_related("attachment"))
+    keep = (
+        {int(v) for v in request.POST.getlist("keep_invoice") if v.isdigit()}
+        if request.method == "POST"
+        else {i.pk for i in invoices}
+    )
+    if valid:
+        d = form.cleaned_data
+
+        def resubmit():
+            services.reimbursement_resubmit(
+                actor=request.user,
+                reimbursement_id=r.pk,
+                title=d["title"],
+                lines=[(d["quota"], d["amount"])] if "quota" in form.fields else None,
+                keep_invoice_ids=keep,
+                invoices=_invoice_rows(formset, kept),
+            )
+            messages.success(request, _("已修改并重新提交，进入新一轮审批。"))
+            return approvals.doc_link(r)
+
+        try:
+            return redirect(resubmit())
+        except ApplicationError as exc:
+            apply_errors(form, exc)  # a refusal on the invoices shows above the form
+    return render(
+        request,
+        "control/reimbursement_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "application": r.application,
+            "doc": r,
+            "invoices": invoices,
+            "keep": keep,
+            "returned": _return_reason(r),
+        },
     )
 
 

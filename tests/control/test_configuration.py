@@ -35,12 +35,14 @@ def q(org):
 
 
 def _apply(org, q, amount="3000.00", **kw):
+    app_type = kw.pop("app_type", "meeting")
     return services.application_submit(
         actor=org["staff_inn"],
-        app_type=kw.pop("app_type", "meeting"),
+        app_type=app_type,
         title="学术研讨会",
         year=YEAR,
-        lines=[(q["30227"].pk, amount)],
+        # a meeting is charged to 会议费 (the type's configured economic codes)
+        lines=[(q["30215" if app_type == "meeting" else "30227"].pk, amount)],
         **kw,
     )
 

@@ -131,6 +131,9 @@ def test_reimbursement_machine(org, q, state, verb):
     elif verb == "withdraw":
         _force(r, state)
         run = lambda: services.reimbursement_withdraw(actor=org["staff_inn"], reimbursement_id=r.pk)  # noqa: E731
+    elif verb == "resubmit":
+        _force(r, state)
+        run = lambda: services.reimbursement_resubmit(actor=org["staff_inn"], reimbursement_id=r.pk)  # noqa: E731
     else:
         _force(r, state)
         run = lambda: _act(services.reimbursement_act, "reimbursement_id", r, org, verb)  # noqa: E731

@@ -68,12 +68,18 @@ def test_reception_needs_the_letter_upload(client_for, q):
         "amount": "300.00",
         "guests": 2,
         "companions": 1,
-        "days": 1,
+        "start_date": f"{YEAR}-05-01",
     }
     assert "公函" in c.post(reverse("control:application_new") + f"?year={YEAR}", data).content.decode()
-    data["letter"] = SimpleUploadedFile("公函.pdf", PDF)
-    data["idempotency_key"] = "s" * 16
+    # a form refused for another reason keeps the chosen letter: it is listed and sent again with the form
+    data.update(letter=SimpleUploadedFile("来访公函.pdf", PDF), guests="", idempotency_key="t" * 16)
+    page = c.post(reverse("control:application_new") + f"?year={YEAR}", data).content.decode()
+    assert "已选择的附件" in page and "来访公函.pdf" in page
+    kept = re.search(r'name="letter_kept" value="(\d+)"', page).group(1)
+    del data["letter"]
+    data.update(guests=2, letter_kept=kept, idempotency_key="s" * 16)
     assert c.post(reverse("control:application_new") + f"?year={YEAR}", data).status_code == 302
+    assert Application.objects.get().letter.original_name == "来访公函.pdf"
 
 
 def test_approver_acts_from_the_page(client_for, org, q):

@@ -30,6 +30,7 @@ EXPECTATIONS: dict[str, dict] = {
         "roles": BUSINESS,
         "kwargs": "exp_application_pdf",
     },  # POST only: GET answers 405
+    "control:type_codes_save": {"audience": "staff", "roles": CONFIG_EDITORS},  # POST only: GET answers 405
     "control:application_new": {"audience": "staff", "roles": APPLICANTS},
     "control:application_detail": {
         "audience": "staff",
@@ -53,12 +54,25 @@ EXPECTATIONS: dict[str, dict] = {
         "roles": BUSINESS,
         "kwargs": "exp_application",
     },  # POST only: GET answers 405
+    "control:application_revise": {
+        "audience": "staff",
+        "roles": APPLICANTS,
+        "kwargs": "exp_application",
+        # only the applicant's own (returned) application: the page sends anyone else back to the document
+        "sees": {"staff_exp"},
+    },
     "control:application_cancel": {
         "audience": "staff",
         "roles": BUSINESS,
         "kwargs": "exp_application",
     },  # POST only: GET answers 405
     "control:reimbursement_new": {"audience": "staff", "roles": APPLICANTS},
+    "control:reimbursement_revise": {
+        "audience": "staff",
+        "roles": APPLICANTS,
+        "kwargs": "any_pk",
+        "sees": set(),
+    },
     "control:reimbursement_detail": {
         "audience": "staff",
         "roles": BUSINESS,

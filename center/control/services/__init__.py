@@ -26,8 +26,10 @@ from .advances import (  # noqa: F401
 from .applications import (  # noqa: F401
     OUTCOME_VERB,
     _attachment_of,
+    _check_dates,
     _check_lines,
     _check_standard,
+    _check_type_codes,
     _decide,
     _foreign,
     _freeze,
@@ -52,6 +54,7 @@ from .applications import (  # noqa: F401
     application_withdraw,
     applications_expire,
     can_cancel_application,
+    compatible_quotas,
 )
 from .inbox import (  # noqa: F401, E402
     BulkResult,
@@ -79,6 +82,7 @@ from .reimbursements import (  # noqa: F401
     _release_reimbursement,
     _store_invoices,
     reimbursement_act,
+    reimbursement_resubmit,
     reimbursement_submit,
     reimbursement_withdraw,
 )

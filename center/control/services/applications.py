@@ -1,6 +1,6 @@
 """Prior applications (事前申请): submit, approval outcome, withdraw, cancel, resubmit, minutes, expiry."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -18,7 +18,7 @@ from center.core.notifications import notify, task_key_of
 from center.core.rules import require
 from center.core.services import service
 
-from .. import approvals, config_cache, rules
+from .. import approvals, config_cache, revisions, rules
 from ..enums import (
     APPLICATION,
     PROJECT_ONLY_TYPES,
@@ -50,6 +50,9 @@ def _people_days(app_type: str, details: dict) -> tuple[int, int]:
         return value
 
     days = num("days")
+    if not days:
+        start, end = _matter_dates(details)
+        days = (end - start).days + 1 if start and end else 0
     if app_type in (ApplicationType.MEETING, ApplicationType.TRAINING, ApplicationType.EVENT):
         return num("attendees"), days
     if app_type == ApplicationType.TRAVEL:
@@ -57,6 +60,85 @@ def _people_days(app_type: str, details: dict) -> tuple[int, int]:
     if app_type == ApplicationType.RECEPTION:
         return num("guests") + num("companions"), max(days, 1)
     return 0, days
+
+
+def _matter_dates(details: dict) -> tuple[date | None, date | None]:
+    """The matter's first and last day from its details ("start_date", "end_date": ISO dates), if given."""
+
+    def parse(key):
+        value = details.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ApplicationError(_("日期格式应为 年-月-日，如 2026-05-01。"), {"field": key}) from exc
+
+    start, end = parse("start_date"), parse("end_date")
+    if start and end and end < start:
+        raise ApplicationError(_("结束日期不能早于开始日期。"), {"field": "end_date"})
+    return start or end, end or start
+
+
+def _check_dates(year: int, details: dict) -> None:
+    """A matter's dates lie in the budget year of the quotas it is charged to (a 2027 meeting is not paid
+    from 2022 quotas). Checked at submission, resubmission, each approval and the claim."""
+    for key, day in zip(("start_date", "end_date"), _matter_dates(details), strict=True):
+        if day is not None and day.year != year:
+            raise ApplicationError(
+                _(
+                    "事项日期 %(d)s 不在所用指标的预算年度（%(y)d 年）内：%(y)d 年的指标只能用于当年发生的事项。"
+                )
+                % {"d": day.isoformat(), "y": year},
+                {"field": key},
+            )
+
+
+def _check_type_codes(year: int, app_type: str, quotas) -> None:
+    """The application type may be charged only to the economic 款 configured for it (the year settings'
+    `type_codes`, edited by finance): a meeting is paid from 会议费, never from 30101 基本工资."""
+    from center.budget.models import EconomicCode
+
+    prefixes = [p for p in (config_cache.settings_for(year).type_codes or {}).get(app_type) or [] if p]
+    if not prefixes:
+        return
+    for q in quotas:
+        code = q.economic.code
+        if any(code.startswith(p) for p in prefixes):
+            continue
+        names = dict(
+            EconomicCode.objects.filter(
+                fiscal_year_id=q.economic.fiscal_year_id, code__in=prefixes
+            ).values_list("code", "name")
+        )
+        allowed = "、".join(f"{names[p]}（{p}）" if p in names else p for p in prefixes)
+        raise ApplicationError(
+            _("%(t)s类申请只能使用%(allowed)s额度，所选额度为 %(code)s %(name)s。")
+            % {
+                "t": ApplicationType(app_type).label,
+                "allowed": allowed,
+                "code": code,
+                "name": q.economic.name,
+            },
+            {"field": "quota", "quota": q.pk},
+        )
+
+
+def compatible_quotas(year: int, app_type: str, quotas) -> list:
+    """The quotas of `quotas` an application of `app_type` may be charged to (what the form offers)."""
+    prefixes = [p for p in (config_cache.settings_for(year).type_codes or {}).get(app_type) or [] if p]
+    required = REQUIRED_ECONOMIC_CODE.get(app_type)
+    out = []
+    for q in quotas:
+        code = q.economic.code
+        if prefixes and not any(code.startswith(p) for p in prefixes):
+            continue
+        if (required and code != required) or (not required and code in REQUIRED_ECONOMIC_CODE.values()):
+            continue
+        if app_type in PROJECT_ONLY_TYPES and q.kind != "project":
+            continue
+        out.append(q)
+    return out
 
 
 def _check_standard(year: int, app_type: str, details: dict, amount: Decimal, justification: str) -> None:
@@ -119,6 +201,8 @@ def _check_lines(
             )
         if not required and q.economic.code in REQUIRED_ECONOMIC_CODE.values():
             raise ApplicationError(_("公务接待费指标只能用于公务接待。"), {"field": "quota"})
+    _check_type_codes(year, app_type, quotas.values())
+    for q in quotas.values():
         # Another department's project quota may be used only with its head's review (归口审核, see _reviewers):
         # its money is frozen once the chain, that review included, has approved (see _split).
         if amounts and _foreign(actor, q) and q.available < amounts.get(q.pk, ZERO):
@@ -207,6 +291,7 @@ def application_submit(
     details = details or {}
     amounts = _parse_lines(lines)
     total = sum(amounts.values(), ZERO)
+    _check_dates(year, details)
     _check_standard(year, app_type, details, total, justification)
     letter = _attachment_of(actor, letter_id, letter_file)
     if app_type == ApplicationType.RECEPTION and letter is None:
@@ -321,7 +406,8 @@ OUTCOME_VERB = {DocState.APPROVED: "approve", DocState.REJECTED: "reject", DocSt
 
 def _decide(doc, machine, task_id: int, *, actor, action, comment, target_user, to_step):
     """Apply an approval action to a locked document; when the chain reaches an outcome, move the document
-    through the machine's verb for it (claims and advances that are returned go back whole: rejected)."""
+    through the machine's verb for it (a returned application or claim goes to its applicant for correction;
+    an advance that is returned goes back whole: rejected)."""
     new_state = approvals.act(
         doc,
         task_id,
@@ -377,6 +463,8 @@ def application_act(
 ) -> Application:
     """An approver acts on an application. Rejection or return releases the freeze; final approval makes it usable."""
     app = _lock_application(application_id)
+    if action == "approve" and app.state == DocState.PENDING:
+        _check_dates(app.year, app.details)  # also for documents submitted before the rule held
     new_state = _decide(
         app,
         APPLICATION,
@@ -455,38 +543,104 @@ def application_cancel(*, actor, application_id: int, reason: str) -> Applicatio
     return app
 
 
+_KEEP = object()  # a resubmission argument not given: the document keeps what it has
+
+
 @service
 def application_resubmit(
     *,
     actor,
     application_id: int,
+    title: str | None = None,
+    lines=None,
+    details: dict | None = None,
+    justification: str | None = None,
+    letter_id: int | None = None,
+    letter_file: tuple[str, bytes] | None = None,
+    remove_letter: bool = False,
     minutes_id: int | None = None,
     minutes_file: tuple[str, bytes] | None = None,
+    remove_minutes: bool = False,
 ) -> Application:
-    """After a return to the applicant: freeze again and start a new approval round."""
+    """After a return to the applicant: apply the applicant's corrections (matter, amounts and quotas, details,
+    attachments; whatever is not given stays), check the document as a new submission would, freeze its new
+    amounts and start a new approval round. What changed is kept as a `Revision` and in the audit entry.
+
+    Money: a return released the whole freeze, so the new lines are frozen from nothing (lines on another
+    department's project quota again only when the chain approves). A higher amount that no longer fits a
+    quota is refused by the ledger with its message, and nothing changes."""
     app = _lock_application(application_id)
     _require_applicant(actor, app, _("事前申请不存在。"))
+    APPLICATION.check(app, "resubmit")
+    old_lines = list(app.lines.select_related("quota"))
+    before = revisions.application_view(app, old_lines)
+    if title is not None:
+        if not title.strip():
+            raise ApplicationError(_("请填写事由。"), {"field": "title"})
+        app.title = title.strip()[:200]
+    if details is not None:
+        app.details = details
+    if justification is not None:
+        app.justification = justification.strip()
+    if remove_letter:
+        app.letter = None
+    if letter_id or letter_file:
+        app.letter = _attachment_of(actor, letter_id, letter_file)
+    if remove_minutes:
+        app.minutes = None
     if minutes_id or minutes_file:
         app.minutes = _attachment_of(actor, minutes_id, minutes_file)
+    if lines is not None:
+        amounts = _parse_lines(lines)
+    else:
+        amounts = {}
+        for ln in old_lines:
+            amounts[ln.quota_id] = amounts.get(ln.quota_id, ZERO) + ln.amount
+    total = sum(amounts.values(), ZERO)
+    _check_dates(app.year, app.details)
+    _check_standard(app.year, app.app_type, app.details, total, app.justification)
+    if app.app_type == ApplicationType.RECEPTION and app.letter_id is None:
+        raise ApplicationError(_("公务接待须上传来访单位公函。"), {"field": "letter"})
+    quotas = _read_quotas(amounts)
+    _check_lines(actor, app.year, app.app_type, quotas, amounts)
+    now_frozen = _split(actor, quotas, amounts)
+    app.amount = total
     app.submitted_at = timezone.now()
-    APPLICATION.apply(app, "resubmit", actor=actor, fields=["minutes", "submitted_at"])
-    lines = list(app.lines.all())
-    quotas = lock_quotas([ln.quota_id for ln in lines])
-    amounts = {}
-    for ln in lines:
-        if _foreign(actor, quotas[ln.quota_id]):
-            continue  # frozen again only when the chain, with its owner's review, has approved
-        amounts[ln.quota_id] = amounts.get(ln.quota_id, ZERO) + ln.amount
-        ln.frozen = ln.amount
-        ln.save(update_fields=["frozen"])
-    if amounts:
-        _freeze(quotas, amounts, actor=actor, doc=Doc("application", app.pk, app.number))
+    app.save(
+        update_fields=["title", "details", "justification", "letter", "minutes", "amount", "submitted_at"]
+    )
+    # A returned application holds no freeze (the return released it); should an older one still hold some,
+    # it is released here, in the same single locking of the quotas.
+    held = {}
+    for ln in old_lines:
+        if ln.frozen > 0:
+            held[ln.quota_id] = held.get(ln.quota_id, ZERO) + ln.frozen
+    app.lines.all().delete()
+    ApplicationLine.objects.bulk_create(
+        [
+            ApplicationLine(
+                application=app, quota=quotas[qid], amount=amount, frozen=now_frozen.get(qid, ZERO)
+            )
+            for qid, amount in sorted(amounts.items())
+        ]
+    )
+    after = revisions.application_view(app, list(app.lines.select_related("quota")))
+    changes = revisions.changes(before, after)
+    APPLICATION.apply(app, "resubmit", actor=actor, extra={"revision": changes} if changes else None)
+    if held or now_frozen:
+        locked = lock_quotas(set(held) | set(now_frozen))
+        doc = Doc("application", app.pk, app.number)
+        for qid, amount in sorted(held.items()):
+            post(locked[qid], EntryKind.RELEASE, amount, actor=actor, doc=doc, note=_("修改释放"))
+        if now_frozen:
+            _freeze(locked, now_frozen, actor=actor, doc=doc)
     approvals.chain_start(
         app,
         doc_type="application",
         owner_departments=_owners(quotas.values()),
         owner_review_departments=_reviewers(actor, quotas.values()),
     )
+    revisions.record(app, actor=actor, changes=changes)
     return app
 
 
