@@ -59,16 +59,16 @@ class DelegationForm(BootstrapMixin, forms.Form):
     )
     reason = forms.CharField(label=pgettext_lazy("delegation", "事由"), max_length=200)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = (
-            User.objects.filter(kind="staff", is_active=True)
-            .exclude(pk=actor.pk)
-            .select_related("department")
-            .order_by("department__sort", "full_name")
-        )
-        self.fields["delegate"].label_from_instance = lambda u: (
-            f"{u.full_name}（{u.department or ''} {u.position}）"
+        field = self.fields["delegate"]
+        field.queryset = User.objects.filter(pk__in=[c.pk for c in candidates])
+        field.choices = [("", "---------")] + [
+            (c.pk, f"{c.full_name}（{c.department or ''} {c.position}）") for c in candidates
+        ]
+        field.help_text = _(
+            "只列出可以接受您审批权限的人：同级或更高层级（部门负责人可委托给其他部门负责人、副部长或单位领导，"
+            "不能委托给普通职工），财务审核只能委托给财务审核人员；系统管理员、审计员和出纳为不相容岗位，不在其列。"
         )
 
 

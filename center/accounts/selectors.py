@@ -33,6 +33,24 @@ def user_get_for(actor, pk: int) -> User:
     return user
 
 
+def delegate_candidates(actor) -> list[User]:
+    """The active staff who may receive `actor`'s approval rights (rules.delegation_refusal), roles read once."""
+    from . import rules
+
+    people = list(
+        User.objects.filter(kind=AccountKind.STAFF, is_active=True)
+        .exclude(pk=actor.pk)
+        .select_related("department")
+        .order_by("department__sort", "full_name")
+    )
+    roles: dict[int, set[str]] = {}
+    for user_id, role in UserRole.objects.filter(user__in=people).values_list("user_id", "role"):
+        roles.setdefault(user_id, set()).add(role)
+    for person in people:
+        person.__dict__["role_codes"] = frozenset(roles.get(person.pk, ()))
+    return [p for p in people if rules.delegation_refusal(actor, p) is None]
+
+
 def delegations_given(user):
     return Delegation.objects.filter(delegator=user).select_related("delegate")[:50]
 

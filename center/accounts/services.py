@@ -238,10 +238,9 @@ def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: st
     delegate = User.objects.filter(pk=delegate_id, kind=AccountKind.STAFF, is_active=True).first()
     if delegate is None:
         raise NotFoundError(_("受托人不存在或不是本单位在职职工。"), {"field": "delegate"})
-    if delegate.pk == actor.pk:
-        raise ApplicationError(_("不能委托给自己。"), {"field": "delegate"})
-    if delegate.has_role(Role.SYSADMIN, Role.AUDITOR, Role.CASHIER):
-        raise ApplicationError(_("不能委托给系统管理员、审计员或出纳（不相容岗位）。"), {"field": "delegate"})
+    refusal = rules.delegation_refusal(actor, delegate)
+    if refusal:
+        raise ApplicationError(refusal, {"field": "delegate"})
     if not reason.strip():
         raise ApplicationError(_("请填写委托事由。"), {"field": "reason"})
     if ends_at <= starts_at:

@@ -180,7 +180,7 @@ def api_token_revoke(request, pk: int):
 @access(OWN_ACCOUNT)
 def delegations(request):
     user = request.user
-    form = DelegationForm(request.POST or None, actor=user)
+    form = DelegationForm(request.POST or None, actor=user, candidates=selectors.delegate_candidates(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.delegation_create(
