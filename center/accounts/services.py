@@ -208,6 +208,15 @@ def user_reset_password(*, actor, user_id: int) -> str:
 
 
 @service
+def session_sign_in(*, request, user) -> None:
+    """A successful sign-in as one unit of work: the new session, the lockout counter's reset, "last login" and
+    the audit entry (signals.py) commit together, once, instead of one commit each."""
+    from django.contrib.auth import login
+
+    login(request, user)
+
+
+@service
 def password_change(*, actor, old_password: str, new_password: str) -> None:
     user = lock_one(User.objects.filter(pk=actor.pk))
     if not user.check_password(old_password):
