@@ -43,6 +43,7 @@ CORE_EXPECTATIONS: dict[str, dict] = {
     "accounts:user_create": {"audience": "staff", "roles": {"sysadmin"}},
     "accounts:user_edit": {"audience": "staff", "roles": {"sysadmin"}, "kwargs": "staff_user"},
     "accounts:user_toggle_active": {"audience": "staff", "roles": {"sysadmin"}, "kwargs": "staff_user"},
+    "accounts:user_unlock": {"audience": "staff", "roles": {"sysadmin"}, "kwargs": "staff_user"},
     "accounts:user_reset_password": {"audience": "staff", "roles": {"sysadmin"}, "kwargs": "staff_user"},
     "set_language": PUBLIC,
     "api_docs": SIGNED_IN,

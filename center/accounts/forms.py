@@ -104,3 +104,12 @@ class UserEditForm(BootstrapMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class UserActiveForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("原因记入审计日志（例如：离职、借调结束、专家退出专家库）。"),
+    )

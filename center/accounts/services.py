@@ -172,15 +172,21 @@ def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
 
 
 @service
-def user_set_active(*, actor, user_id: int, active: bool) -> User:
+def user_set_active(*, actor, user_id: int, active: bool, reason: str = "") -> User:
+    """Deactivate or reactivate an account (staff or external), with the reason in the audit trail."""
     _require_sysadmin(actor)
     user = lock_one(User.objects.filter(pk=user_id))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     if user.pk == actor.pk:
         raise ApplicationError(_("不能停用自己的账号。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("请填写停用原因。") if not active else _("请填写重新启用的原因。"), {"field": "reason"}
+        )
     if user.is_active == active:
-        return user
+        raise ConflictError(_("该账号已是启用状态。") if active else _("该账号已停用。"))
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit_log(
@@ -188,7 +194,24 @@ def user_set_active(*, actor, user_id: int, active: bool) -> User:
         actor=actor,
         target=user,
         changes={"is_active": [not active, active]},
+        extra={"reason": reason[:300]},
     )
+    return user
+
+
+@service
+def user_unlock(*, actor, user_id: int) -> User:
+    """Lift django-axes' lockout of an account (all its (username, IP) counters) before the cool-off ends."""
+    from axes.models import AccessAttempt
+
+    _require_sysadmin(actor)
+    user = lock_one(User.objects.filter(pk=user_id))
+    if user is None:
+        raise NotFoundError(_("账号不存在。"))
+    removed, _detail = AccessAttempt.objects.filter(username=user.username).delete()
+    if not removed:
+        raise ConflictError(_("该账号没有被锁定。"))
+    audit_log("accounts.user.unlocked", actor=actor, target=user, extra={"counters": removed})
     return user
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", views.user_toggle_active, name="user_toggle_active"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
 ]

@@ -1,9 +1,11 @@
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,12 +19,14 @@ from center.core.permissions import PUBLIC, SIGNED_IN, access
 from center.core.views import apply_errors
 
 from . import rules, selectors, services
+from .enums import AccountKind
 from .forms import (
     ApiTokenForm,
     DelegationForm,
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    UserActiveForm,
     UserCreateForm,
     UserEditForm,
 )
@@ -226,11 +230,22 @@ def delegation_revoke(request, pk: int):
 
 @access(ACCOUNT_ADMIN)
 def user_list(request):
+    g = request.GET
     users = selectors.user_list_for(
-        request.user, department=request.GET.get("department"), q=request.GET.get("q", "")
+        request.user, department=g.get("department"), q=g.get("q", ""), kind=g.get("kind", "")
     )
+    page = Paginator(users, 50).get_page(g.get("page"))
+    query = urlencode({k: g[k] for k in ("kind", "department", "q") if g.get(k)})
     return render(
-        request, "accounts/user_list.html", {"users": users, "departments": selectors.departments()}
+        request,
+        "accounts/user_list.html",
+        {
+            "users": page.object_list,
+            "page": page,
+            "query": query,
+            "departments": selectors.departments(),
+            "kinds": AccountKind.choices,
+        },
     )
 
 
@@ -251,7 +266,7 @@ def user_create(request):
 
 @access(ACCOUNT_ADMIN)
 def user_edit(request, pk: int):
-    target = selectors.user_get_for(request.user, pk)
+    target = selectors.user_get_for(request.user, pk, staff_only=True)
     initial = {
         "full_name": target.full_name,
         "department": target.department_id,
@@ -280,14 +295,41 @@ def user_edit(request, pk: int):
     return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
 
 
-@require_POST
 @access(ACCOUNT_ADMIN)
 def user_toggle_active(request, pk: int):
+    """Deactivate (or reactivate) an account: a page that asks for the reason, then confirms."""
+    target = selectors.user_get_for(request.user, pk)
+    form = UserActiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_active(
+                actor=request.user,
+                user_id=target.pk,
+                active=not target.is_active,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                (_("账号 %(u)s 已停用。") if target.is_active else _("账号 %(u)s 已重新启用。"))
+                % {"u": target.username},
+            )
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_active.html", {"form": form, "target": target})
+
+
+@require_POST
+@access(ACCOUNT_ADMIN)
+def user_unlock(request, pk: int):
     target = selectors.user_get_for(request.user, pk)
     try:
-        services.user_set_active(actor=request.user, user_id=target.pk, active=not target.is_active)
+        services.user_unlock(actor=request.user, user_id=target.pk)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, _("账号 %(u)s 已解除锁定。") % {"u": target.username})
     return redirect("accounts:user_list")
 
 

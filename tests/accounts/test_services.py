@@ -87,8 +87,10 @@ def test_separation_of_duties_in_roles(org):
 
 def test_cannot_deactivate_self_and_deactivation_blocks_login(org, client):
     with pytest.raises(ApplicationError):
-        services.user_set_active(actor=org["sysadmin"], user_id=org["sysadmin"].pk, active=False)
-    services.user_set_active(actor=org["sysadmin"], user_id=org["staff_exc"].pk, active=False)
+        services.user_set_active(
+            actor=org["sysadmin"], user_id=org["sysadmin"].pk, active=False, reason="测试"
+        )
+    services.user_set_active(actor=org["sysadmin"], user_id=org["staff_exc"].pk, active=False, reason="离职")
     response = client.post(reverse("accounts:login"), {"username": "staff_exc", "password": "Center#2026"})
     assert response.status_code == 200  # form error, no session
 
