@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -26,11 +27,15 @@ from .forms import (
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignupForm,
     UserActiveForm,
     UserCreateForm,
     UserEditForm,
 )
 from .rules import ACCOUNT_ADMIN, OWN_ACCOUNT
+from .tokens import password_token, safe_next
 
 
 class LoginView(auth_views.LoginView):
@@ -44,6 +49,96 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = access(PUBLIC)(LoginView.as_view())
+
+
+# --- sign-up of an expert, e-mail verification, password recovery (public pages) ------------------------------
+
+
+@access(PUBLIC)
+def signup(request):
+    """An expert answering a recruitment call creates an account; it is usable once the e-mail is verified."""
+    next_url = safe_next(request.POST.get("next") or request.GET.get("next"))
+    if request.user.is_authenticated:
+        return redirect(next_url or "core:workbench")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.external_signup(
+                full_name=data["full_name"], email=data["email"], password=data["password"], next_url=next_url
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@access(PUBLIC)
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
+
+
+@access(PUBLIC)
+def signup_verify(request, uidb64: str, token: str):
+    next_url = safe_next(request.GET.get("next"))
+    try:
+        services.signup_verify(uidb64=uidb64, token=token)
+    except ApplicationError as exc:
+        return render(request, "accounts/signup_verify_failed.html", {"message": exc.message}, status=400)
+    messages.success(request, _("邮箱已验证，请登录。"))
+    login_url = reverse("accounts:login")
+    return redirect(login_url + ("?" + urlencode({"next": next_url}) if next_url else ""))
+
+
+@access(PUBLIC)
+def password_reset(request):
+    """Ask for a set-password link. The answer never says whether the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_request(email=form.cleaned_data["email"])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@access(PUBLIC)
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view checks the link (and keeps the token out of the address bar); the password is set by
+    a service (validated, audited)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    token_generator = password_token
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_complete(
+                user_id=self.user.pk, new_password=form.cleaned_data["new_password1"]
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect("accounts:password_reset_done")
+
+
+password_reset_confirm = access(PUBLIC)(PasswordResetConfirmView.as_view())
+
+
+@access(PUBLIC)
+def password_reset_done(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
 logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
 
 

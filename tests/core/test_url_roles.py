@@ -95,6 +95,7 @@ def objects(org):
         "exp_attachment": {"pk": exp_attachment.pk},
         "any_pk": {"pk": 999999},
         "staff_user": {"pk": org["staff_gen"].pk},
+        "uid_token": {"uidb64": "MQ", "token": "not-a-token"},  # a stale one-time link
     }
     for factory in AREA_OBJECT_FACTORIES:
         found.update(factory(org))
