@@ -444,6 +444,44 @@ def password_reset_complete(*, user_id: int, new_password: str) -> User:
 
 
 @service
+def portal_account_for(
+    *, actor, email: str, full_name: str, external_type: str = ExternalType.EXPERT, exclude_ids=()
+):
+    """The external portal account of someone the Center invites (a drawn expert): the active external account
+    with this e-mail (not one in `exclude_ids`, e.g. already another expert's), else a new one without a password,
+    activated by the set-password link sent with the invitation. None when there is no e-mail to reach them, or
+    the address belongs to a staff account."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    same = list(User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk"))
+    for user in same:
+        if user.is_external and user.is_active and user.pk not in set(exclude_ids):
+            return user
+    if same:
+        return (
+            None  # the address is someone else's account (staff, deactivated or taken): office staff decide
+        )
+    user = User(
+        username=email,
+        email=email,
+        full_name=(full_name or email)[:50],
+        kind=AccountKind.EXTERNAL,
+        external_type=external_type,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_log(
+        "accounts.user.created",
+        actor=actor,
+        target=user,
+        changes=diff({}, snapshot(user, USER_AUDITED_FIELDS)),
+        extra={"by": "invitation"},
+    )
+    return user
+
+
+@service
 def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: str) -> Delegation:
     """Delegate the actor's approval rights for a period. Only staff with approval roles can delegate."""
     require(rules.can_delegate, actor)
