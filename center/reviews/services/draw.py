@@ -238,7 +238,7 @@ def _notify_invited(picks, rnd, actor=None):
                 title=title,
                 body=_(
                     "您被随机抽取为评审专家。中心已为您开通专家账号（用户名：%(u)s）：请打开下面的链接设置密码，"
-                    "登录后在“我的评审”中答复邀请并评分。链接 3 天内有效。"
+                    "登录后在“我的评审任务”中答复邀请并评分。链接 3 天内有效。"
                 )
                 % {"u": p.expert.user.username},
                 link=activation[p.expert.user_id],
