@@ -37,7 +37,7 @@ def user_list_for(actor, *, department: str | None = None, q: str = "", kind: st
             two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             locked=Exists(locked_usernames_q().filter(username=OuterRef("username"))),
         )
-        .order_by("kind", "department__sort", "username")
+        .order_by("-kind", "department__sort", "username")  # staff first, then external accounts
     )
     if kind in AccountKind.values:
         qs = qs.filter(kind=kind)

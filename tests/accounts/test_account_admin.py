@@ -20,7 +20,7 @@ def _rows(html: str) -> dict[str, str]:
     """username → its table row."""
     return {
         m.group(1): m.group(0)
-        for m in re.finditer(r"<tr>\s*<td[^>]*>(?:<a [^>]*>)?([\w.-]+)<.*?</tr>", html, re.S)
+        for m in re.finditer(r"<tr>\s*<td[^>]*>(?:<a [^>]*>)?([\w.@-]+)\s*<.*?</tr>", html, re.S)
     }
 
 
