@@ -47,6 +47,7 @@ def build_objects(org) -> dict:
         "exp_attachment": {"pk": exp_attachment.pk},
         "any_pk": {"pk": 999999},
         "staff_user": {"pk": org["staff_gen"].pk},
+        "uid_token": {"uidb64": "MQ", "token": "not-a-token"},  # a stale one-time link
     }
     for factory in AREA_OBJECT_FACTORIES:
         found.update(factory(org))

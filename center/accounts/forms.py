@@ -59,16 +59,16 @@ class DelegationForm(BootstrapMixin, forms.Form):
     )
     reason = forms.CharField(label=pgettext_lazy("delegation", "事由"), max_length=200)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = (
-            User.objects.filter(kind="staff", is_active=True)
-            .exclude(pk=actor.pk)
-            .select_related("department")
-            .order_by("department__sort", "full_name")
-        )
-        self.fields["delegate"].label_from_instance = lambda u: (
-            f"{u.full_name}（{u.department or ''} {u.position}）"
+        field = self.fields["delegate"]
+        field.queryset = User.objects.filter(pk__in=[c.pk for c in candidates])
+        field.choices = [("", "---------")] + [
+            (c.pk, f"{c.full_name}（{c.department or ''} {c.position}）") for c in candidates
+        ]
+        field.help_text = _(
+            "只列出可以接受您审批权限的人：同级或更高层级（部门负责人可委托给其他部门负责人、副部长或单位领导，"
+            "不能委托给普通职工），财务审核只能委托给财务审核人员；系统管理员、审计员和出纳为不相容岗位，不在其列。"
         )
 
 
@@ -104,3 +104,74 @@ class UserEditForm(BootstrapMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class UserActiveForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("原因记入审计日志（例如：离职、借调结束、专家退出专家库）。"),
+    )
+
+
+class SignupForm(BootstrapMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        help_text=_("用于登录和接收验证链接。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        help_text=_("至少 10 位，包含小写字母、大写字母、数字、符号中的至少 3 类。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(
+        label=_("我同意中心为专家入库和评审工作处理我的个人信息（见本页说明）。"),
+        error_messages={"required": _("请阅读并同意个人信息处理说明。")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data
+
+
+class PasswordResetRequestForm(BootstrapMixin, forms.Form):
+    email = forms.EmailField(label=_("电子邮箱"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class SetPasswordForm(BootstrapMixin, forms.Form):
+    """The new password from a set-password link (the service validates it against the password rules)."""
+
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        help_text=_("至少 10 位，包含小写字母、大写字母、数字、符号中的至少 3 类。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data

@@ -32,6 +32,39 @@ def can_delegate(actor, obj=None) -> bool:
     return actor.has_role(*APPROVER_ROLES)
 
 
+# --- delegation: who may receive whose approval rights ---------------------------------------------------------
+# The level of a person's approval rights on the approval line: unit leadership (the director and the deputies,
+# 单位领导班子) above department level (heads, and staff whose position names them a (deputy) head of
+# department), above everyone else. Approval rights go to someone of the same level or above, never below (a
+# department head may delegate to another head, a deputy head of department or a leader, not to a clerk); the
+# finance review only to another finance reviewer; never to an incompatible post (admin, auditor, cashier).
+LEADERSHIP, DEPARTMENT_LEVEL, NO_LEVEL = 2, 1, 0
+DEPARTMENT_POSITIONS = ("部长", "负责人", "主任")
+INCOMPATIBLE_DELEGATES = (Role.SYSADMIN, Role.AUDITOR, Role.CASHIER)
+
+
+def approval_level(user) -> int:
+    if user.has_role(Role.DIRECTOR, Role.DEPUTY):
+        return LEADERSHIP
+    if user.has_role(Role.DEPT_HEAD) or any(word in (user.position or "") for word in DEPARTMENT_POSITIONS):
+        return DEPARTMENT_LEVEL
+    return NO_LEVEL
+
+
+def delegation_refusal(actor, delegate) -> str | None:
+    """Why `delegate` cannot receive `actor`'s approval rights, or None. The form offers only those with None;
+    the service refuses the others with this sentence."""
+    if delegate.pk == actor.pk:
+        return str(_("不能委托给自己。"))
+    if delegate.has_role(*INCOMPATIBLE_DELEGATES):
+        return str(_("不能委托给系统管理员、审计员或出纳（不相容岗位）。"))
+    if actor.has_role(Role.FINANCE) and not delegate.has_role(Role.FINANCE):
+        return str(_("财务审核权限只能委托给另一位财务审核人员。"))
+    if approval_level(delegate) < approval_level(actor):
+        return str(_("受托人的审批层级低于您（部门负责人只能委托给其他部门负责人或单位领导）。"))
+    return None
+
+
 @rule("accounts.revoke_delegation", _("委托不存在。"), hide=True)
 def can_revoke_delegation(actor, delegation) -> bool:
     return delegation.delegator_id == actor.pk

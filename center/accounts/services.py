@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,15 +173,21 @@ def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
 
 
 @service
-def user_set_active(*, actor, user_id: int, active: bool) -> User:
+def user_set_active(*, actor, user_id: int, active: bool, reason: str = "") -> User:
+    """Deactivate or reactivate an account (staff or external), with the reason in the audit trail."""
     _require_sysadmin(actor)
     user = lock_one(User.objects.filter(pk=user_id))
     if user is None:
         raise NotFoundError(_("账号不存在。"))
     if user.pk == actor.pk:
         raise ApplicationError(_("不能停用自己的账号。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("请填写停用原因。") if not active else _("请填写重新启用的原因。"), {"field": "reason"}
+        )
     if user.is_active == active:
-        return user
+        raise ConflictError(_("该账号已是启用状态。") if active else _("该账号已停用。"))
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit_log(
@@ -188,7 +195,24 @@ def user_set_active(*, actor, user_id: int, active: bool) -> User:
         actor=actor,
         target=user,
         changes={"is_active": [not active, active]},
+        extra={"reason": reason[:300]},
     )
+    return user
+
+
+@service
+def user_unlock(*, actor, user_id: int) -> User:
+    """Lift django-axes' lockout of an account (all its (username, IP) counters) before the cool-off ends."""
+    from axes.models import AccessAttempt
+
+    _require_sysadmin(actor)
+    user = lock_one(User.objects.filter(pk=user_id))
+    if user is None:
+        raise NotFoundError(_("账号不存在。"))
+    removed, _detail = AccessAttempt.objects.filter(username=user.username).delete()
+    if not removed:
+        raise ConflictError(_("该账号没有被锁定。"))
+    audit_log("accounts.user.unlocked", actor=actor, target=user, extra={"counters": removed})
     return user
 
 
@@ -205,6 +229,15 @@ def user_reset_password(*, actor, user_id: int) -> str:
     user.save(update_fields=["password", "must_change_password"])
     audit_log("accounts.user.password_reset", actor=actor, target=user)
     return temporary
+
+
+@service
+def session_sign_in(*, request, user) -> None:
+    """A successful sign-in as one unit of work: the new session, the lockout counter's reset, "last login" and
+    the audit entry (signals.py) commit together, once, instead of one commit each."""
+    from django.contrib.auth import login
+
+    login(request, user)
 
 
 @service
@@ -231,6 +264,223 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
     audit_log("accounts.password.changed", actor=user, target=user)
 
 
+# ---- sign-up of external accounts, e-mail verification, password recovery --------------------------------
+SIGNUPS_PER_IP_HOUR = 10
+RESETS_PER_IP_HOUR = 5
+RESETS_PER_ACCOUNT_HOUR = 3
+
+
+def _recent(actions, *, hours: int = 1, ip: str | None = None, target=None) -> int:
+    """How many of these audit entries the last hour holds (from this address, or about this account): a rate
+    limit every web process shares, without another table."""
+    from center.core.models import AuditEntry
+
+    qs = AuditEntry.objects.filter(
+        action__in=actions, created_at__gte=timezone.now() - timedelta(hours=hours)
+    )
+    if ip is not None:
+        qs = qs.filter(ip=ip)
+    if target is not None:
+        qs = qs.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+    return qs.count()
+
+
+def _client_ip() -> str:
+    from center.core.context import current_request_info
+
+    return current_request_info().ip or ""
+
+
+def _deactivated_by_admin(user) -> bool:
+    from center.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        action="accounts.user.deactivated", target_type=user._meta.label_lower, target_id=str(user.pk)
+    ).exists()
+
+
+def _send_verification(user, next_url: str) -> None:
+    from center.core.notifications import notify
+
+    from .tokens import verification_link
+
+    notify(
+        [user],
+        title=_("请验证您的邮箱：深圳市科技交流服务中心专家账号"),
+        body=_(
+            "您好，%(name)s：\n\n请打开下面的链接验证邮箱，验证后即可登录并填写专家入库申请。"
+            "链接 3 天内有效，只能使用一次。如果不是您本人注册，请忽略本邮件。"
+        )
+        % {"name": user.full_name},
+        link=verification_link(user, next_url),
+    )
+
+
+@service
+def external_signup(*, full_name: str, email: str, password: str, next_url: str = "") -> None:
+    """A visitor (an expert answering a recruitment call) creates an external account. It stays inactive until
+    the e-mail's verification link is opened. The answer is the same whether or not the address is registered:
+    its owner gets an e-mail instead, so the page reveals no account."""
+    from center.core.notifications import notify
+
+    from .tokens import absolute
+
+    ip = _client_ip()
+    if ip and _recent(["accounts.user.signed_up", "accounts.signup.repeated"], ip=ip) >= SIGNUPS_PER_IP_HOUR:
+        raise ApplicationError(_("注册请求过于频繁，请一小时后再试。"))
+    email = (email or "").strip().lower()
+    full_name = (full_name or "").strip()
+    if not email or "@" not in email:
+        raise ApplicationError(_("请填写有效的电子邮箱。"), {"field": "email"})
+    if not full_name:
+        raise ApplicationError(_("请填写姓名。"), {"field": "full_name"})
+    user = User(
+        username=email,
+        email=email,
+        full_name=full_name[:50],
+        kind=AccountKind.EXTERNAL,
+        external_type=ExternalType.EXPERT,
+        is_active=False,
+        password_changed_at=timezone.now(),
+    )
+    _validate_password(password, user)
+    existing = lock_one(
+        User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk")
+    )
+    if existing is not None:
+        if not existing.is_active and existing.last_login is None and not _deactivated_by_admin(existing):
+            _send_verification(existing, next_url)  # a sign-up never verified: the link again
+        else:
+            notify(
+                [existing],
+                title=_("有人使用您的邮箱申请注册"),
+                body=_(
+                    "此邮箱已注册过账号。如果是您本人，请直接登录；忘记密码可在登录页点击“忘记密码”找回。"
+                    "如果不是您本人，请忽略本邮件。"
+                ),
+                link=absolute(reverse("accounts:login")),
+            )
+        audit_log("accounts.signup.repeated", target=existing, outcome=AuditOutcome.DENIED)
+        return
+    user.set_password(password)
+    user.save()
+    audit_log(
+        "accounts.user.signed_up",
+        actor=None,
+        target=user,
+        changes=diff({}, snapshot(user, USER_AUDITED_FIELDS)),
+    )
+    _send_verification(user, next_url)
+
+
+@service
+def signup_verify(*, uidb64: str, token: str) -> User:
+    """Open the verification link: the account becomes usable."""
+    from .tokens import email_verification_token, pk_from_uid
+
+    pk = pk_from_uid(uidb64)
+    user = lock_one(User.objects.filter(pk=pk, kind=AccountKind.EXTERNAL)) if pk else None
+    if user is None or not email_verification_token.check_token(user, token):
+        raise ApplicationError(_("验证链接无效、已使用或已过期。如已验证，请直接登录；否则请重新注册。"))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_log("accounts.user.email_verified", actor=user, target=user, changes={"is_active": [False, True]})
+    return user
+
+
+@service
+def password_reset_request(*, email: str) -> None:
+    """Send a set-password link to the active accounts of this address. Same answer whether or not one exists;
+    at most RESETS_PER_IP_HOUR requests per address of the client and RESETS_PER_ACCOUNT_HOUR e-mails per account
+    an hour."""
+    from center.core.notifications import notify
+
+    from .tokens import set_password_link
+
+    ip = _client_ip()
+    if ip and _recent(["security.password_reset.requested"], ip=ip) >= RESETS_PER_IP_HOUR:
+        raise ApplicationError(_("找回密码的请求过于频繁，请一小时后再试。"))
+    email = (email or "").strip()
+    users = list(User.objects.filter(email__iexact=email, is_active=True).order_by("pk")) if email else []
+    audit_log(
+        "security.password_reset.requested",
+        target=users[0] if users else None,
+        target_repr="" if users else "-",
+        outcome=AuditOutcome.SUCCESS if users else AuditOutcome.FAILED,
+    )
+    for user in users:
+        if _recent(["security.password_reset.requested"], target=user) >= RESETS_PER_ACCOUNT_HOUR:
+            continue
+        notify(
+            [user],
+            title=_("重置您的密码：深圳市科技交流服务中心"),
+            body=_(
+                "您好，%(name)s：\n\n请打开下面的链接设置新密码（用户名：%(username)s）。链接 3 天内有效，"
+                "设置后即失效。如果不是您本人申请，请忽略本邮件，原密码仍然有效。"
+            )
+            % {"name": user.full_name, "username": user.username},
+            link=set_password_link(user),
+        )
+
+
+@service
+def password_reset_complete(*, user_id: int, new_password: str) -> User:
+    """Set the password from a valid set-password link (the view checked the token)."""
+    user = lock_one(User.objects.filter(pk=user_id, is_active=True))
+    if user is None:
+        raise NotFoundError(_("账号不存在或已停用。"))
+    _validate_password(new_password, user)
+    first = not user.has_usable_password()
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit_log(
+        "accounts.user.activated_by_link" if first else "security.password_reset.completed",
+        actor=user,
+        target=user,
+    )
+    return user
+
+
+@service
+def portal_account_for(
+    *, actor, email: str, full_name: str, external_type: str = ExternalType.EXPERT, exclude_ids=()
+):
+    """The external portal account of someone the Center invites (a drawn expert): the active external account
+    with this e-mail (not one in `exclude_ids`, e.g. already another expert's), else a new one without a password,
+    activated by the set-password link sent with the invitation. None when there is no e-mail to reach them, or
+    the address belongs to a staff account."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    same = list(User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk"))
+    for user in same:
+        if user.is_external and user.is_active and user.pk not in set(exclude_ids):
+            return user
+    if same:
+        return (
+            None  # the address is someone else's account (staff, deactivated or taken): office staff decide
+        )
+    user = User(
+        username=email,
+        email=email,
+        full_name=(full_name or email)[:50],
+        kind=AccountKind.EXTERNAL,
+        external_type=external_type,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_log(
+        "accounts.user.created",
+        actor=actor,
+        target=user,
+        changes=diff({}, snapshot(user, USER_AUDITED_FIELDS)),
+        extra={"by": "invitation"},
+    )
+    return user
+
+
 @service
 def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: str) -> Delegation:
     """Delegate the actor's approval rights for a period. Only staff with approval roles can delegate."""
@@ -238,10 +488,9 @@ def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: st
     delegate = User.objects.filter(pk=delegate_id, kind=AccountKind.STAFF, is_active=True).first()
     if delegate is None:
         raise NotFoundError(_("受托人不存在或不是本单位在职职工。"), {"field": "delegate"})
-    if delegate.pk == actor.pk:
-        raise ApplicationError(_("不能委托给自己。"), {"field": "delegate"})
-    if delegate.has_role(Role.SYSADMIN, Role.AUDITOR, Role.CASHIER):
-        raise ApplicationError(_("不能委托给系统管理员、审计员或出纳（不相容岗位）。"), {"field": "delegate"})
+    refusal = rules.delegation_refusal(actor, delegate)
+    if refusal:
+        raise ApplicationError(refusal, {"field": "delegate"})
     if not reason.strip():
         raise ApplicationError(_("请填写委托事由。"), {"field": "reason"})
     if ends_at <= starts_at:

@@ -1,10 +1,14 @@
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -16,16 +20,22 @@ from center.core.permissions import PUBLIC, SIGNED_IN, access
 from center.core.views import apply_errors
 
 from . import rules, selectors, services
+from .enums import AccountKind
 from .forms import (
     ApiTokenForm,
     DelegationForm,
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignupForm,
+    UserActiveForm,
     UserCreateForm,
     UserEditForm,
 )
 from .rules import ACCOUNT_ADMIN, OWN_ACCOUNT
+from .tokens import password_token, safe_next
 
 
 class LoginView(auth_views.LoginView):
@@ -33,8 +43,102 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        services.session_sign_in(request=self.request, user=form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
+
 
 login_view = access(PUBLIC)(LoginView.as_view())
+
+
+# --- sign-up of an expert, e-mail verification, password recovery (public pages) ------------------------------
+
+
+@access(PUBLIC)
+def signup(request):
+    """An expert answering a recruitment call creates an account; it is usable once the e-mail is verified."""
+    next_url = safe_next(request.POST.get("next") or request.GET.get("next"))
+    if request.user.is_authenticated:
+        return redirect(next_url or "core:workbench")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.external_signup(
+                full_name=data["full_name"], email=data["email"], password=data["password"], next_url=next_url
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@access(PUBLIC)
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
+
+
+@access(PUBLIC)
+def signup_verify(request, uidb64: str, token: str):
+    next_url = safe_next(request.GET.get("next"))
+    try:
+        services.signup_verify(uidb64=uidb64, token=token)
+    except ApplicationError as exc:
+        return render(request, "accounts/signup_verify_failed.html", {"message": exc.message}, status=400)
+    messages.success(request, _("邮箱已验证，请登录。"))
+    login_url = reverse("accounts:login")
+    return redirect(login_url + ("?" + urlencode({"next": next_url}) if next_url else ""))
+
+
+@access(PUBLIC)
+def password_reset(request):
+    """Ask for a set-password link. The answer never says whether the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_request(email=form.cleaned_data["email"])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@access(PUBLIC)
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view checks the link (and keeps the token out of the address bar); the password is set by
+    a service (validated, audited)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    token_generator = password_token
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_complete(
+                user_id=self.user.pk, new_password=form.cleaned_data["new_password1"]
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect("accounts:password_reset_done")
+
+
+password_reset_confirm = access(PUBLIC)(PasswordResetConfirmView.as_view())
+
+
+@access(PUBLIC)
+def password_reset_done(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
 logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
 
 
@@ -180,7 +284,7 @@ def api_token_revoke(request, pk: int):
 @access(OWN_ACCOUNT)
 def delegations(request):
     user = request.user
-    form = DelegationForm(request.POST or None, actor=user)
+    form = DelegationForm(request.POST or None, actor=user, candidates=selectors.delegate_candidates(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.delegation_create(
@@ -221,11 +325,22 @@ def delegation_revoke(request, pk: int):
 
 @access(ACCOUNT_ADMIN)
 def user_list(request):
+    g = request.GET
     users = selectors.user_list_for(
-        request.user, department=request.GET.get("department"), q=request.GET.get("q", "")
+        request.user, department=g.get("department"), q=g.get("q", ""), kind=g.get("kind", "")
     )
+    page = Paginator(users, 50).get_page(g.get("page"))
+    query = urlencode({k: g[k] for k in ("kind", "department", "q") if g.get(k)})
     return render(
-        request, "accounts/user_list.html", {"users": users, "departments": selectors.departments()}
+        request,
+        "accounts/user_list.html",
+        {
+            "users": page.object_list,
+            "page": page,
+            "query": query,
+            "departments": selectors.departments(),
+            "kinds": AccountKind.choices,
+        },
     )
 
 
@@ -246,7 +361,7 @@ def user_create(request):
 
 @access(ACCOUNT_ADMIN)
 def user_edit(request, pk: int):
-    target = selectors.user_get_for(request.user, pk)
+    target = selectors.user_get_for(request.user, pk, staff_only=True)
     initial = {
         "full_name": target.full_name,
         "department": target.department_id,
@@ -275,14 +390,41 @@ def user_edit(request, pk: int):
     return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
 
 
-@require_POST
 @access(ACCOUNT_ADMIN)
 def user_toggle_active(request, pk: int):
+    """Deactivate (or reactivate) an account: a page that asks for the reason, then confirms."""
+    target = selectors.user_get_for(request.user, pk)
+    form = UserActiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_active(
+                actor=request.user,
+                user_id=target.pk,
+                active=not target.is_active,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                (_("账号 %(u)s 已停用。") if target.is_active else _("账号 %(u)s 已重新启用。"))
+                % {"u": target.username},
+            )
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_active.html", {"form": form, "target": target})
+
+
+@require_POST
+@access(ACCOUNT_ADMIN)
+def user_unlock(request, pk: int):
     target = selectors.user_get_for(request.user, pk)
     try:
-        services.user_set_active(actor=request.user, user_id=target.pk, active=not target.is_active)
+        services.user_unlock(actor=request.user, user_id=target.pk)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, _("账号 %(u)s 已解除锁定。") % {"u": target.username})
     return redirect("accounts:user_list")
 
 

@@ -253,20 +253,47 @@ def task_for_actor(doc, actor) -> ApprovalTask | None:
     return None
 
 
+def pending_task(doc) -> ApprovalTask | None:
+    """The first pending task of the document's current round (whoever holds it)."""
+    return (
+        chain_tasks(doc, current_round(doc))
+        .filter(state=TaskState.PENDING)
+        .order_by("step_order", "id")
+        .first()
+    )
+
+
+def _refused(reason: str, doc, task: ApprovalTask, actor) -> dict:
+    """The audit entry of an approval attempt by the wrong person (the README promises it is kept)."""
+    return {
+        "action": "control.approval.refused",
+        "actor": actor,
+        "target": doc,
+        "extra": {"reason": reason, "step": task.step_name, "task": task.pk},
+    }
+
+
 def _check_actor(doc, task: ApprovalTask, actor) -> None:
     if task.state != TaskState.PENDING:
         raise ConflictError(_("该审批任务已处理或尚未到达。"))
     if actor.pk == doc.applicant_id:
-        raise ForbiddenError(_("申请人不能审批自己的单据。"))
+        raise ForbiddenError(
+            _("申请人不能审批自己的单据。"), audit=_refused("own_document", doc, task, actor)
+        )
     if _acting_as(actor, task) is None:
-        raise ForbiddenError(_("该单据不在您的待审批范围内（或委托已过期）。"))
+        raise ForbiddenError(
+            _("该单据不在您的待审批范围内（或委托已过期）。"),
+            audit=_refused("not_assignee", doc, task, actor),
+        )
     acted = (
         chain_tasks(doc, task.round)
         .filter(state=TaskState.APPROVED)
         .filter(Q(acted_by=actor) | Q(assignee=actor))
     )
     if acted.exists():
-        raise ForbiddenError(_("同一人不能在同一审批流程中审批两次。"))
+        raise ForbiddenError(
+            _("同一人不能在同一审批流程中审批两次。"), audit=_refused("approved_twice", doc, task, actor)
+        )
 
 
 def act(doc, task_id: int, **kwargs):

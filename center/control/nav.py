@@ -13,7 +13,7 @@ def control_nav(user) -> list[NavItem]:
         return []
     config = (
         [NavItem(_("控制设置"), reverse("control:config"), "sliders", 25)]
-        if user.has_role(Role.FINANCE, Role.SYSADMIN, Role.DIRECTOR, Role.AUDITOR)
+        if user.has_role(Role.FINANCE, Role.DIRECTOR, Role.AUDITOR)
         else []
     )
     if not user.role_codes & BUSINESS:

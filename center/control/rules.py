@@ -60,12 +60,13 @@ CONFIG_READERS = staff(
     "control-config",
     {
         Role.FINANCE: Scope.UNIT,
-        Role.SYSADMIN: Scope.UNIT,
         Role.DIRECTOR: Scope.UNIT,
         Role.AUDITOR: Scope.UNIT,
     },
 )
-CONFIG_EDITORS = staff("control-config-edit", {Role.FINANCE: Scope.UNIT, Role.SYSADMIN: Scope.UNIT})
+# Business rules (三重一大 threshold, standards, flows, quota levels) are finance's: the system admin manages
+# accounts only (separation of duties, docs/architecture.md rule 2).
+CONFIG_EDITORS = staff("control-config-edit", {Role.FINANCE: Scope.UNIT})
 LEVEL_SETTERS = staff("control-quota-level", {Role.FINANCE: Scope.UNIT})
 
 # ------------------------------------------------------------------------------------------- object rules

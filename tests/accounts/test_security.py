@@ -66,10 +66,34 @@ def test_password_rules(org):
             )
 
 
-def test_passwords_are_hashed_with_argon2_in_production_settings():
+def test_passwords_are_hashed_with_argon2id_at_owasp_minimum_in_production_settings():
+    from django.utils.module_loading import import_string
+
     from config.settings import base
 
-    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    preferred = import_string(base.PASSWORD_HASHERS[0])()
+    assert preferred.algorithm == "argon2"
+    assert (preferred.memory_cost, preferred.time_cost, preferred.parallelism) == (19 * 1024, 2, 1)
+    encoded = preferred.encode("Blue#Harbor2026", preferred.salt())
+    assert "$argon2id$" in encoded and "m=19456,t=2,p=1" in encoded
+
+
+def test_a_hash_with_djangos_argon2_defaults_is_upgraded_at_sign_in(org, settings):
+    """Hashes made before the tuning (m=100 MiB, p=8) still verify and are rehashed at the next sign-in."""
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+    from django.test import RequestFactory
+
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    user = org["staff_gen"]
+    old = Argon2PasswordHasher()
+    user.password = old.encode("Blue#Harbor2026", old.salt())
+    user.save(update_fields=["password"])
+    assert authenticate(RequestFactory().post("/"), username="staff_gen", password="Blue#Harbor2026")
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
 
 
 def test_idle_timeout_logs_out(org, client_for, settings):

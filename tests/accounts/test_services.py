@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,8 +87,10 @@ def test_separation_of_duties_in_roles(org):
 
 def test_cannot_deactivate_self_and_deactivation_blocks_login(org, client):
     with pytest.raises(ApplicationError):
-        services.user_set_active(actor=org["sysadmin"], user_id=org["sysadmin"].pk, active=False)
-    services.user_set_active(actor=org["sysadmin"], user_id=org["staff_exc"].pk, active=False)
+        services.user_set_active(
+            actor=org["sysadmin"], user_id=org["sysadmin"].pk, active=False, reason="测试"
+        )
+    services.user_set_active(actor=org["sysadmin"], user_id=org["staff_exc"].pk, active=False, reason="离职")
     response = client.post(reverse("accounts:login"), {"username": "staff_exc", "password": "Center#2026"})
     assert response.status_code == 200  # form error, no session
 
@@ -100,16 +103,14 @@ def _window(hours_from=0, hours_to=48):
 def test_delegation_within_its_period(org):
     start, end = _window(-1, 24)
     d = services.delegation_create(
-        actor=org["head_exp"], delegate_id=org["staff_exp"].pk, starts_at=start, ends_at=end, reason="出差"
+        actor=org["head_exp"], delegate_id=org["head_inn"].pk, starts_at=start, ends_at=end, reason="出差"
     )
-    assert services.acting_principals(org["staff_exp"]) == [org["staff_exp"], org["head_exp"]]
-    assert services.acting_principals(org["staff_exp"], when=end + timedelta(seconds=1)) == [org["staff_exp"]]
-    assert services.acting_principals(org["staff_exp"], when=start - timedelta(seconds=1)) == [
-        org["staff_exp"]
-    ]
-    assert org["staff_exp"].notifications.filter(title__contains="委托").exists()
+    assert services.acting_principals(org["head_inn"]) == [org["head_inn"], org["head_exp"]]
+    assert services.acting_principals(org["head_inn"], when=end + timedelta(seconds=1)) == [org["head_inn"]]
+    assert services.acting_principals(org["head_inn"], when=start - timedelta(seconds=1)) == [org["head_inn"]]
+    assert org["head_inn"].notifications.filter(title__contains="委托").exists()
     services.delegation_revoke(actor=org["head_exp"], delegation_id=d.pk)
-    assert services.acting_principals(org["staff_exp"]) == [org["staff_exp"]]
+    assert services.acting_principals(org["head_inn"]) == [org["head_inn"]]
     assert list(
         AuditEntry.objects.filter(action__startswith="accounts.delegation").values_list("action", flat=True)
     ) == [
@@ -125,9 +126,13 @@ def test_delegation_within_its_period(org):
         ("head_exp", "head_exp", (0, 24), ApplicationError),  # to oneself
         ("head_exp", "cashier", (0, 24), ApplicationError),  # incompatible duty
         ("head_exp", "auditor", (0, 24), ApplicationError),
-        ("head_exp", "staff_exp", (24, 1), ApplicationError),  # ends before it starts
-        ("head_exp", "staff_exp", (-48, -24), ApplicationError),  # already over
-        ("head_exp", "staff_exp", (0, 24 * 100), ApplicationError),  # too long
+        ("head_exp", "staff_exp", (0, 24), ApplicationError),  # a clerk: below a head's level
+        ("deputy1", "head_exp", (0, 24), ApplicationError),  # a leader's rights not to a head
+        ("finance", "head_gen", (0, 24), ApplicationError),  # the finance review only to finance
+        ("head_exp", "sysadmin", (0, 24), ApplicationError),
+        ("head_exp", "head_inn", (24, 1), ApplicationError),  # ends before it starts
+        ("head_exp", "head_inn", (-48, -24), ApplicationError),  # already over
+        ("head_exp", "head_inn", (0, 24 * 100), ApplicationError),  # too long
         ("head_exp", "expert", (0, 24), NotFoundError),  # external account
     ],
 )
@@ -144,7 +149,7 @@ def test_delegation_refusals(org, actor, delegate, window, error):
 def test_overlapping_delegation_refused(org):
     start, end = _window(0, 24)
     services.delegation_create(
-        actor=org["head_exp"], delegate_id=org["staff_exp"].pk, starts_at=start, ends_at=end, reason="出差"
+        actor=org["head_exp"], delegate_id=org["head_inn"].pk, starts_at=start, ends_at=end, reason="出差"
     )
     with pytest.raises(ConflictError):
         services.delegation_create(
@@ -158,22 +163,30 @@ def test_overlapping_delegation_refused(org):
 
 def test_delegation_page_flow(client_for, org):
     c = client_for("head_inn")
+    page = c.get(reverse("accounts:delegations")).content.decode()
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', page)}
+    # other heads and the leaders; never a clerk, the admin, the auditor or the cashier
+    assert {
+        org[u].pk for u in ("head_exp", "head_gen", "head_exc", "deputy1", "deputy2", "director")
+    } <= offered
+    assert not offered & {org[u].pk for u in ("staff_inn", "sysadmin", "auditor", "cashier", "head_inn")}
+    assert "不能委托给普通职工" in page
     start, end = _window(0, 24)
     fmt = "%Y-%m-%dT%H:%M"
     response = c.post(
         reverse("accounts:delegations"),
         {
-            "delegate": org["staff_inn"].pk,
+            "delegate": org["head_exp"].pk,
             "starts_at": start.strftime(fmt),
             "ends_at": end.strftime(fmt),
             "reason": "休假",
         },
     )
     assert response.status_code == 302
-    assert Delegation.objects.filter(delegator=org["head_inn"], delegate=org["staff_inn"]).exists()
+    assert Delegation.objects.filter(delegator=org["head_inn"], delegate=org["head_exp"]).exists()
     # Someone else cannot revoke it.
     d = Delegation.objects.get(delegator=org["head_inn"])
-    client_for("head_exp").post(reverse("accounts:delegation_revoke", args=[d.pk]))
+    client_for("head_gen").post(reverse("accounts:delegation_revoke", args=[d.pk]))
     d.refresh_from_db()
     assert d.revoked_at is None
 

@@ -137,4 +137,17 @@ def test_the_system_administrator_cannot_be_named_an_approver(api, org):
         "doc_type": "application",
         "steps": [{"name": "复核", "rule": "users", "user_ids": [org["sysadmin"].pk]}],
     }
-    assert api("sysadmin", "post", "/flows", flow).status_code == 400
+    assert api("finance", "post", "/flows", flow).status_code == 400
+
+
+def test_the_system_administrator_cannot_edit_business_rules(api):
+    """Separation of duties: the 三重一大 threshold, standards and flows are finance's, not the admin's."""
+    flow = {"name": "管理员流程", "doc_type": "application", "steps": [{"name": "主任", "rule": "director"}]}
+    standard = {"year": 2031, "app_type": "meeting", "name": "会议费", "limit_per_person_day": "550"}
+    assert api("sysadmin", "put", "/settings/2031", SETTINGS).status_code == 403
+    assert api("sysadmin", "post", "/flows", flow).status_code == 403
+    assert api("sysadmin", "post", "/standards", standard).status_code == 403
+    assert api("sysadmin", "get", "/settings/2031").status_code == 403
+    assert not ControlSettings.objects.filter(year=2031).exists()
+    assert not ApprovalFlow.objects.filter(name="管理员流程").exists()
+    assert not SpendingStandard.objects.filter(year=2031).exists()

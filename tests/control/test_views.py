@@ -102,6 +102,29 @@ def test_approver_acts_from_the_page(client_for, org, q):
     )
 
 
+def test_an_approval_attempt_without_the_task_is_refused_and_audited(client_for, org, q):
+    """The auditor may read the document but holds no task: posting its approve form changes nothing and the
+    attempt is in the audit trail (README: refused actions that matter are audited)."""
+    from center.core.models import AuditEntry
+
+    app = _app(org, q)
+    c = client_for("auditor")
+    assert c.get(reverse("control:application_detail", args=[app.pk])).status_code == 200
+    r = c.post(
+        reverse("control:application_act", args=[app.pk]),
+        {"action": "approve", "comment": "越权", "idempotency_key": "u" * 16},
+        follow=True,
+    )
+    assert "不在您的待审批范围内" in r.content.decode()
+    app.refresh_from_db()
+    assert app.state == "pending"
+    assert approvals.task_for_actor(app, org["head_inn"]) is not None  # the real approver still holds it
+    refused = AuditEntry.objects.get(action="control.approval.refused")
+    assert refused.actor_id == org["auditor"].pk and refused.outcome == "denied"
+    assert refused.extra["reason"] == "not_assignee"
+    assert not AuditEntry.objects.filter(action="control.approval.approved").exists()
+
+
 def test_pdf_form_and_verification(client_for, org, q):
     app = _app(org, q)
     c = client_for("staff_inn")

@@ -3,8 +3,8 @@
 BUSINESS = {"director", "deputy", "dept_head", "finance", "cashier", "auditor", "staff"}
 MONITOR = {"director", "deputy", "dept_head", "finance", "auditor"}
 APPLICANTS = {"director", "deputy", "dept_head", "finance", "staff"}
-CONFIG_READERS = {"finance", "sysadmin", "director", "auditor"}
-CONFIG_EDITORS = {"finance", "sysadmin"}
+CONFIG_READERS = {"finance", "director", "auditor"}
+CONFIG_EDITORS = {"finance"}
 
 EXPECTATIONS: dict[str, dict] = {
     "control:dashboard": {"audience": "staff", "roles": MONITOR},
@@ -98,7 +98,7 @@ EXPECTATIONS: dict[str, dict] = {
         "sees": {"staff_exp", "head_exp", "deputy1", "director", "finance", "auditor", "cashier"},
     },
     "control:verify": {"audience": "staff", "roles": BUSINESS, "kwargs": "exp_application_verify"},
-    # Control configuration: finance and the system administrator edit, the director and auditor read.
+    # Control configuration: finance edits, the director and auditor read; never the system admin (rule 2).
     "control:config": {"audience": "staff", "roles": CONFIG_READERS},
     "control:settings_save": {"audience": "staff", "roles": CONFIG_EDITORS},  # POST only
     "control:standard_new": {"audience": "staff", "roles": CONFIG_EDITORS},

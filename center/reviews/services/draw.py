@@ -32,6 +32,7 @@ from ..models import (
     ReviewRound,
 )
 from .common import _not_locked, _require_writer, require_state, rule_label
+from .portal_accounts import ensure_portal_accounts
 from .rounds import _rules_open
 
 
@@ -214,23 +215,34 @@ def draw_enter_seed(*, actor, draw_id: int, source: str, value: str, description
     )
     if ROUND.allows(rnd, "start_scoring"):  # the first draw of a round opens its scoring
         ROUND.apply(rnd, "start_scoring", actor=actor, extra={"draw": draw.pk})
-    _notify_invited([p for p in picks if p.state == PickState.INVITED], rnd)
+    _notify_invited([p for p in picks if p.state == PickState.INVITED], rnd, actor)
     return draw
 
 
-def _notify_invited(picks, rnd):
-    users = [
-        p.expert.user
-        for p in DrawPick.objects.filter(pk__in=[p.pk for p in picks]).select_related("expert__user")
-        if p.expert.user_id
-    ]
+def _notify_invited(picks, rnd, actor=None):
+    picks = list(DrawPick.objects.filter(pk__in=[p.pk for p in picks]).select_related("expert__user"))
+    activation = ensure_portal_accounts(picks, actor)  # drawn experts without an account get one
+    users = [p.expert.user for p in picks if p.expert.user_id and p.expert.user_id not in activation]
+    title = _("评审邀请：%(t)s") % {"t": rnd.title}
     if users:
         notify(
             users,
-            title=_("评审邀请：%(t)s") % {"t": rnd.title},
+            title=title,
             body=_("您被随机抽取为评审专家，请在期限内答复是否参加。"),
             link=reverse("reviews:portal_home"),
         )
+    for p in picks:
+        if p.expert.user_id in activation:
+            notify(
+                [p.expert.user],
+                title=title,
+                body=_(
+                    "您被随机抽取为评审专家。中心已为您开通专家账号（用户名：%(u)s）：请打开下面的链接设置密码，"
+                    "登录后在“我的评审任务”中答复邀请并评分。链接 3 天内有效。"
+                )
+                % {"u": p.expert.user.username},
+                link=activation[p.expert.user_id],
+            )
 
 
 def draw_record(draw: Draw) -> dict:
