@@ -17,6 +17,7 @@ from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.rules import require
 from center.core.views import attempt
 from center.experts.models import Discipline, Expert
+from center.experts.services.organisations import OrganisationNeedsConfirmation
 
 from . import drawing, rules, selectors, services
 from .eligibility import exclusion_counts, why_not
@@ -174,6 +175,12 @@ def application_create(request, pk: int):
         org = None
         if p.get("org_name", "").strip():
             org = {"name": p["org_name"], "credit_code": p.get("credit_code", "")}
+            # The answer to "是否为已有单位 …？": that unit (its id), or another one ("new").
+            answer = p.get("org_confirm", "")
+            if answer == "new":
+                org["confirmed_new"] = True
+            elif answer.isdigit():
+                org["confirmed_id"] = int(answer)
         parties = [
             {
                 "role": PartyRole.APPLICANT,
@@ -201,7 +208,38 @@ def application_create(request, pk: int):
             parties=parties,
         )
 
-    attempt(request, make, _("申报项目已登记。"))
+    try:
+        app = make()
+    except OrganisationNeedsConfirmation as exc:
+        # Same-employer avoidance works by unit: a near-duplicate is created only once the user said so.
+        rnd = selectors.round_get_for(request.user, request.access_scope, pk)
+        fields = [
+            (k, p.get(k, ""))
+            for k in (
+                "code",
+                "title",
+                "org_name",
+                "credit_code",
+                "person_name",
+                "co_applicants",
+                "pool_experts",
+            )
+        ] + [(k, p.get(k, "")) for k in ("group", "discipline") if p.get(k)]
+        return render(
+            request,
+            "reviews/org_confirm.html",
+            {
+                "r": rnd,
+                "message": exc.message,
+                "candidates": exc.extra["candidates"],
+                "fields": fields,
+                "typed": p.get("org_name", "").strip(),
+            },
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报项目“%(c)s”已登记。") % {"c": app.code})
     return _redirect_round(pk)
 
 
@@ -623,28 +661,35 @@ def portal_sheet(request, pk: int):
     sheet = services.sheet_open(actor=request.user, sheet_id=pk)
     rnd = sheet.assignment.group.round
     criteria = list(rnd.criteria.all())
-    errors, posted = [], {}
+    errors, fields, posted = [], {}, {}
     if request.method == "POST" and sheet.state != "submitted":
         values = {
             c.pk: (request.POST.get(f"score_{c.pk}", ""), request.POST.get(f"comment_{c.pk}", ""))
             for c in criteria
         }
         posted = values
+        # Two buttons: 保存草稿 keeps the sheet a draft; 提交评分 is final (the form asks first).
+        draft = request.POST.get("action") == "draft"
+        save = services.sheet_save_draft if draft else services.sheet_submit
         try:
-            services.sheet_submit(
-                actor=request.user, sheet_id=pk, values=values, comment=request.POST.get("comment", "")
-            )
+            save(actor=request.user, sheet_id=pk, values=values, comment=request.POST.get("comment", ""))
         except ApplicationError as exc:
             errors = exc.extra.get("errors") or [exc.message]
+            fields = exc.extra.get("fields") or {}
         else:
+            if draft:
+                messages.success(request, _("草稿已保存，尚未提交；提交前可以继续修改。"))
+                return redirect("reviews:portal_sheet", pk)
             messages.success(request, _("评分已提交。"))
             return redirect("reviews:portal_assignment", sheet.assignment_id)
     scores = {s.criterion_id: s for s in sheet.scores.all()}
     rows = [
         {
             "c": c,
-            "value": posted.get(c.pk, ("", ""))[0] or (scores[c.pk].value if c.pk in scores else ""),
-            "comment": posted.get(c.pk, ("", ""))[1] or (scores[c.pk].comment if c.pk in scores else ""),
+            "value": posted.get(c.pk, ("", ""))[0] if posted else (scores[c.pk].value if c.pk in scores else ""),
+            "comment": posted.get(c.pk, ("", ""))[1] if posted else (scores[c.pk].comment if c.pk in scores else ""),
+            "score_error": fields.get(f"score_{c.pk}", ""),
+            "comment_error": fields.get(f"comment_{c.pk}", ""),
         }
         for c in criteria
     ]

@@ -69,6 +69,7 @@ from .scoring import (
     document_downloaded,
     sheet_get_for_expert,
     sheet_open,
+    sheet_save_draft,
     sheet_submit,
 )
 
@@ -100,6 +101,7 @@ __all__ = [
     "sheet_get_for_expert",
     "document_downloaded",
     "sheet_open",
+    "sheet_save_draft",
     "sheet_submit",
     "round_compute",
     "flag_resolve",
