@@ -15,13 +15,13 @@ def events_todos(user) -> list[Todo]:
         return []
     items = []
     if user.has_role(Role.DIRECTOR, Role.DEPT_HEAD, Role.DEPUTY):
-        qs = Event.objects.filter(state=EventState.PLANNED).exclude(owner=user)
+        qs = Event.objects.filter(state=EventState.SUBMITTED).exclude(owner=user)
         if not user.has_role(Role.DIRECTOR):
             qs = qs.filter(department_id__in=user.scoped_department_ids)
         n = qs.count()
         if n:
             items.append(
-                Todo(_("待批准的活动"), reverse("events:manage_list") + "?state=planned", "warning", n)
+                Todo(_("待批准的活动"), reverse("events:manage_list") + "?state=submitted", "warning", n)
             )
     if user.department_id and user.has_role(Role.STAFF, Role.DEPT_HEAD):
         mine = Event.objects.filter(department_id=user.department_id)

@@ -19,7 +19,7 @@ from center.core.views import attempt
 from center.experts.models import Discipline, Expert
 from center.experts.services.organisations import OrganisationNeedsConfirmation
 
-from . import drawing, rules, selectors, services
+from . import drawing, explain, rules, selectors, services
 from .eligibility import exclusion_counts, why_not
 from .enums import (
     PARAM_UNITS,
@@ -95,8 +95,12 @@ def round_detail(request, pk: int):
         "groups": rnd.groups.select_related("discipline").prefetch_related("draws"),
         "criteria": rnd.criteria.all(),
         "progress": selectors.progress(rnd),
-        "flags": rnd.flags.select_related("application", "expert", "resolved_by"),
+        "flags": [
+            (flag, explain.flag_text(flag))
+            for flag in rnd.flags.select_related("round", "application", "expert", "resolved_by")
+        ],
         "notices": rnd.notices.all(),
+        "current_notice": rnd.notices.filter(state=NoticeState.CURRENT).first(),
         "objections": Objection.objects.filter(notice__round=rnd).select_related("notice", "application"),
         "disciplines": Discipline.objects.all(),
         "can_write": rules.can_write(request.user),
@@ -419,6 +423,7 @@ def draw_void(request, pk: int):
 def draw_verify(request, pk: int):
     draw = selectors.draw_get_for(request.user, request.access_scope, pk)
     result = services.draw_verify(draw)
+    result["failures"] = explain.verify_failures(result["checks"])
     stored = list(draw.picks.values_list("rank", "expert_id", "role"))
     rows = []
     for r in result.get("rerun", []):
@@ -518,6 +523,14 @@ def notice_publish(request, pk: int):
             body=p.get("body", ""),
             days=_int(p.get("days"), 5),
             change_note=p.get("change_note", ""),
+            corrections={
+                key.split("__", 1)[1]: {
+                    "title": p.get(f"title__{key.split('__', 1)[1]}", ""),
+                    "applicant": p.get(key, ""),
+                }
+                for key in p
+                if key.startswith("applicant__")
+            },
         ),
         _("已在公共网站公示。"),
     )
@@ -686,8 +699,12 @@ def portal_sheet(request, pk: int):
     rows = [
         {
             "c": c,
-            "value": posted.get(c.pk, ("", ""))[0] if posted else (scores[c.pk].value if c.pk in scores else ""),
-            "comment": posted.get(c.pk, ("", ""))[1] if posted else (scores[c.pk].comment if c.pk in scores else ""),
+            "value": posted.get(c.pk, ("", ""))[0]
+            if posted
+            else (scores[c.pk].value if c.pk in scores else ""),
+            "comment": posted.get(c.pk, ("", ""))[1]
+            if posted
+            else (scores[c.pk].comment if c.pk in scores else ""),
             "score_error": fields.get(f"score_{c.pk}", ""),
             "comment_error": fields.get(f"comment_{c.pk}", ""),
         }
@@ -754,6 +771,20 @@ def public_notice(request, pk: int):
         ):
             return redirect("reviews:public_notice", pk)
     others = notice.round.notices.exclude(pk=notice.pk)
+    changes = services.notice_changes(notice)
+    labels = {
+        "title": _("项目名称"),
+        "applicant": _("申报单位/申报人"),
+        "score": _("得分"),
+        "rank": _("排名"),
+        "body": _("公示说明"),
+    }
+    for change in changes:
+        change["label"] = labels.get(change["field"], "")
+        if change["field"] == "title" and not change["code"]:
+            change["label"] = _("标题")
+    previous = others.filter(version=notice.version - 1).first()
+    latest = others.filter(state=NoticeState.CURRENT).first()
     apps = notice.round.applications.filter(code__in=[r["code"] for r in notice.rows])
     answered = notice.objections.exclude(answered_at=None)
     return render(
@@ -763,6 +794,9 @@ def public_notice(request, pk: int):
             "n": notice,
             "open": open_,
             "others": others,
+            "changes": changes,
+            "previous": previous,
+            "latest": latest,
             "apps": apps,
             "answered": answered,
             "NS": NoticeState,
@@ -778,6 +812,8 @@ def public_verify(request):
     if text:
         try:
             result = drawing.verify(json.loads(text))
-        except (ValueError, KeyError, TypeError) as exc:
-            error = _("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            error = explain.verify_problem(exc)
+        else:
+            result["failures"] = explain.verify_failures(result["checks"])
     return render(request, "reviews/public_verify.html", {"result": result, "error": error, "text": text})

@@ -47,7 +47,9 @@ def test_exact_name_without_code_is_the_known_unit_with_a_code(org):
     assert got == sustech and Organisation.objects.filter(name_key=sustech.name_key).count() == 1
 
 
-@pytest.mark.parametrize("typed", ["南方科技大学。", "ＳＯＵＴＨ南方科技大学", "南方 科技 大学", "南方科技大学深圳研究院"])
+@pytest.mark.parametrize(
+    "typed", ["南方科技大学。", "ＳＯＵＴＨ南方科技大学", "南方 科技 大学", "南方科技大学深圳研究院"]
+)
 def test_near_duplicate_needs_confirmation(org, typed):
     sustech = _sustech()
     before = Organisation.objects.count()

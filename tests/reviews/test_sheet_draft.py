@@ -13,7 +13,6 @@ from center.core.errors import ApplicationError
 from center.reviews import services
 from center.reviews.models import ScoreSheet
 from tests.reviews import factories as f
-from tests.reviews.test_scoring import scored_round  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def test_sheet_page_has_ranges_errors_next_to_fields_and_asks_before_final(org, 
     c = _client(user)
     url = reverse("reviews:portal_sheet", args=[sheet.pk])
     page = c.get(url).content.decode()
-    assert f'min="0" max="50"' in page and 'data-weight="1"' in page
+    assert 'min="0" max="50"' in page and 'data-weight="1"' in page
     assert 'id="sheet-total"' in page and "reviews/sheet.js" in page
     assert re.search(r'<form [^>]*id="score-sheet"[^>]*data-confirm="[^"]+"', page)
     assert 'value="draft"' in page and 'value="submit"' in page

@@ -45,6 +45,7 @@ from .invitations import (
     invite,
 )
 from .notice import (
+    notice_changes,
     notice_publish,
     notice_rows,
     objection_answer,
@@ -107,6 +108,7 @@ __all__ = [
     "flag_resolve",
     "round_approve",
     "notice_rows",
+    "notice_changes",
     "notice_publish",
     "objection_submit",
     "objection_answer",

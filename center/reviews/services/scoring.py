@@ -151,7 +151,9 @@ def _store(sheet, rows) -> None:
 
 
 @service
-def sheet_save_draft(*, actor, sheet_id: int, values: dict[int, tuple[str, str]], comment: str = "") -> ScoreSheet:
+def sheet_save_draft(
+    *, actor, sheet_id: int, values: dict[int, tuple[str, str]], comment: str = ""
+) -> ScoreSheet:
     """Save the expert's scores so far without submitting: blanks allowed, what is filled in must be in range.
     The sheet stays a draft (it can be changed and is not counted) until the final submission."""
     sheet = sheet_get_for_expert(actor, sheet_id)
