@@ -12,7 +12,7 @@ from center.core.statemachine import Machine
 
 class EventState(models.TextChoices):
     PLANNED = "planned", _("计划中")
-    SUBMITTED = "submitted", _("待审批")
+    SUBMITTED = "submitted", pgettext_lazy("event state", "待审批")
     APPROVED = "approved", _("已批准")
     PUBLISHED = "published", _("已发布")
     REGISTRATION_OPEN = "registration_open", _("报名中")

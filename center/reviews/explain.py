@@ -18,10 +18,11 @@ def flag_text(flag, threshold=None) -> str:
     """Why a flag was raised, in a sentence (the numbers it was raised on)."""
     d = flag.detail or {}
     if flag.kind == FlagKind.OUTLIER:
-        return _("该专家的评分偏离本组其他专家（组内中位数）%(z)s 个标准差，超过预警阈值 %(t)s。") % {
-            "z": _n(d.get("z", 0)),
-            "t": _n(threshold if threshold is not None else flag.round.outlier_z),
-        }
+        z = float(d.get("z", 0) or 0)
+        values = {"z": _n(abs(z)), "t": _n(threshold if threshold is not None else flag.round.outlier_z)}
+        if z < 0:
+            return _("该专家的评分比本组中位数低 %(z)s 个标准差（稳健 z 值），超过预警阈值 %(t)s。") % values
+        return _("该专家的评分比本组中位数高 %(z)s 个标准差（稳健 z 值），超过预警阈值 %(t)s。") % values
     if flag.kind == FlagKind.SPREAD:
         return _("最高分 %(hi)s 与最低分 %(lo)s 相差 %(s)s 分，超过允许的极差 %(t)s 分。") % {
             "hi": _n(d.get("max", 0)),

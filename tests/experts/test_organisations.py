@@ -127,3 +127,19 @@ def test_a_unit_recorded_twice_is_avoided_under_both_records(org):
     )
     assert _excluded(group, insider) == [AvoidanceKind.SAME_EMPLOYER]
     assert Expert.objects.filter(pk=insider.pk).exists()
+
+
+def test_the_expert_form_asks_which_employer_too(org, client_for):
+    from tests.experts.test_pool import profile
+
+    f.ensure_disciplines()
+    sustech = _sustech()
+    c = client_for("staff_exp")
+    data = profile() | {"employer": "南方 科技大学", "disciplines": ["52020"], "languages": "zh"}
+    r = c.post(reverse("experts:expert_create"), data)
+    page = r.content.decode()
+    assert r.status_code == 200 and "是否为已有单位 南方科技大学" in page
+    assert f'name="employer_confirm" value="{sustech.pk}"' in page and not Expert.objects.exists()
+    r = c.post(reverse("experts:expert_create"), data | {"employer_confirm": str(sustech.pk)})
+    assert r.status_code == 302
+    assert Expert.objects.get().employer == sustech

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_flags_are_explained_with_their_numbers(org, client_for):
     rnd, _group, app = f.round_with_group(org["staff_exp"])
     outlier = Flag.objects.create(round=rnd, kind=FlagKind.OUTLIER, application=app, detail={"z": 4.0512})
-    assert "4.05 个标准差" in flag_text(outlier)
+    assert "高 4.05 个标准差" in flag_text(outlier)
+    low = Flag.objects.create(
+        round=rnd, kind=FlagKind.OUTLIER, application=app, expert=None, detail={"z": -11.2}
+    )
+    assert "低 11.20 个标准差" in flag_text(low) and "-" not in flag_text(low)
     fast = Flag.objects.create(round=rnd, kind=FlagKind.TOO_FAST, application=app, detail={"seconds": 20})
     assert "20 秒" in flag_text(fast)
     spread = Flag.objects.create(
