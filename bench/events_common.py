@@ -53,7 +53,7 @@ def make_event(capacity: int, title: str = "基准测试活动"):
     from center.events.models import Event, EventType
 
     et = EventType.objects.get_or_create(code="seminar", defaults={"name": "学术研讨会"})[0]
-    start = timezone.now() + timedelta(days=3)
+    start = timezone.now() + timedelta(days=2)
     event = services.event_create(
         actor=User.objects.get(username="staff_exc"),
         type=et,
@@ -63,5 +63,6 @@ def make_event(capacity: int, title: str = "基准测试活动"):
         capacity=capacity,
         planned_cost=Decimal("1000"),
     )
-    Event.objects.filter(pk=event.pk).update(state=EventState.REGISTRATION_OPEN)
+    # Check-in opens 3 days ahead (the default window is the event's day): the check-in bench scans now.
+    Event.objects.filter(pk=event.pk).update(state=EventState.REGISTRATION_OPEN, checkin_opens_hours=72)
     return event

@@ -39,7 +39,7 @@ request = function()
   n = n + 1
   local k = tid * 1000000 + n
   local body = "csrfmiddlewaretoken=%(token)s&name=%%E6%%B5%%8B%%E8%%AF%%95" .. k
-    .. "&email=w" .. k .. "%%40example.com&phone=139" .. string.format("%%08d", k)
+    .. "&email=w" .. k .. "%%40example.com&phone=139" .. string.format("%%08d", k) .. "&consent=on"
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=%(cookie)s",
@@ -107,6 +107,7 @@ def client(worker: int, event_id: int, start_at: float, stop_at: float, out: mp.
                 "name": f"测试{n}",
                 "email": f"b{n}@example.com",
                 "phone": f"139{n:08d}",
+                "consent": "on",
             }
         )
         conn.request("POST", f"/events/{event_id}/", body=body, headers=headers)

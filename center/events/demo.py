@@ -282,7 +282,7 @@ CURRENT = [
         "Government–industry–academia meetup: low-altitude economy",
         "staff_inn",
         45,
-        EventState.PLANNED,
+        EventState.SUBMITTED,
         100,
     ),
 ]
@@ -440,17 +440,27 @@ def _advance(event: Event, final: str, users, rng: random.Random, n: int, past: 
     """Walk the event through the real transitions up to `final`, adding people on the way."""
     owner = event.owner
     head = users[{"EXC": "head_exc", "INN": "head_inn", "EXP": "head_exp"}[event.department.code]]
-    order = ["approve", "publish", "open_registration", "close_registration", "mark_held", "report", "close"]
+    order = [
+        "submit",
+        "approve",
+        "publish",
+        "open_registration",
+        "close_registration",
+        "mark_held",
+        "report",
+        "close",
+    ]
     targets = {
         EventState.PLANNED: [],
-        EventState.APPROVED: order[:1],
-        EventState.PUBLISHED: order[:2],
-        EventState.REGISTRATION_OPEN: order[:3],
-        EventState.REGISTRATION_CLOSED: order[:4],
-        EventState.HELD: order[:5],
-        EventState.REPORTED: order[:6],
+        EventState.SUBMITTED: order[:1],
+        EventState.APPROVED: order[:2],
+        EventState.PUBLISHED: order[:3],
+        EventState.REGISTRATION_OPEN: order[:4],
+        EventState.REGISTRATION_CLOSED: order[:5],
+        EventState.HELD: order[:6],
+        EventState.REPORTED: order[:7],
         EventState.CLOSED: order,
-        EventState.CANCELLED: order[:3],
+        EventState.CANCELLED: order[:4],
     }[final]
     for verb in targets:
         if verb == "close_registration":

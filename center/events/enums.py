@@ -12,6 +12,7 @@ from center.core.statemachine import Machine
 
 class EventState(models.TextChoices):
     PLANNED = "planned", _("计划中")
+    SUBMITTED = "submitted", pgettext_lazy("event state", "待审批")
     APPROVED = "approved", _("已批准")
     PUBLISHED = "published", _("已发布")
     REGISTRATION_OPEN = "registration_open", _("报名中")
@@ -25,7 +26,8 @@ class EventState(models.TextChoices):
 S = EventState
 # verb -> (allowed starting states, resulting state)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({S.PLANNED}), S.APPROVED),
+    "submit": (frozenset({S.PLANNED}), S.SUBMITTED),
+    "approve": (frozenset({S.SUBMITTED}), S.APPROVED),
     "publish": (frozenset({S.APPROVED}), S.PUBLISHED),
     "open_registration": (frozenset({S.PUBLISHED, S.REGISTRATION_CLOSED}), S.REGISTRATION_OPEN),
     "close_registration": (frozenset({S.REGISTRATION_OPEN}), S.REGISTRATION_CLOSED),
@@ -34,12 +36,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "close": (frozenset({S.REPORTED}), S.CLOSED),
     # Cancelled from any state before the event is held.
     "cancel": (
-        frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED}),
+        frozenset(
+            {S.PLANNED, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED}
+        ),
         S.CANCELLED,
     ),
 }
 EVENT = Machine("events.event", TRANSITIONS)
 TRANSITION_LABELS = {
+    "submit": _("提交审批"),
     "approve": _("批准"),
     "publish": pgettext_lazy("action", "发布"),
     "open_registration": _("开放报名"),
@@ -55,7 +60,9 @@ APPROVER_VERBS = {"approve"}
 PUBLIC_STATES = frozenset(
     {S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD, S.REPORTED, S.CLOSED}
 )
-EDITABLE_STATES = frozenset({S.PLANNED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})
+EDITABLE_STATES = frozenset(
+    {S.PLANNED, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED}
+)
 CHECKIN_STATES = frozenset({S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD})
 # States in which registrations may still be cancelled and the waiting list moves up when seats free.
 PROMOTING_STATES = frozenset({S.PUBLISHED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED})

@@ -30,6 +30,8 @@ class EventForm(BootstrapMixin, forms.ModelForm):
             "co_organisers",
             "requires_approval",
             "registration_closes_at",
+            "checkin_opens_hours",
+            "checkin_closes_hours",
             "budget_item",
             "indicators",
             "planned_cost",
@@ -121,6 +123,12 @@ class RegistrationForm(BootstrapMixin, forms.Form):
             else:  # consent
                 field = forms.BooleanField(**opts)
             self.fields[name] = field
+        # Last: consent to the use of the personal data asked above (the statement is on the page).
+        self.fields["consent"] = forms.BooleanField(
+            label=_("我已阅读并同意上述个人信息使用说明"),
+            required=True,
+            error_messages={"required": _("请阅读个人信息使用说明，并勾选同意后再提交报名。")},
+        )
         # BootstrapMixin styled the fixed fields; style the organiser's fields the same way.
         for field in self.fields.values():
             w = field.widget

@@ -76,6 +76,20 @@ class Event(models.Model):
     )
     requires_approval = models.BooleanField(_("报名需审核"), default=False)
     registration_closes_at = models.DateTimeField(_("报名截止时间"), null=True, blank=True)
+    # The check-in window (services.checkin_window): blank = the event's day(s), from 00:00 of the first day
+    # to 24:00 of the last.
+    checkin_opens_hours = models.PositiveSmallIntegerField(
+        _("签到提前开放（小时）"),
+        null=True,
+        blank=True,
+        help_text=_("开始前多少小时开放签到；留空则活动当天 0 点开放。"),
+    )
+    checkin_closes_hours = models.PositiveSmallIntegerField(
+        _("签到延后关闭（小时）"),
+        null=True,
+        blank=True,
+        help_text=_("结束后多少小时关闭签到；留空则活动结束当天 24 点关闭。"),
+    )
     # Budget links are nullable: events work before (or without) a loaded budget.
     budget_item = models.ForeignKey(
         "budget.ProjectItem",
@@ -194,6 +208,11 @@ class Registration(models.Model):
     state = models.CharField(_("状态"), max_length=20, choices=RegistrationState.choices)
     language = models.CharField(max_length=10, default="zh-hans")
     walk_in = models.BooleanField(_("现场报名"), default=False)
+    # The registrant's consent to the use of their personal data (the statement `consent_version` names).
+    consented_at = models.DateTimeField(_("同意个人信息使用的时间"), null=True, blank=True)
+    consent_version = models.CharField(_("个人信息使用说明版本"), max_length=20, blank=True)
+    # Personal data erased once the retention period after the event ended has passed.
+    erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

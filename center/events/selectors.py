@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from center.control.selectors import application_execution, paid_through_control
 from center.core.enums import Scope
@@ -66,6 +67,31 @@ def event_get_for(user, scope, pk: int) -> Event:
 def event_types(active_only=True):
     qs = EventType.objects.all()
     return qs.filter(active=True) if active_only else qs
+
+
+# What a visitor is told about an event (never the internal workflow state): key, label, badge class.
+PUBLIC_STATUS = {
+    "upcoming": (gettext_lazy("即将举行"), "text-bg-primary"),
+    "open": (gettext_lazy("报名中"), "text-bg-success"),
+    "closed": (gettext_lazy("报名截止"), "text-bg-warning"),
+    "ended": (gettext_lazy("已结束"), "text-bg-secondary"),
+    "cancelled": (gettext_lazy("已取消"), "text-bg-danger"),
+}
+
+
+def public_status(event, now=None) -> str:
+    """The public state of an event: upcoming, registration open, registration closed, ended (or cancelled)."""
+    now = now or timezone.now()
+    if event.state == EventState.CANCELLED:
+        return "cancelled"
+    if event.state in COUNTED_STATES or event.ends_at <= now:
+        return "ended"
+    if event.state == EventState.REGISTRATION_OPEN:
+        deadline = event.registration_closes_at or event.starts_at
+        return "open" if deadline > now else "closed"
+    if event.state == EventState.REGISTRATION_CLOSED:
+        return "closed"
+    return "upcoming"
 
 
 def public_events(*, upcoming_only=False, type_id=None):

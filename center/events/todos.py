@@ -51,10 +51,11 @@ def events_todos(user) -> list[Todo]:
 
 
 def events_awaiting_approval(user) -> list[Event]:
-    """Planned events `user` may approve (heads and deputies of the organiser department, the director)."""
+    """Events submitted for approval that `user` may approve (heads and deputies of the organiser department,
+    the director)."""
     if not user.has_role(Role.DIRECTOR, Role.DEPT_HEAD, Role.DEPUTY):
         return []
-    qs = Event.objects.filter(state=EventState.PLANNED).exclude(owner=user).select_related("owner")
+    qs = Event.objects.filter(state=EventState.SUBMITTED).exclude(owner=user).select_related("owner")
     if not user.has_role(Role.DIRECTOR):
         qs = qs.filter(department_id__in=user.scoped_department_ids)
     return [e for e in qs.order_by("created_at", "id")[:500] if can_approve(user, e)]
@@ -118,13 +119,15 @@ def events_work(user, tab: str) -> list[WorkItem]:
         ]
     if tab != STARTED:
         return []
-    heads = _approvers([e for e in mine if e.state == EventState.PLANNED])
+    heads = _approvers([e for e in mine if e.state == EventState.SUBMITTED])
     rows = []
     for e in mine:
         if e.state in _FINISHED:
             continue
-        if e.state == EventState.PLANNED:
+        if e.state == EventState.SUBMITTED:
             step, holder = _("待批准"), heads.get(e.department_id) or _("单位负责人")
+        elif e.state == EventState.PLANNED:
+            step, holder = _("待提交审批"), user.full_name
         else:
             step, holder = e.get_state_display(), user.full_name
         rows.append(_event_item(e, when=e.created_at, step=step, holder=holder))

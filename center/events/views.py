@@ -152,7 +152,11 @@ def public_detail(request, pk: int):
         if event.state == EventState.REGISTRATION_OPEN
         else None
     )
-    return render(request, "events/public_detail.html", {"event": event, "form": form})
+    return render(
+        request,
+        "events/public_detail.html",
+        {"event": event, "form": form, "retention_days": services.retention_days()},
+    )
 
 
 def _register(request, pk: int):
@@ -173,6 +177,7 @@ def _register(request, pk: int):
                 files=files,
                 language=get_language(),
                 form_fields=form.event_fields,  # already loaded for the form: one query less
+                consent=data["consent"],
             )
         except NotFoundError:
             raise
@@ -186,7 +191,11 @@ def _register(request, pk: int):
     if event.state != EventState.REGISTRATION_OPEN:
         messages.error(request, _("此活动当前不接受报名。"))
         return redirect("events:public_detail", pk=pk)
-    return render(request, "events/public_detail.html", {"event": event, "form": form})
+    return render(
+        request,
+        "events/public_detail.html",
+        {"event": event, "form": form, "retention_days": services.retention_days()},
+    )
 
 
 def _apply_registration_error(form, exc: ApplicationError) -> None:
@@ -540,6 +549,8 @@ def _checkin_context(request, event, **extra):
         "form": CheckinForm(),
         "walkin_form": WalkinForm(),
         "open": event.state in CHECKIN_STATES,
+        "closed_reason": services.checkin_closed_reason(event),
+        "window": services.checkin_window(event),
         **extra,
     }
 
@@ -561,8 +572,9 @@ def checkin(request, pk: int):
             result = {"ok": True, "reg": reg, "message": _("签到成功")}
         event.refresh_from_db()
         if request.htmx:
+            # The answer and, swapped out of band, the counters and recent list as they are after this scan.
             return render(
-                request, "events/checkin.html#result", _checkin_context(request, event, result=result)
+                request, "events/checkin.html#scan_answer", _checkin_context(request, event, result=result)
             )
     return render(request, "events/checkin.html", _checkin_context(request, event, result=result))
 

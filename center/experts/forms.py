@@ -31,10 +31,33 @@ class ExpertForm(BootstrapMixin, forms.Form):
     bank_name = forms.CharField(label=_("开户银行"), max_length=100, required=False)
     bank_account = forms.CharField(label=_("银行账号"), max_length=30, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The answer to "是否为已有单位 …？", asked when the typed employer resembles known units.
+        if self.data.get("employer_confirm"):
+            from .services.organisations import similar_organisations
+
+            self.offer_employer_choices(
+                [(o.pk, o.name) for o in similar_organisations(self.data.get("employer", ""))]
+            )
+
+    def offer_employer_choices(self, candidates) -> None:
+        choices = [(str(pk), _("是，即已有单位 %(n)s") % {"n": name}) for pk, name in candidates]
+        choices.append(("new", _("否，这是另一家单位，新建")))
+        self.fields["employer_confirm"] = forms.ChoiceField(
+            label=_("是否为已有单位？"), choices=choices, widget=forms.RadioSelect, required=False
+        )
+
+    def employer_answer(self) -> dict:
+        answer = (self.cleaned_data.get("employer_confirm") or "") if hasattr(self, "cleaned_data") else ""
+        if answer == "new":
+            return {"confirmed_new": True}
+        return {"confirmed_id": int(answer)} if answer.isdigit() else {}
+
     def profile(self) -> dict:
         d = dict(self.cleaned_data)
-        for k in ("employer", "credit_code", "disciplines"):
-            d.pop(k)
+        for k in ("employer", "credit_code", "disciplines", "employer_confirm"):
+            d.pop(k, None)
         return d
 
 

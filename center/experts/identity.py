@@ -1,6 +1,7 @@
 """Identity documents and organisations' codes: mainland ID (GB 11643), HKID, Macau ID, passports."""
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -54,3 +55,28 @@ def normalise_credit_code(value: str) -> str:
             _("统一社会信用代码无效（格式或校验位不正确）：%(v)s") % {"v": v[:18]}, {"field": "credit_code"}
         )
     return v
+
+
+# Legal-form variants that name the same organisation, longest first (after NFKC, lower case, no punctuation).
+_ORG_SUFFIXES = (
+    ("有限责任公司", "有限公司"),
+    ("股份有限公司", "有限公司"),
+    ("companylimited", "ltd"),
+    ("colimited", "ltd"),
+    ("coltd", "ltd"),
+    ("limited", "ltd"),
+    ("incorporated", "inc"),
+    ("corporation", "corp"),
+)
+
+
+def org_name_key(name: str) -> str:
+    """The comparison form of an organisation's name: full-width → half-width (NFKC), case folded, spaces and
+    punctuation removed, common legal-form suffix variants unified (有限责任公司 = 有限公司, Co., Ltd. = Limited)."""
+    v = unicodedata.normalize("NFKC", name or "").casefold()
+    v = "".join(ch for ch in v if unicodedata.category(ch)[0] in "LN")
+    for variant, canonical in _ORG_SUFFIXES:
+        if v.endswith(variant):
+            v = v[: -len(variant)] + canonical
+            break
+    return v[:120]

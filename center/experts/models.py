@@ -24,6 +24,7 @@ from .enums import (
     TitleLevel,
     VettingState,
 )
+from .identity import org_name_key
 
 
 class Discipline(models.Model):
@@ -55,6 +56,8 @@ class Organisation(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     region = models.CharField(_("地区"), max_length=2, choices=Region.choices, default=Region.SHENZHEN)
+    # The name's comparison form (`identity.org_name_key`): how a typed name is matched to an existing unit.
+    name_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +69,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = org_name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Expert(models.Model):

@@ -15,6 +15,7 @@ from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.views import apply_errors, attempt
 from center.events.enums import PUBLIC_STATES, EventState
 from center.events.models import Event
+from center.experts.services.organisations import OrganisationNeedsConfirmation
 
 from . import rules, selectors, services
 from .enums import STATE_TRANSITIONS, CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
@@ -108,7 +109,17 @@ def _employer(form) -> dict:
         "name": form.cleaned_data["employer"],
         "credit_code": form.cleaned_data.get("credit_code", ""),
         "region": form.cleaned_data["region"],
+        **form.employer_answer(),
     }
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    """A refusal on the expert form; a typed employer resembling known units asks which one it is."""
+    if isinstance(exc, OrganisationNeedsConfirmation):
+        form.offer_employer_choices(exc.extra["candidates"])
+        form.add_error("employer_confirm", exc.message)
+    else:
+        apply_errors(form, exc)
 
 
 @access(rules.WRITERS)
@@ -124,7 +135,7 @@ def expert_create(request):
                 **form.profile(),
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("专家已建档。"))
             return redirect("experts:expert_detail", expert.pk)
@@ -464,7 +475,7 @@ def _edit_profile(request, expert, *, done, title):
                 **profile,
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("个人信息已保存。"))
             return redirect(done)
@@ -527,7 +538,7 @@ def portal_apply(request, pk: int):
             if form is None:
                 messages.error(request, exc.message)
             else:
-                apply_errors(form, exc)
+                _form_errors(form, exc)
         else:
             messages.success(request, _("申请已提交，请等待审核。"))
             return redirect("experts:portal")

@@ -136,12 +136,14 @@ def _finished_round(rng, staff, head) -> ReviewRound:
         content="第 3 名项目申报单位名称有误，应为“深圳市芯算微电子有限公司”。",
     )
     services.objection_answer(actor=staff, objection_id=obj.pk, answer="经核实，单位名称已更正并重新公示。")
+    third = next((row for row in n1.rows if row["rank"] == 3), n1.rows[-1])
     services.notice_publish(
         actor=head,
         round_id=rnd.pk,
         title="2026年深圳市青年科技奖评审结果公示（更正）",
         days=7,
         change_note="更正第 3 名申报单位名称",
+        corrections={third["code"]: {"applicant": "深圳市芯算微电子有限公司"}},
     )
     services.round_fees_compute(actor=staff, round_id=rnd.pk)
     for a in group.assignments.all():
@@ -258,5 +260,5 @@ def _round_in_progress(staff):
         draw_id=draw.pk,
         source="public",
         value=value,
-        description="深圳福利彩票 演示数据（演示环境选择了使演示账号入选的数值）",
+        description="评审工作会议现场公开摇号结果",
     )

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 
 from center.experts.enums import ExpertState, RelationKind
-from center.experts.models import Discipline, Expert, ExpertDiscipline, ExpertRelation
+from center.experts.models import Discipline, Expert, ExpertDiscipline, ExpertRelation, Organisation
 
 from .enums import AvoidanceKind, DisciplineMatch, DrawState, FormalState, PickRole
 from .models import ApplicationParty, Assignment, DrawPick
@@ -42,6 +42,12 @@ def group_parties(group):
         )
     )
     orgs = {o for o, _e, _n in parties if o}
+    if orgs:
+        # The matched organisation: a unit recorded twice (same normalised name) is avoided under both records.
+        keys = (
+            Organisation.objects.filter(pk__in=orgs).exclude(name_key="").values_list("name_key", flat=True)
+        )
+        orgs |= set(Organisation.objects.filter(name_key__in=list(keys)).values_list("pk", flat=True))
     people = {e for _o, e, _n in parties if e}
     names = {n for _o, _e, n in parties if n}
     codes = sorted(apps.values_list("code", flat=True))

@@ -302,6 +302,7 @@ class ScoreSheet(models.Model):
     state = models.CharField(_("状态"), max_length=10, choices=SheetState.choices, default=SheetState.DRAFT)
     opened_at = models.DateTimeField(_("首次打开"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    draft_saved_at = models.DateTimeField(_("草稿保存时间"), null=True, blank=True)
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, null=True, blank=True)
     vetoed = models.BooleanField(_("触发否决项"), default=False)
     comment = models.TextField(_("总体意见"), blank=True)

@@ -18,8 +18,9 @@ from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.rules import require
 from center.core.views import attempt
 from center.experts.models import Discipline, Expert
+from center.experts.services.organisations import OrganisationNeedsConfirmation
 
-from . import drawing, rules, selectors, services
+from . import drawing, explain, rules, selectors, services
 from .eligibility import exclusion_counts, why_not
 from .enums import (
     PARAM_UNITS,
@@ -95,8 +96,12 @@ def round_detail(request, pk: int):
         "groups": rnd.groups.select_related("discipline").prefetch_related("draws"),
         "criteria": rnd.criteria.all(),
         "progress": selectors.progress(rnd),
-        "flags": rnd.flags.select_related("application", "expert", "resolved_by"),
+        "flags": [
+            (flag, explain.flag_text(flag))
+            for flag in rnd.flags.select_related("round", "application", "expert", "resolved_by")
+        ],
         "notices": rnd.notices.all(),
+        "current_notice": rnd.notices.filter(state=NoticeState.CURRENT).first(),
         "objections": Objection.objects.filter(notice__round=rnd).select_related("notice", "application"),
         "disciplines": Discipline.objects.all(),
         "can_write": rules.can_write(request.user),
@@ -168,6 +173,12 @@ def application_create(request, pk: int):
         org = None
         if p.get("org_name", "").strip():
             org = {"name": p["org_name"], "credit_code": p.get("credit_code", "")}
+            # The answer to "是否为已有单位 …？": that unit (its id), or another one ("new").
+            answer = p.get("org_confirm", "")
+            if answer == "new":
+                org["confirmed_new"] = True
+            elif answer.isdigit():
+                org["confirmed_id"] = int(answer)
         parties = [
             {
                 "role": PartyRole.APPLICANT,
@@ -195,7 +206,38 @@ def application_create(request, pk: int):
             parties=parties,
         )
 
-    attempt(request, make, _("申报项目已登记。"))
+    try:
+        app = make()
+    except OrganisationNeedsConfirmation as exc:
+        # Same-employer avoidance works by unit: a near-duplicate is created only once the user said so.
+        rnd = selectors.round_get_for(request.user, request.access_scope, pk)
+        fields = [
+            (k, p.get(k, ""))
+            for k in (
+                "code",
+                "title",
+                "org_name",
+                "credit_code",
+                "person_name",
+                "co_applicants",
+                "pool_experts",
+            )
+        ] + [(k, p.get(k, "")) for k in ("group", "discipline") if p.get(k)]
+        return render(
+            request,
+            "reviews/org_confirm.html",
+            {
+                "r": rnd,
+                "message": exc.message,
+                "candidates": exc.extra["candidates"],
+                "fields": fields,
+                "typed": p.get("org_name", "").strip(),
+            },
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报项目“%(c)s”已登记。") % {"c": app.code})
     return _redirect_round(pk)
 
 
@@ -376,6 +418,7 @@ def draw_void(request, pk: int):
 def draw_verify(request, pk: int):
     draw = selectors.draw_get_for(request.user, request.access_scope, pk)
     result = services.draw_verify(draw)
+    result["failures"] = explain.verify_failures(result["checks"])
     stored = list(draw.picks.values_list("rank", "expert_id", "role"))
     rows = []
     for r in result.get("rerun", []):
@@ -475,6 +518,14 @@ def notice_publish(request, pk: int):
             body=p.get("body", ""),
             days=int_or(p.get("days"), 5),
             change_note=p.get("change_note", ""),
+            corrections={
+                key.split("__", 1)[1]: {
+                    "title": p.get(f"title__{key.split('__', 1)[1]}", ""),
+                    "applicant": p.get(key, ""),
+                }
+                for key in p
+                if key.startswith("applicant__")
+            },
         ),
         _("已在公共网站公示。"),
     )
@@ -618,28 +669,39 @@ def portal_sheet(request, pk: int):
     sheet = services.sheet_open(actor=request.user, sheet_id=pk)
     rnd = sheet.assignment.group.round
     criteria = list(rnd.criteria.all())
-    errors, posted = [], {}
+    errors, fields, posted = [], {}, {}
     if request.method == "POST" and sheet.state != "submitted":
         values = {
             c.pk: (request.POST.get(f"score_{c.pk}", ""), request.POST.get(f"comment_{c.pk}", ""))
             for c in criteria
         }
         posted = values
+        # Two buttons: 保存草稿 keeps the sheet a draft; 提交评分 is final (the form asks first).
+        draft = request.POST.get("action") == "draft"
+        save = services.sheet_save_draft if draft else services.sheet_submit
         try:
-            services.sheet_submit(
-                actor=request.user, sheet_id=pk, values=values, comment=request.POST.get("comment", "")
-            )
+            save(actor=request.user, sheet_id=pk, values=values, comment=request.POST.get("comment", ""))
         except ApplicationError as exc:
             errors = exc.extra.get("errors") or [exc.message]
+            fields = exc.extra.get("fields") or {}
         else:
+            if draft:
+                messages.success(request, _("草稿已保存，尚未提交；提交前可以继续修改。"))
+                return redirect("reviews:portal_sheet", pk)
             messages.success(request, _("评分已提交。"))
             return redirect("reviews:portal_assignment", sheet.assignment_id)
     scores = {s.criterion_id: s for s in sheet.scores.all()}
     rows = [
         {
             "c": c,
-            "value": posted.get(c.pk, ("", ""))[0] or (scores[c.pk].value if c.pk in scores else ""),
-            "comment": posted.get(c.pk, ("", ""))[1] or (scores[c.pk].comment if c.pk in scores else ""),
+            "value": posted.get(c.pk, ("", ""))[0]
+            if posted
+            else (scores[c.pk].value if c.pk in scores else ""),
+            "comment": posted.get(c.pk, ("", ""))[1]
+            if posted
+            else (scores[c.pk].comment if c.pk in scores else ""),
+            "score_error": fields.get(f"score_{c.pk}", ""),
+            "comment_error": fields.get(f"comment_{c.pk}", ""),
         }
         for c in criteria
     ]
@@ -704,6 +766,20 @@ def public_notice(request, pk: int):
         ):
             return redirect("reviews:public_notice", pk)
     others = notice.round.notices.exclude(pk=notice.pk)
+    changes = services.notice_changes(notice)
+    labels = {
+        "title": _("项目名称"),
+        "applicant": _("申报单位/申报人"),
+        "score": _("得分"),
+        "rank": _("排名"),
+        "body": _("公示说明"),
+    }
+    for change in changes:
+        change["label"] = labels.get(change["field"], "")
+        if change["field"] == "title" and not change["code"]:
+            change["label"] = _("标题")
+    previous = others.filter(version=notice.version - 1).first()
+    latest = others.filter(state=NoticeState.CURRENT).first()
     apps = notice.round.applications.filter(code__in=[r["code"] for r in notice.rows])
     answered = notice.objections.exclude(answered_at=None)
     return render(
@@ -713,6 +789,9 @@ def public_notice(request, pk: int):
             "n": notice,
             "open": open_,
             "others": others,
+            "changes": changes,
+            "previous": previous,
+            "latest": latest,
             "apps": apps,
             "answered": answered,
             "NS": NoticeState,
@@ -728,6 +807,8 @@ def public_verify(request):
     if text:
         try:
             result = drawing.verify(json.loads(text))
-        except (ValueError, KeyError, TypeError) as exc:
-            error = _("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            error = explain.verify_problem(exc)
+        else:
+            result["failures"] = explain.verify_failures(result["checks"])
     return render(request, "reviews/public_verify.html", {"result": result, "error": error, "text": text})

@@ -175,7 +175,7 @@ def test_events_awaiting_approval_are_listed_in_the_inbox(org, client_for):
 
     et = EventType.objects.create(code="inbox-salon", name="沙龙")
     start = timezone.now() + timedelta(days=10)
-    event_services.event_create(
+    event = event_services.event_create(
         actor=org["staff_exc"],
         type=et,
         title="待批的交流活动",
@@ -184,6 +184,8 @@ def test_events_awaiting_approval_are_listed_in_the_inbox(org, client_for):
         capacity=5,
         planned_cost=Decimal("1000.00"),
     )
+    assert "待批的交流活动" not in client_for("head_exc").get(reverse("control:approvals")).content.decode()
+    event_services.event_submit(actor=org["staff_exc"], event_id=event.pk)
     assert "待批的交流活动" in client_for("head_exc").get(reverse("control:approvals")).content.decode()
     assert "待批的交流活动" not in client_for("head_inn").get(reverse("control:approvals")).content.decode()
 

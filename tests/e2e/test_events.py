@@ -27,14 +27,21 @@ def test_register_ticket_checkin_survey(page, org):
         capacity=30,
         planned_cost=Decimal("8000"),
     )
-    Event.objects.filter(pk=event.pk).update(state=EventState.REGISTRATION_OPEN)
+    # Check-in opens 2 hours before the start (the default, the event's day, would make the test depend on
+    # the hour it runs at).
+    Event.objects.filter(pk=event.pk).update(state=EventState.REGISTRATION_OPEN, checkin_opens_hours=2)
 
-    # 1. Register without an account.
+    # 1. Register without an account (consent to the use of personal data is asked and required).
     page.goto(f"{page.base}/events/{event.pk}/")
     page.fill("#id_name", "陈小明")
     page.fill("#id_email", "xiaoming@example.com")
     page.fill("#id_phone", "13912340000")
     page.fill("#id_organisation", "<b>香港大学</b>")
+    assert page.is_visible("#privacy-statement") and page.is_visible("#register-deadline")
+    page.click("#register-submit")
+    page.wait_for_selector("#id_consent.is-invalid, #id_consent[aria-invalid=true]")
+    assert not Registration.objects.filter(event=event).exists()
+    page.check("#id_consent")
     page.click("#register-submit")
     page.wait_for_selector("#registered-notice")
     assert page.is_visible("#ticket-qr")
@@ -50,6 +57,9 @@ def test_register_ticket_checkin_survey(page, org):
     page.click("#checkin-submit")
     page.wait_for_selector("#checkin-result .alert-success")
     assert "陈小明" in page.inner_text("#checkin-result")
+    # The scan's answer brings the counters with it (out-of-band swap), not the next 3-second poll.
+    assert page.inner_text("#count-checked-in").strip() == "1"
+    assert "陈小明" in page.inner_text("#checkin-recent")
     assert page.input_value("#id_code") == ""  # ready for the next person in the queue
     page.fill("#id_code", code)
     page.click("#checkin-submit")

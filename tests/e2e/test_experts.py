@@ -1,6 +1,7 @@
 """Browser journeys of the expert area: an expert scoring in the portal; staff running a verifiable draw."""
 
 import pytest
+from playwright.sync_api import expect
 
 from center.accounts.models import User
 from center.experts.models import Expert
@@ -60,6 +61,9 @@ def test_expert_scores_in_the_portal(page):
     assert "欧阳申报人" not in page.content()
     assert page.locator("text=匿名评审").count() == 1
     c1, c2 = rnd.criteria.all()
+    # The final submission asks first (data-confirm); saving a draft does not.
+    questions = []
+    page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
     page.fill(f"#score-{c1.pk}", "60")  # out of range (0–50)
     page.fill(f"#score-{c2.pk}", "40")
     page.click("#submit-scores")
@@ -67,10 +71,27 @@ def test_expert_scores_in_the_portal(page):
     errors = page.locator("#sheet-errors").inner_text()
     assert "0–50" in errors and "须填写意见" in errors
     assert ScoreSheet.objects.get(assignment__expert=me).state == "draft"
+    assert len(questions) == 1 and "最终评分" in questions[0]
+    # Each message sits next to its field, named by aria-describedby.
+    assert page.get_attribute(f"#score-{c1.pk}", "aria-invalid") == "true"
+    assert f"score-{c1.pk}-error" in page.get_attribute(f"#score-{c1.pk}", "aria-describedby")
+    assert "0–50" in page.inner_text(f"#score-{c1.pk}-error")
+    # The live total follows the inputs (weights 1): 45 + 40.
     page.fill(f"#score-{c1.pk}", "45")
+    expect(page.locator("#sheet-total")).to_have_text("85.00")
+    page.fill(f"#score-{c2.pk}", "30")
+    expect(page.locator("#sheet-total")).to_have_text("75.00")
+    page.fill(f"#score-{c2.pk}", "40")
+    # A draft first: saved without a question, still a draft.
+    page.click("#save-draft")
+    page.wait_for_selector("#draft-note")
+    assert len(questions) == 1
+    assert ScoreSheet.objects.get(assignment__expert=me).state == "draft"
+    expect(page.locator("#sheet-total")).to_have_text("85.00")
     page.fill(f"textarea[name=comment_{c2.pk}]", "方案可行")
     page.click("#submit-scores")
     page.wait_for_load_state("networkidle")
+    assert len(questions) == 2
     assert page.locator("text=已提交").first.is_visible()
     sheet = ScoreSheet.objects.get(assignment__expert=me)
     assert sheet.state == "submitted" and str(sheet.total) == "85.00"

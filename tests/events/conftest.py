@@ -42,7 +42,7 @@ _seq = iter(range(10_000, 99_999))
 
 def person(n=None):
     n = n if n is not None else next(_seq)
-    return {"name": f"参会者{n}", "email": f"p{n}@example.com", "phone": f"139{n:08d}"}
+    return {"name": f"参会者{n}", "email": f"p{n}@example.com", "phone": f"139{n:08d}", "consent": True}
 
 
 @pytest.fixture

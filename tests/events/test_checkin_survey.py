@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_checkin_by_qr_payload_and_by_typed_code(org, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     a, b = register(event), register(event)
     assert (
         services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=services.QR_PREFIX + a.token).pk
@@ -26,7 +26,7 @@ def test_checkin_by_qr_payload_and_by_typed_code(org, make_event, register):
 
 
 def test_double_checkin_refused(org, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     reg = register(event)
     services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=reg.code)
     with pytest.raises(ConflictError, match="重复签到"):
@@ -36,7 +36,7 @@ def test_double_checkin_refused(org, make_event, register):
 
 
 def test_forged_and_other_event_tickets_refused(org, make_event, register):
-    event, other = make_event(), make_event(title="另一场")
+    event, other = make_event(days=0), make_event(days=0, title="另一场")
     foreign = register(other)
     with pytest.raises(NotFoundError):
         services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=services.QR_PREFIX + "x" * 32)
@@ -62,7 +62,7 @@ def test_forged_and_other_event_tickets_refused(org, make_event, register):
 
 
 def test_waitlisted_and_cancelled_cannot_check_in(org, make_event, register):
-    event = make_event(capacity=1)
+    event = make_event(days=0, capacity=1)
     register(event)
     waiting = register(event)
     with pytest.raises(ApplicationError, match="候补"):
@@ -70,14 +70,14 @@ def test_waitlisted_and_cancelled_cannot_check_in(org, make_event, register):
 
 
 def test_checkin_only_by_organiser_department(org, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     reg = register(event)
     with pytest.raises(ForbiddenError):
         services.checkin(actor=org["staff_inn"], event_id=event.pk, raw=reg.code)
 
 
 def test_walkin_respects_capacity(org, make_event, register):
-    event = make_event(capacity=1)
+    event = make_event(days=0, capacity=1)
     reg = services.walkin_register(
         actor=org["staff_exc"],
         event_id=event.pk,
@@ -97,7 +97,7 @@ def test_walkin_respects_capacity(org, make_event, register):
 
 
 def _held_event_with_survey(org, make_event, register, attendees=4):
-    event = make_event(capacity=10)
+    event = make_event(days=0, capacity=10)
     regs = [register(event) for _ in range(attendees + 1)]
     for r in regs[:attendees]:
         services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=r.code)

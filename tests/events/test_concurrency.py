@@ -50,6 +50,7 @@ def _event(org, event_type, item, title, capacity=3):
 def _approved_open(org, event_type, item, title):
     """An event approved (its money frozen) and open for registration."""
     event = _event(org, event_type, item, title)
+    services.event_submit(actor=org["staff_inn"], event_id=event.pk)
     services.event_approve(actor=org["head_inn"], event_id=event.pk)
     services.event_publish(actor=org["staff_inn"], event_id=event.pk)
     services.event_open_registration(actor=org["staff_inn"], event_id=event.pk)
@@ -64,6 +65,8 @@ def test_approvals_cancellations_and_registrations_at_once(org, event_type):
     to_cancel = [_approved_open(org, event_type, item, f"取消的活动{i}") for i in range(2)]
     staying = [_approved_open(org, event_type, item, "照常举办")]
     to_approve = [_event(org, event_type, item, f"待批准的活动{i}") for i in range(4)]
+    for event in to_approve:
+        services.event_submit(actor=org["staff_inn"], event_id=event.pk)
     open_events = to_cancel + staying
 
     lock = threading.Lock()
@@ -180,7 +183,7 @@ def test_approvals_cancellations_and_registrations_at_once(org, event_type):
     for event in Event.objects.filter(pk__in=[e.pk for e in to_approve]).exclude(
         pk__in=[pk for pk, _e in done["approve"]]
     ):
-        assert event.state == EventState.PLANNED and not event.application_ref
+        assert event.state == EventState.SUBMITTED and not event.application_ref
     cancelled = {pk for pk, _r in done["cancel_registration"]}
     for (reg,) in done["register"]:
         state = Registration.objects.get(pk=reg.pk).state

@@ -30,7 +30,7 @@ def test_the_organise_rule_is_what_the_service_enforces(org, make_event, who):
 @pytest.mark.parametrize("who", PEOPLE)
 def test_the_approve_rule_is_what_the_service_enforces(org, make_event, who, monkeypatch):
     monkeypatch.setattr(services.funding, "event_request_funding", lambda *, actor, event: "")
-    event = make_event(state=EventState.PLANNED)  # owner: staff_exc
+    event = make_event(state=EventState.SUBMITTED)  # owner: staff_exc
     allowed = rules.may_approve(org[who], event)
     if allowed:
         services.event_approve(actor=org[who], event_id=event.pk)

@@ -73,7 +73,7 @@ def test_cancel_is_only_possible_before_held():
 
 
 def test_owner_cannot_approve_own_event_and_other_department_head_cannot(org, make_event):
-    event = make_event(state=EventState.PLANNED, owner="head_exc")
+    event = make_event(state=EventState.SUBMITTED, owner="head_exc")
     with pytest.raises(ForbiddenError):
         services.event_approve(actor=org["head_exc"], event_id=event.pk)
     with pytest.raises(ForbiddenError):
@@ -115,7 +115,7 @@ def test_cancel_needs_reason_and_emails_registrants(
 
 
 def test_approve_calls_the_funding_hook(org, make_event, monkeypatch):
-    event = make_event(state=EventState.PLANNED)
+    event = make_event(state=EventState.SUBMITTED)
     monkeypatch.setattr(services.funding, "event_request_funding", lambda *, actor, event: "SQ-2022-0001")
     services.event_approve(actor=org["head_exc"], event_id=event.pk)
     event.refresh_from_db()

@@ -124,7 +124,7 @@ def test_create_denied_for_auditor_and_sysadmin(client_for):
 
 
 def test_transition_buttons_and_refusal(org, client_for, make_event):
-    event = make_event(state=EventState.PLANNED)
+    event = make_event(state=EventState.SUBMITTED)
     page = client_for("head_exc").get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'id="do-approve"' in page
     assert (
@@ -139,7 +139,7 @@ def test_transition_buttons_and_refusal(org, client_for, make_event):
 
 
 def test_checkin_page_htmx_and_plain(org, client_for, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     reg = register(event)
     c = client_for("staff_exc")
     assert c.get(reverse("events:checkin", args=[event.pk])).status_code == 200
@@ -159,7 +159,7 @@ def test_checkin_page_htmx_and_plain(org, client_for, make_event, register):
 
 
 def test_walkin_page(client_for, make_event):
-    event = make_event()
+    event = make_event(days=0)
     r = client_for("staff_exc").post(
         reverse("events:walkin", args=[event.pk]),
         {"name": "现场", "email": "x@example.com", "phone": "13700000009"},
@@ -169,7 +169,7 @@ def test_walkin_page(client_for, make_event):
 
 
 def test_survey_pages(org, client_for, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     reg = register(event)
     services.checkin(actor=org["staff_exc"], event_id=event.pk, raw=reg.code)
     Event.objects.filter(pk=event.pk).update(state=EventState.HELD)
@@ -294,7 +294,7 @@ def test_event_types_admin(client_for):
 
 
 def test_api_checkin_and_progress(org, client_for, make_event, register):
-    event = make_event()
+    event = make_event(days=0)
     reg = register(event)
     c = client_for("staff_exc")
     r = c.post(f"/api/v1/events/{event.pk}/checkin", {"code": reg.code}, content_type="application/json")
@@ -333,7 +333,7 @@ def test_list_pages_queries_do_not_grow_with_rows(make_event, client_for, django
 
 
 def test_workbench_todos_and_sidebar(org, client_for, make_event):
-    make_event(state=EventState.PLANNED, title="待批的海智活动")
+    make_event(state=EventState.SUBMITTED, title="待批的海智活动")
     html = client_for("head_exc").get(reverse("core:workbench")).content.decode()
     assert "待批的海智活动" in html and reverse("events:dashboard") in html  # a row of 待办
     assert "待批的海智活动" not in client_for("head_inn").get(reverse("core:workbench")).content.decode()

@@ -99,6 +99,7 @@ def objects(org) -> dict[str, dict]:
         email="wangwu@example.com",
         phone="13912345678",
         files={field.key: services.UploadedFile("cv.pdf", pdf)},
+        consent=True,
     )
     Event.objects.filter(pk=event.pk).update(state=EventState.HELD)
     buf = io.BytesIO()

@@ -24,7 +24,7 @@ from ..rules import can_approve, is_organiser
 from ..tickets import CODE_ALPHABET, CODE_LENGTH, QR_PREFIX, parse_ticket
 from ..tickets import random_code as _random_code
 from .base import MAX_TEXT, UploadedFile, normalise_email, normalise_phone
-from .checkin import checkin, walkin_register
+from .checkin import checkin, checkin_closed_reason, checkin_window, walkin_register
 from .funding import event_request_funding
 from .lifecycle import (
     EVENT_AUDITED_FIELDS,
@@ -40,6 +40,7 @@ from .lifecycle import (
     event_open_registration,
     event_publish,
     event_report,
+    event_submit,
     event_type_save,
     event_update,
 )
@@ -51,6 +52,8 @@ from .registration import (
     registration_create,
     registration_decide,
     registration_submit,
+    registrations_erase_expired,
+    retention_days,
 )
 from .report import REPORT_STATES, cost_line_add, cost_line_remove, photo_add, report_save
 from .roadshows import investor_add, outcome_add, roadshow_apply, roadshow_decide, roadshow_score
@@ -80,9 +83,12 @@ __all__ = [
     "_recompute_satisfaction",
     "can_approve",
     "checkin",
+    "checkin_closed_reason",
+    "checkin_window",
     "cost_line_add",
     "cost_line_remove",
     "event_approve",
+    "event_submit",
     "event_cancel",
     "event_close",
     "event_close_registration",
@@ -108,6 +114,8 @@ __all__ = [
     "registration_create",
     "registration_decide",
     "registration_submit",
+    "registrations_erase_expired",
+    "retention_days",
     "report_save",
     "roadshow_apply",
     "roadshow_decide",

@@ -1,5 +1,7 @@
 """Check-in at the door: scanned or typed tickets, and walk-in registrations."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,40 @@ from .base import _lock_event, _queue_email, normalise_email, normalise_phone
 from .registration import _duplicate_check, _new_code
 
 
+def checkin_window(event) -> tuple[datetime, datetime]:
+    """When the door is open: `checkin_opens_hours` before the start to `checkin_closes_hours` after the end;
+    without them, the event's day(s) in local time (00:00 of the first day to 24:00 of the last)."""
+    if event.checkin_opens_hours is not None:
+        opens = event.starts_at - timedelta(hours=event.checkin_opens_hours)
+    else:
+        opens = timezone.localtime(event.starts_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    if event.checkin_closes_hours is not None:
+        closes = event.ends_at + timedelta(hours=event.checkin_closes_hours)
+    else:
+        last = timezone.localtime(event.ends_at).replace(hour=0, minute=0, second=0, microsecond=0)
+        closes = last + timedelta(days=1)
+    return opens, closes
+
+
+def checkin_closed_reason(event, now=None) -> str:
+    """Why the door is closed now, in a sentence ("" when check-in is open)."""
+    now = now or timezone.now()
+    if event.state not in CHECKIN_STATES:
+        return _("活动当前状态为“%(s)s”，不能签到（报名中、报名截止或已举办的活动可以签到）。") % {
+            "s": event.get_state_display()
+        }
+    opens, closes = checkin_window(event)
+    fmt = "%Y-%m-%d %H:%M"
+    if now < opens:
+        return _("签到尚未开始：%(o)s 开放，%(c)s 关闭。") % {
+            "o": timezone.localtime(opens).strftime(fmt),
+            "c": timezone.localtime(closes).strftime(fmt),
+        }
+    if now >= closes:
+        return _("签到已于 %(c)s 结束。") % {"c": timezone.localtime(closes).strftime(fmt)}
+    return ""
+
+
 @service
 def checkin(*, actor, event_id: int, raw: str) -> Registration:
     """Check a ticket in. Refused (nothing changed): forged or unknown code, another event's ticket,
@@ -26,8 +62,9 @@ def checkin(*, actor, event_id: int, raw: str) -> Registration:
     Order: the event, its check-in counter, then the registration (one conditional update)."""
     event = _lock_event(event_id)
     require(may_check_in, actor, event)
-    if event.state not in CHECKIN_STATES:
-        raise ApplicationError(_("活动当前状态为“%(s)s”，不能签到。") % {"s": event.get_state_display()})
+    closed = checkin_closed_reason(event)
+    if closed:
+        raise ApplicationError(closed, {"outcome": "closed"})
     kind, value = parse_ticket(raw)
     if not value:
         raise ApplicationError(_("请扫描二维码或输入签到码。"))
@@ -84,8 +121,9 @@ def walkin_register(
     """Registration at the door: confirmed and checked in at once, if a seat is free."""
     event = _lock_event(event_id)
     require(may_walk_in, actor, event)
-    if event.state not in CHECKIN_STATES:
-        raise ApplicationError(_("活动当前状态为“%(s)s”，不能现场报名。") % {"s": event.get_state_display()})
+    closed = checkin_closed_reason(event)
+    if closed:
+        raise ApplicationError(closed, {"outcome": "closed"})
     if event.confirmed_count >= event.capacity:
         raise ApplicationError(_("名额已满，不能现场报名。"))
     name = (name or "").strip()[:100]

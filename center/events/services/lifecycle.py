@@ -3,18 +3,23 @@ service per verb, `SERVICES_BY_VERB`)."""
 
 import re
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from center.accounts.enums import AccountKind
+from center.accounts.models import User
 from center.core.audit import audit_log, diff, snapshot
+from center.core.enums import Role
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
 from center.core.locks import lock_one
+from center.core.notifications import notify
 from center.core.rules import require
 from center.core.services import service
 
 from ..enums import ACTIVE_REGISTRATION_STATES, EDITABLE_STATES, EVENT, EventState
 from ..models import Event, EventType
-from ..rules import may_create, may_manage_types, may_organise, rule_for
+from ..rules import can_approve, may_create, may_manage_types, may_organise, rule_for
 from . import funding as money
 from .base import _lock_event, _queue_email
 from .registration import _promote_waitlist
@@ -55,6 +60,8 @@ EVENT_EDITABLE_FIELDS = {
     "co_organisers",
     "requires_approval",
     "registration_closes_at",
+    "checkin_opens_hours",
+    "checkin_closes_hours",
     "budget_item",
     "planned_cost",
 }
@@ -94,6 +101,9 @@ def event_type_save(
 EVENT_REQUIRED_FIELDS = ("type", "title", "starts_at", "ends_at", "capacity")
 
 
+CHECKIN_MAX_HOURS = 72
+
+
 def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
     starts = fields.get("starts_at", event.starts_at if event else None)
     ends = fields.get("ends_at", event.ends_at if event else None)
@@ -109,6 +119,12 @@ def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
         if event is not None and capacity < event.confirmed_count:
             raise ApplicationError(
                 _("名额不能少于已确认的 %(n)d 人。") % {"n": event.confirmed_count}, {"field": "capacity"}
+            )
+    for name in ("checkin_opens_hours", "checkin_closes_hours"):
+        hours = fields.get(name)
+        if hours is not None and not 0 <= hours <= CHECKIN_MAX_HOURS:
+            raise ApplicationError(
+                _("签到开放时间须在 0–%(n)d 小时之间。") % {"n": CHECKIN_MAX_HOURS}, {"field": name}
             )
     closes = fields.get("registration_closes_at")
     if closes and starts and closes > (ends or starts):
@@ -153,7 +169,7 @@ def event_update(*, actor, event_id: int, indicators=None, **fields) -> Event:
     if unknown:
         raise ApplicationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     if (
-        event.state != EventState.PLANNED
+        event.state not in (EventState.PLANNED, EventState.SUBMITTED)
         and "planned_cost" in fields
         and fields["planned_cost"] != event.planned_cost
     ):
@@ -190,6 +206,41 @@ def _transition(*, actor, event_id: int, verb: str, extra: dict | None = None, c
     if check:
         check(event)
     return EVENT.apply(event, verb, actor=actor, fields=["updated_at"], extra=extra or {})
+
+
+def _approvers(event) -> list:
+    """Who is asked to approve: the organiser department's head, else the deputy overseeing it, else the
+    director; never the event's owner (`rules.can_approve` decides; this only picks whom to tell)."""
+    staff = User.objects.filter(is_active=True, kind=AccountKind.STAFF).exclude(pk=event.owner_id)
+    ladder = [
+        staff.filter(roles__role=Role.DEPT_HEAD, department_id=event.department_id),
+        staff.filter(overseen_departments=event.department_id),
+        staff.filter(roles__role=Role.DIRECTOR),
+    ]
+    for rung in ladder:
+        people = [u for u in rung.distinct().order_by("pk") if can_approve(u, event)]
+        if people:
+            return people
+    return []
+
+
+@service
+def event_submit(*, actor, event_id: int) -> Event:
+    """planned → submitted (待审批): the organiser asks for approval; the department head is notified."""
+    event = _transition(actor=actor, event_id=event_id, verb="submit")
+    notify(
+        _approvers(event),
+        title=_("活动待审批：%(t)s") % {"t": event.title},
+        body=_("%(who)s 提交了活动“%(t)s”（%(d)s）的审批，计划经费 %(c)s 元。")
+        % {
+            "who": actor.full_name or actor.username,
+            "t": event.title,
+            "d": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "c": f"{event.planned_cost:,.2f}",
+        },
+        link=reverse("events:detail", args=[event.pk]),
+    )
+    return event
 
 
 @service
@@ -272,6 +323,7 @@ def event_cancel(*, actor, event_id: int, reason: str = "") -> Event:
 
 
 SERVICES_BY_VERB = {
+    "submit": event_submit,
     "approve": event_approve,
     "publish": event_publish,
     "open_registration": event_open_registration,

@@ -2,8 +2,10 @@
 approval and cancellation (the `REGISTRATION` machine)."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,7 +28,7 @@ from ..enums import (
     FieldKind,
     RegistrationState,
 )
-from ..models import Event, FormField, Registration
+from ..models import Event, FormField, Registration, RegistrationFile
 from ..rules import may_organise
 from ..tickets import new_token, random_code
 from .base import (
@@ -167,6 +169,7 @@ def registration_create(
     language: str = "zh-hans",
     actor=None,
     form_fields: list | None = None,
+    consent: bool = False,
 ) -> Registration:
     """Register a person (anonymous: actor=None). Capacity is never exceeded: a seat is taken by one
     conditional update of the event's counter, which holds the event's row lock until the commit (SQLite:
@@ -177,6 +180,8 @@ def registration_create(
     The input is checked here, before the unit of work (`registration_submit`) begins: registration opening
     is a burst and the event's row lock is its queue, so nothing that needs no lock runs under it (on SQLite
     the unit's IMMEDIATE transaction would hold the database's write lock meanwhile)."""
+    if consent is not True:
+        raise ApplicationError(_("请阅读个人信息使用说明，并勾选同意后再提交报名。"), {"field": "consent"})
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ApplicationError(_("请填写姓名（不超过 100 字）。"), {"field": "name"})
@@ -199,6 +204,8 @@ def registration_create(
         "organisation": (organisation or "").strip()[:200],
         "answers": clean,
         "language": language[:10],
+        "consented_at": timezone.now(),
+        "consent_version": CONSENT_VERSION,
     }
     # Outside the lock: a duplicate that races past this check is refused by the unique constraints.
     _duplicate_check(event_id, email_index, fields["phone_index"])
@@ -208,6 +215,16 @@ def registration_create(
         # The partial unique constraints caught a duplicate that raced past the check above
         # (or, once in ~10^12, a check-in code collided: the person simply tries again).
         raise ConflictError(_("该电子邮箱或手机号已报名此活动。"), {"field": "email"}) from exc
+
+
+# The personal-data statement shown on the public registration form (the template words it; a change of
+# purpose or retention is a new version).
+CONSENT_VERSION = "2026-12"
+
+
+def retention_days() -> int:
+    """How long registrations are kept after the event ends (`EVENTS_DATA_RETENTION_DAYS`, default 365)."""
+    return int(getattr(settings, "EVENTS_DATA_RETENTION_DAYS", 365))
 
 
 @service
@@ -365,3 +382,38 @@ def registration_decide(*, actor, registration_id: int, approve: bool) -> Regist
     REGISTRATION.apply(reg, verb, actor=actor, fields=["confirmed_at"], target_repr=f"{event.pk}/{reg.pk}")
     _queue_email(reg.pk, "decided")
     return reg
+
+
+@service
+def registrations_erase_expired(*, now=None) -> int:
+    """Erase the personal data of registrations whose event ended more than `retention_days()` ago (the
+    period the registration form states): name, contacts, organisation, answers and uploaded files; the
+    registration itself stays (counts, check-in times, survey answers). Run daily
+    (`manage.py events_erase_personal_data`). Their files are deleted from storage by `uploads_orphans`."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days())
+    ids = list(
+        Registration.objects.filter(event__ends_at__lt=cutoff, erased_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        Registration.objects.filter(pk=pk).update(
+            name=_("（已删除）"),
+            email="",
+            email_index=f"erased:{pk}",
+            phone="",
+            phone_index=f"erased:{pk}",
+            organisation="",
+            answers={},
+            erased_at=now,
+        )
+    files = RegistrationFile.objects.filter(registration_id__in=ids).delete()[0] if ids else 0
+    if ids:
+        audit_log(
+            "events.registration.erased",
+            actor=None,
+            target_repr=_("%(n)d 条报名") % {"n": len(ids)},
+            extra={"registrations": len(ids), "files": files, "retention_days": retention_days()},
+        )
+    return len(ids)

@@ -3,6 +3,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import get_language
 
+from center.events.selectors import PUBLIC_STATUS
+from center.events.selectors import public_status as status_of
+
 register = template.Library()
 
 
@@ -56,3 +59,11 @@ def criterion_label(code: str) -> str:
     from center.events.enums import ROADSHOW_CRITERIA
 
     return next((str(label) for c, label, _w in ROADSHOW_CRITERIA if c == code), code)
+
+
+@register.simple_tag
+def public_status(event) -> dict:
+    """{% public_status e as st %}: the state a visitor is shown (即将举行 / 报名中 / 报名截止 / 已结束)."""
+    key = status_of(event)
+    label, badge = PUBLIC_STATUS[key]
+    return {"key": key, "label": str(label), "badge": badge}

@@ -17,7 +17,7 @@ from ..enums import (
     Region,
     TitleLevel,
 )
-from ..identity import id_index, normalise_credit_code
+from ..identity import id_index, normalise_credit_code, org_name_key
 from ..models import (
     Discipline,
     Expert,
@@ -107,7 +107,11 @@ def expert_import_xlsx(*, actor, data: bytes, state: str = ExpertState.ADMITTED)
     col = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
     disciplines = dict(Discipline.objects.values_list("code", "id"))
     orgs_by_code = {o.credit_code: o for o in Organisation.objects.exclude(credit_code="")}
-    orgs_by_name = {o.name: o for o in Organisation.objects.filter(credit_code="")}
+    # Without a code, a row's unit is the known one of the same normalised name (org_name_key): an import
+    # cannot ask, and a near-duplicate would let same-employer avoidance miss.
+    orgs_by_name = {}
+    for o in Organisation.objects.order_by("-credit_code", "pk"):
+        orgs_by_name.setdefault(o.name_key, o)
     existing_ids = set(Expert.objects.values_list("id_number_index", flat=True))
     existing_np = set(Expert.objects.values_list("name", "phone_index"))
     seen_ids, seen_np = {}, {}
@@ -207,10 +211,12 @@ def _import_write(
     orgs_by_code, orgs_by_name = dict(orgs_by_code), dict(orgs_by_name)  # a retried unit starts afresh
     experts = []
     for cleaned, idx, pidx, org_name, credit, _codes in prepared:
-        org = orgs_by_code.get(credit) if credit else orgs_by_name.get(org_name)
+        org = orgs_by_code.get(credit) if credit else orgs_by_name.get(org_name_key(org_name))
         if org is None:
             org = Organisation.objects.create(name=org_name, credit_code=credit, region=cleaned["region"])
-            (orgs_by_code if credit else orgs_by_name)[credit or org_name] = org
+            if credit:
+                orgs_by_code[credit] = org
+            orgs_by_name.setdefault(org.name_key, org)
         e = Expert(employer=org, state=state, id_number_index=idx, phone_index=pidx, **cleaned)
         e.search_text = search_text(e, org.name)
         experts.append(e)

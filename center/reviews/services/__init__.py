@@ -45,6 +45,7 @@ from .invitations import (
     invite,
 )
 from .notice import (
+    notice_changes,
     notice_publish,
     notice_rows,
     objection_answer,
@@ -69,6 +70,7 @@ from .scoring import (
     document_downloaded,
     sheet_get_for_expert,
     sheet_open,
+    sheet_save_draft,
     sheet_submit,
 )
 
@@ -100,11 +102,13 @@ __all__ = [
     "sheet_get_for_expert",
     "document_downloaded",
     "sheet_open",
+    "sheet_save_draft",
     "sheet_submit",
     "round_compute",
     "flag_resolve",
     "round_approve",
     "notice_rows",
+    "notice_changes",
     "notice_publish",
     "objection_submit",
     "objection_answer",

@@ -55,11 +55,64 @@ def notice_rows(rnd) -> list[dict]:
     return rows
 
 
+# The fields of a notice row a correction may change (the scores and ranks are the locked results).
+CORRECTABLE = ("title", "applicant")
+
+
+def _corrected_rows(rows: list[dict], corrections: dict) -> list[dict]:
+    out = []
+    for row in rows:
+        fix = corrections.get(row["code"]) or {}
+        row = dict(row)
+        for field in CORRECTABLE:
+            value = (fix.get(field) or "").strip()
+            if value:
+                row[field] = value[:200]
+        out.append(row)
+    return out
+
+
+def notice_changes(notice, previous=None) -> list[dict]:
+    """What a version corrected against the version before it: [{code, field, old, new}] ("" code: the notice)."""
+    previous = previous or notice.round.notices.filter(version=notice.version - 1).first()
+    if previous is None:
+        return []
+    changes = []
+    if previous.title != notice.title:
+        changes.append({"code": "", "field": "title", "old": previous.title, "new": notice.title})
+    if previous.body != notice.body:
+        changes.append({"code": "", "field": "body", "old": previous.body, "new": notice.body})
+    before = {row["code"]: row for row in previous.rows}
+    for row in notice.rows:
+        old = before.get(row["code"], {})
+        for field in ("title", "applicant", "score", "rank"):
+            if old.get(field) != row.get(field):
+                changes.append(
+                    {
+                        "code": row["code"],
+                        "field": field,
+                        "old": old.get(field, ""),
+                        "new": row.get(field, ""),
+                    }
+                )
+    return changes
+
+
 @service
 def notice_publish(
-    *, actor, round_id: int, title: str, body: str = "", days: int = 5, change_note: str = ""
+    *,
+    actor,
+    round_id: int,
+    title: str,
+    body: str = "",
+    days: int = 5,
+    change_note: str = "",
+    corrections: dict | None = None,
 ) -> PublicNotice:
-    """Publish the locked results (公示) with an objection window; a new version supersedes, never hides, the old."""
+    """Publish the locked results (公示) with an objection window; a new version supersedes, never hides, the old.
+
+    A corrected version starts from the current one: its introduction is kept unless a new one is given, and
+    `corrections` {code: {"title", "applicant"}} change its rows. A version that corrects nothing is refused."""
     require(rules.can_publish_notice, actor)
     rnd = _round_for_update(round_id)
     require_state(ROUND, rnd, "publish", _("评审结果确认锁定后才能公示。"))
@@ -68,6 +121,13 @@ def notice_publish(
     previous = rnd.notices.filter(state=NoticeState.CURRENT).first()
     if previous and not change_note.strip():
         raise ApplicationError(_("重新发布须说明更正内容。"), {"field": "change_note"})
+    body = (body or "").strip() or (previous.body if previous else "")
+    rows = _corrected_rows(previous.rows if previous else notice_rows(rnd), corrections or {})
+    if previous and rows == previous.rows and body == previous.body and title == previous.title:
+        raise ApplicationError(
+            _("更正版与现行版本内容相同：请在表中改正有误的项目名称或申报单位，或修改公示说明。"),
+            {"field": "corrections"},
+        )
     now = timezone.now()
     version = (rnd.notices.aggregate(m=Max("version"))["m"] or 0) + 1
     if previous:
@@ -77,13 +137,18 @@ def notice_publish(
         version=version,
         title=title,
         body=body,
-        rows=notice_rows(rnd),
+        rows=rows,
         published_at=now,
         objection_until=now + timedelta(days=days),
         published_by=actor,
         change_note=change_note.strip()[:300],
     )
-    ROUND.apply(rnd, "publish", actor=actor, extra={"notice": notice.pk, "version": version, "days": days})
+    ROUND.apply(
+        rnd,
+        "publish",
+        actor=actor,
+        extra={"notice": notice.pk, "version": version, "days": days, "corrected": notice_changes(notice)},
+    )
     return notice
 
 

@@ -99,6 +99,88 @@ def sheet_open(*, actor, sheet_id: int) -> ScoreSheet:
     return sheet
 
 
+def _check_values(criteria, values, *, draft: bool):
+    """Each criterion's (value, comment) checked: (Score rows, weighted lines, vetoed, {field: message}).
+
+    A draft may leave a criterion blank and a comment missing; what it holds must still be in range."""
+    fields, lines, rows, vetoed = {}, [], [], False
+    for c in criteria:
+        raw, remark = values.get(c.pk, ("", ""))
+        remark = (remark or "").strip()
+        raw = str(raw if raw is not None else "").strip()
+        if not raw and draft:
+            if remark:
+                fields[f"score_{c.pk}"] = _("“%(c)s”写了意见，请同时填写分数。") % {"c": c.name}
+            continue
+        try:
+            v = Decimal(raw)
+        except InvalidOperation:
+            fields[f"score_{c.pk}"] = _("“%(c)s”须填写分数。") % {"c": c.name}
+            continue
+        if not v.is_finite() or not (c.min_score <= v <= c.max_score):
+            fields[f"score_{c.pk}"] = _("“%(c)s”的分数须在 %(lo)s–%(hi)s 之间。") % {
+                "c": c.name,
+                "lo": _num(c.min_score),
+                "hi": _num(c.max_score),
+            }
+            continue
+        if c.is_veto and v not in (0, 1):
+            fields[f"score_{c.pk}"] = _("否决项“%(c)s”只能选是或否。") % {"c": c.name}
+            continue
+        if not draft and (c.comment_required or (c.is_veto and v == 1)) and not remark:
+            fields[f"comment_{c.pk}"] = _("“%(c)s”须填写意见。") % {"c": c.name}
+            continue
+        if c.is_veto:
+            vetoed = vetoed or v == 1
+        else:
+            lines.append((c.weight, v))
+        rows.append(Score(sheet_id=None, criterion=c, value=v, comment=remark))
+    return rows, lines, vetoed, fields
+
+
+def _refuse(fields: dict):
+    errors = list(fields.values())
+    raise ApplicationError(" ".join(errors), {"errors": errors, "fields": fields})
+
+
+def _store(sheet, rows) -> None:
+    for row in rows:
+        row.sheet = sheet
+    Score.objects.filter(sheet=sheet).delete()
+    Score.objects.bulk_create(rows)
+
+
+@service
+def sheet_save_draft(
+    *, actor, sheet_id: int, values: dict[int, tuple[str, str]], comment: str = ""
+) -> ScoreSheet:
+    """Save the expert's scores so far without submitting: blanks allowed, what is filled in must be in range.
+    The sheet stays a draft (it can be changed and is not counted) until the final submission."""
+    sheet = sheet_get_for_expert(actor, sheet_id)
+    rnd = sheet.assignment.group.round
+    lock_one(ScoreSheet.objects.filter(pk=sheet.pk))
+    sheet.refresh_from_db(fields=["state"])
+    if rnd.state != RoundState.SCORING:
+        raise ConflictError(_("评审未在进行中。"))
+    require_state(SHEET, sheet, "submit", _("该评分表已提交。"))
+    rows, lines, _vetoed, fields = _check_values(rnd.criteria.all(), values, draft=True)
+    if fields:
+        _refuse(fields)
+    _store(sheet, rows)
+    sheet.total = scoring.sheet_total(lines)
+    sheet.comment = comment.strip()
+    sheet.draft_saved_at = timezone.now()
+    sheet.opened_at = sheet.opened_at or sheet.draft_saved_at
+    sheet.save(update_fields=["total", "comment", "draft_saved_at", "opened_at"])
+    audit_log(
+        "reviews.sheet.draft_saved",
+        actor=actor,
+        target=sheet.application,
+        extra={"filled": len(rows), "total": str(sheet.total)},
+    )
+    return sheet
+
+
 @service
 def sheet_submit(
     *, actor, sheet_id: int, values: dict[int, tuple[str, str]], comment: str = "", now=None
@@ -115,36 +197,10 @@ def sheet_submit(
     if rnd.state != RoundState.SCORING:
         raise ConflictError(_("评审未在进行中。"))
     require_state(SHEET, sheet, "submit", _("该评分表已提交。"))
-    errors, lines, rows, vetoed = [], [], [], False
-    for c in rnd.criteria.all():
-        raw, remark = values.get(c.pk, ("", ""))
-        remark = (remark or "").strip()
-        try:
-            v = Decimal(str(raw).strip())
-        except InvalidOperation:
-            errors.append(_("“%(c)s”须填写分数。") % {"c": c.name})
-            continue
-        if not (c.min_score <= v <= c.max_score):
-            errors.append(
-                _("“%(c)s”的分数须在 %(lo)s–%(hi)s 之间。")
-                % {"c": c.name, "lo": _num(c.min_score), "hi": _num(c.max_score)}
-            )
-            continue
-        if c.is_veto and v not in (0, 1):
-            errors.append(_("否决项“%(c)s”只能选是或否。") % {"c": c.name})
-            continue
-        if (c.comment_required or (c.is_veto and v == 1)) and not remark:
-            errors.append(_("“%(c)s”须填写意见。") % {"c": c.name})
-            continue
-        if c.is_veto:
-            vetoed = vetoed or v == 1
-        else:
-            lines.append((c.weight, v))
-        rows.append(Score(sheet=sheet, criterion=c, value=v, comment=remark))
-    if errors:
-        raise ApplicationError(" ".join(errors), {"errors": errors})
-    Score.objects.filter(sheet=sheet).delete()
-    Score.objects.bulk_create(rows)
+    rows, lines, vetoed, fields = _check_values(rnd.criteria.all(), values, draft=False)
+    if fields:
+        _refuse(fields)
+    _store(sheet, rows)
     sheet.total = scoring.sheet_total(lines)
     sheet.vetoed, sheet.comment = vetoed, comment.strip()
     sheet.submitted_at = now
