@@ -6,7 +6,7 @@ from ninja import Router, Schema
 
 from center.budget import services
 from center.budget.checks import run_checks
-from center.budget.rounding import to_wan
+from center.budget.exports import table_json
 from center.budget.rules import BUDGET_ACTORS, BUDGET_READERS
 from center.budget.selectors import approved_lines, budget_data, budget_get_for, budget_list_for
 from center.budget.tables import all_tables
@@ -41,30 +41,7 @@ def budgets(request):
     return [_budget_out(b) for b in budget_list_for(request.user, request.access_scope)[:500]]
 
 
-def _table_json(t) -> dict:
-    return {
-        "number": t.number,
-        "title": t.title,
-        "unit": "万元",
-        "subtitle": list(t.subtitle),
-        "columns": t.columns,
-        "header_rows": t.header_rows,
-        "rows": [
-            {
-                "kind": row.kind,
-                "level": row.level,
-                "cells": [
-                    {"text": text, "amount_yuan": str(c.amount), "amount_wan": int(to_wan(c.amount))}
-                    if c.is_amount
-                    else {"text": text}
-                    for c, text in zip(row.cells, printed, strict=False)
-                ],
-            }
-            for row, printed in zip(t.rows, t.printed(), strict=False)
-        ],
-        "notes": t.notes,
-        "empty": t.empty,
-    }
+_table_json = table_json  # one serialisation for the API and the public JSON download (exports.py)
 
 
 class TablesOut(Schema):
@@ -128,6 +105,9 @@ class ApprovalIn(Schema):
 
 @router.post("/{budget_id}/publish", response=BudgetOut)
 @api_access(BUDGET_ACTORS)
-def publish(request, budget_id: int):
+def publish(request, budget_id: int, confirm_warnings: bool = False):
+    """`?confirm_warnings=true` publishes despite warnings (recorded in the audit entry); errors refuse."""
     budget = budget_get_for(request.user, request.access_scope, budget_id)
-    return _budget_out(services.budget_publish(actor=request.user, budget=budget))
+    return _budget_out(
+        services.budget_publish(actor=request.user, budget=budget, confirm_warnings=confirm_warnings)
+    )

@@ -48,6 +48,7 @@ class Finding:
     row: int | None = None
     col: int | None = None
     source: str = "data"  # data | generated | published
+    key: tuple = ()  # one fact, one finding: findings with the same key are reported once (run_checks)
 
     def __post_init__(self):
         # Texts are translated when the finding is made; keep plain strings (JSON, stored check runs).
@@ -55,7 +56,9 @@ class Finding:
         self.message = str(self.message)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d.pop("key", None)
+        return d
 
     @property
     def rule_label(self) -> str:
@@ -91,6 +94,10 @@ RULES: dict[str, str] = {
     "published_diff": _("生成的表格与已公开表格不一致"),
     "text_figures": _("文字中的数字与表格不符"),
     "control_figures": _("超出控制数"),
+    "national_name": _("科目名称与全国政府收支分类科目不同"),
+    "change_reason": _("增减原因未能说明全部变化"),
+    "text_names": _("名称写法不一致"),
+    "missing_inputs": _("公开所需内容缺失"),
 }
 
 
@@ -191,8 +198,26 @@ class Sums:
                 row,
                 col,
                 self.source,
+                # The same row and figures in another column or in the printed copy are the same fact.
+                key=(rule, self.number, where, shown, total.wan),
             )
         )
+
+
+# Column names of the tables whose amount columns mean different things (the others repeat one figure
+# across funding columns, so a difference there is one fact whatever the column).
+COLUMN_NAMES = {
+    "表7": {3: _("支出总计"), 4: _("基本支出"), 5: _("项目支出")},
+    "表9": {3: _("支出总计"), 4: _("基本支出"), 5: _("项目支出")},
+    "表10": {3: _("支出总计"), 4: _("基本支出"), 5: _("项目支出")},
+}
+
+
+def _where(number: str, label: str, col: int) -> str:
+    name = COLUMN_NAMES.get(number, {}).get(col)
+    if name:
+        return _("“%(label)s”%(column)s") % {"label": label, "column": name}
+    return _("“%(label)s”") % {"label": label}
 
 
 def _fmt(v: Decimal) -> str:
@@ -213,13 +238,7 @@ def _tree_sums(sums: Sums, grid: Grid, rows: list[int], levels: list[int], cols:
             continue
         for c in cols:
             label = grid[r][label_col].text.strip() or grid[r][0].text.strip()
-            sums.compare(
-                grid[r][c],
-                [grid[ch][c] for ch in children],
-                _("“%(label)s”第%(col)s列") % {"label": label, "col": c + 1},
-                r,
-                c,
-            )
+            sums.compare(grid[r][c], [grid[ch][c] for ch in children], _where(sums.number, label, c), r, c)
 
 
 def _col_sums(sums: Sums, grid: Grid, total_col: int, part_cols: list[int], label_col: int = 0, rows=None):
@@ -600,20 +619,25 @@ def _mentions(text: str, name: str, unit: str) -> list[Decimal]:
 
 
 def check_indicators(result: CheckResult, data: BudgetData, published_texts: list[tuple[str, str]]) -> None:
+    """One finding per indicator: two target values for one indicator, or texts stating another value.
+
+    A reader notices these; they change no amount, so they are warnings (publishing needs a confirmation).
+    """
     by_name: dict[str, list] = defaultdict(list)
     for ind in data.indicators:
         by_name[ind.name].append(ind)
     for name, inds in by_name.items():
-        targets = {i.target_display for i in inds}
+        targets = list(dict.fromkeys(i.target_display for i in inds))
         if len(targets) > 1:
             result.findings.append(
                 Finding(
                     "indicator_conflict",
-                    Severity.ERROR,
-                    _("指标“%(name)s”") % {"name": name},
-                    _("指标“%(name)s”有不同的目标值：%(targets)s。")
-                    % {"name": name, "targets": "、".join(sorted(targets))},
+                    Severity.WARNING,
+                    _("表11 指标“%(name)s”") % {"name": name},
+                    _("表11 指标“%(name)s”有两个目标值：%(targets)s。")
+                    % {"name": name, "targets": "、".join(targets)},
                     "表11",
+                    key=("indicator_conflict", name),
                 )
             )
     texts = [
@@ -622,25 +646,40 @@ def check_indicators(result: CheckResult, data: BudgetData, published_texts: lis
         if p.performance_summary
     ]
     texts += published_texts
-    for ind in data.indicators:
+    for name, inds in by_name.items():
+        ind = inds[0]
         if ind.kind != IndicatorKind.QUANTITATIVE or not ind.measure_unit or ind.measure_unit == "%":
             continue
-        target = Decimal(ind.value)
+        targets = {Decimal(i.value) for i in inds if _is_number(i.value)}
+        places: dict[Decimal, list[str]] = defaultdict(list)
         for where, text in texts:
-            values = set(_mentions(text, ind.name, ind.measure_unit))
-            conflicting = sorted(v for v in values if v != target)
-            if conflicting:
-                shown = "、".join(f"{_fmt(v)}{ind.measure_unit}" for v in conflicting)
-                result.findings.append(
-                    Finding(
-                        "indicator_conflict",
-                        Severity.ERROR,
-                        _("%(where)s / 指标“%(name)s”") % {"where": where, "name": ind.name},
-                        _("%(where)s写“%(name)s”%(values)s，而绩效指标的目标值是 %(target)s。")
-                        % {"where": where, "name": ind.name, "values": shown, "target": ind.target_display},
-                        "表11",
-                    )
-                )
+            for v in dict.fromkeys(_mentions(text, name, ind.measure_unit)):
+                if v not in targets:
+                    places[v].append(str(where))
+        if not places:
+            continue
+        shown = "、".join(f"{_fmt(v)} {ind.measure_unit}" for v in sorted(places))
+        where_all = "；".join(dict.fromkeys(w for ws in places.values() for w in ws))
+        result.findings.append(
+            Finding(
+                "indicator_conflict",
+                Severity.WARNING,
+                _("表11 指标“%(name)s”") % {"name": name},
+                _("“%(name)s”：表11 绩效指标的目标值是 %(target)s，而%(where)s写 %(values)s。")
+                % {
+                    "name": name,
+                    "target": "、".join(dict.fromkeys(i.target_display for i in inds)),
+                    "where": where_all,
+                    "values": shown,
+                },
+                "表11",
+                key=("indicator_text", name),
+            )
+        )
+
+
+def _is_number(value: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", value or ""))
 
 
 def check_empty_notes(
@@ -792,12 +831,16 @@ def check_text_figures(result: CheckResult, data: BudgetData, texts: dict[str, s
                 printed = Decimal(m.group(1).replace(",", ""))
                 expected = to_wan(getter(_Totals(data)))
                 if printed != expected:
+                    # The printed source text contradicts the tables; the generated text takes the tables'
+                    # figure, so this is for the reader of the source: a warning.
                     result.findings.append(
                         Finding(
                             "text_figures",
-                            Severity.ERROR,
+                            Severity.WARNING,
                             f"{where}",
-                            _("%(where)s写“%(label)s%(printed)s万元”，表格为 %(expected)s 万元。")
+                            _(
+                                "已公开文字%(where)s写“%(label)s%(printed)s万元”，表格为 %(expected)s 万元（生成的文字按表格）。"
+                            )
                             % {
                                 "where": where,
                                 "label": label,
@@ -819,6 +862,207 @@ class _Totals:
 
     def total_category(self, category):
         return sum((ln.amount for ln in self.data.lines if ln.basic_category == category), ZERO)
+
+
+# --------------------------------------------------------------------------- names, reasons, missing inputs
+
+
+def national_functional_names() -> dict[str, str]:
+    """The national 政府收支分类科目 names where a year's catalogue (as the disclosure printed it) differs.
+
+    Kept beside the catalogue it annotates (`national_name` in data/catalogue_<year>.json).
+    """
+    import json
+    from pathlib import Path
+
+    out: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parent / "data").glob("catalogue_*.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8")).get("functional", []):
+            if entry.get("national_name"):
+                out[entry["code"]] = entry["national_name"]
+    return out
+
+
+def check_national_names(result: CheckResult, data: BudgetData) -> None:
+    """A used 功能科目 whose name differs from the national catalogue: one warning per 款 (with its 项)."""
+    national = national_functional_names()
+    used = {ln.functional.code for ln in data.lines}
+    used |= {c[:5] for c in used}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(used):
+        if code in national and national[code] != data.functional_names.get(code):
+            groups[code[:5]].append(code)
+    for kuan, codes in groups.items():
+        result.findings.append(
+            Finding(
+                "national_name",
+                Severity.WARNING,
+                _("表1/表6/表7 科目 %(codes)s") % {"codes": " / ".join(codes)},
+                _(
+                    "科目 %(codes)s 按%(year)s年目录印作“%(printed)s”；全国政府收支分类科目中为“%(national)s”。"
+                    "请与财政部门确认科目。"
+                )
+                % {
+                    "codes": " / ".join(codes),
+                    "year": data.year,
+                    "printed": "”/“".join(dict.fromkeys(data.functional_names.get(c, "") for c in codes)),
+                    "national": "”/“".join(national[c] for c in codes),
+                },
+                "表7",
+                key=("national_name", kuan),
+            )
+        )
+
+
+def _project_previous(data: BudgetData, name: str) -> Decimal | None:
+    from .selectors import previous_figure
+
+    return previous_figure(data, f"project:{name}")
+
+
+def check_change_reasons(result: CheckResult, data: BudgetData) -> None:
+    """A project that falls and explains it by a move to another project of the budget: the other project's
+    rise must cover the fall, otherwise part of the change is unexplained (第三部分（四）)."""
+    amounts = {p.name: data.project_amount(p) for p in data.projects}
+    for p in data.projects:
+        prev = _project_previous(data, p.name)
+        if prev is None or not p.change_reason:
+            continue
+        fall = prev - amounts[p.name]
+        if fall <= 0:
+            continue
+        covered, named = ZERO, []
+        for other in data.projects:
+            if other.pk == p.pk or other.name not in p.change_reason:
+                continue
+            rise = amounts[other.name] - (_project_previous(data, other.name) or ZERO)
+            if rise > 0:
+                covered += rise
+                named.append(other.name)
+        if named and covered < fall:
+            result.findings.append(
+                Finding(
+                    "change_reason",
+                    Severity.WARNING,
+                    _("第三部分（四）项目“%(name)s”") % {"name": p.name},
+                    _(
+                        "项目“%(name)s”较上年减少 %(fall)s 万元，所说明的原因（调整至“%(others)s”）只涉及 "
+                        "%(covered)s 万元，其余 %(rest)s 万元未说明原因。"
+                    )
+                    % {
+                        "name": p.name,
+                        "fall": fmt_wan(fall),
+                        "others": "、".join(named),
+                        "covered": fmt_wan(covered),
+                        "rest": fmt_wan(fall - covered),
+                    },
+                    "表5",
+                    key=("change_reason", p.name),
+                )
+            )
+
+
+def _budget_texts(data: BudgetData) -> list[tuple[str, str]]:
+    texts: list[tuple[str, str]] = []
+    n = data.narrative
+    if n is not None:
+        for g in n.goals or []:
+            area = g.get("area", "") if isinstance(g, dict) else ""
+            items = g.get("items", []) if isinstance(g, dict) else [str(g)]
+            texts.append((_("第一部分 工作目标"), area + "".join(items)))
+    for p in data.projects:
+        label = _("项目“%(name)s”") % {"name": p.name}
+        texts.append(
+            (label, "".join([p.name, p.purpose, p.performance_summary, p.overall_goal, p.change_reason]))
+        )
+        for it in data.items.get(p.pk, []):
+            texts.append((label, it.name + (it.purpose or "")))
+    return texts
+
+
+_CN_PLACE = re.compile(r"中国（([^（）]{1,6})）")
+_CN_EVENT = re.compile(r"中国（[^（）]{1,6}）([\u4e00-\u9fff]{4,12}?周)")
+
+
+def check_text_names(result: CheckResult, data: BudgetData) -> None:
+    """The same proper name written two ways (中国“深圳” vs 中国（深圳）), or an event's name with a character
+    dropped (科技创活动周 for 科技创新活动周). One warning per variant, naming where it is written."""
+    texts = _budget_texts(data)
+    joined = "\n".join(t for _w, t in texts)
+    seen: set[str] = set()
+    for place in dict.fromkeys(_CN_PLACE.findall(joined)):
+        variant = f"中国“{place}”"
+        if variant in joined and variant not in seen:
+            seen.add(variant)
+            where = "、".join(dict.fromkeys(str(w) for w, t in texts if variant in t))
+            result.findings.append(
+                Finding(
+                    "text_names",
+                    Severity.WARNING,
+                    where,
+                    _("%(where)s写作 %(variant)s，其他处为 中国（%(place)s）。")
+                    % {"where": where, "variant": variant, "place": place},
+                    key=("text_names", variant),
+                )
+            )
+    for event in dict.fromkeys(_CN_EVENT.findall(joined)):
+        for i in range(1, len(event) - 1):
+            typo = event[:i] + event[i + 1 :]
+            if typo in joined and typo not in seen and typo not in event:
+                seen.add(typo)
+                where = "、".join(dict.fromkeys(str(w) for w, t in texts if typo in t))
+                result.findings.append(
+                    Finding(
+                        "text_names",
+                        Severity.WARNING,
+                        where,
+                        _("%(where)s写作“%(typo)s”，应为“%(event)s”。")
+                        % {"where": where, "typo": typo, "event": event},
+                        key=("text_names", typo),
+                    )
+                )
+
+
+def check_missing_inputs(result: CheckResult, data: BudgetData) -> None:
+    """What the disclosure needs and nobody entered (the generated text would print empty sentences)."""
+
+    def add(severity, where, message, key):
+        result.findings.append(Finding("missing_inputs", severity, where, message, key=("missing", key)))
+
+    n = data.narrative
+    if n is None or not (n.responsibilities or "").strip() or not n.goals or not n.functions:
+        add(
+            Severity.ERROR,
+            _("第一部分 部门概况"),
+            _("部门职责、主要职能或年度主要工作目标未填写，公开文本会出现空句。"),
+            "narrative",
+        )
+    st = data.staffing
+    if st is None or not (st.admin_posts or st.institution_posts or st.admin_filled or st.institution_filled):
+        add(
+            Severity.WARNING,
+            _("第一部分 机构设置"),
+            _("编制数和实有在编人数都是 0，请核对人员编制情况。"),
+            "staffing",
+        )
+    with_targets = {i.project_id for i in data.indicators if i.project_id}
+    for p in data.projects:
+        if p.pk not in with_targets:
+            add(
+                Severity.ERROR,
+                _("项目“%(name)s”绩效目标") % {"name": p.name},
+                _("项目“%(name)s”没有绩效指标（表11、第七部分需要）。") % {"name": p.name},
+                f"indicators:{p.pk}",
+            )
+    capital = sum((ln.amount for ln in data.lines if ln.economic.code.startswith("310")), ZERO)
+    if capital and not data.procurements:
+        add(
+            Severity.WARNING,
+            _("第四部分 政府采购预算"),
+            _("预算安排资本性支出 %(amount)s 万元，但没有填报政府采购预算。")
+            % {"amount": fmt_wan(capital, 2)},
+            "procurement",
+        )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -858,11 +1102,30 @@ def run_checks(budget, data: BudgetData | None = None) -> CheckResult:
             if len(row) >= 3 and row[2]:
                 texts.append((_("已公开第七部分“%(item)s”") % {"item": row[0]}, row[2]))
     check_indicators(result, data, texts)
+    check_national_names(result, data)
+    check_change_reasons(result, data)
+    check_text_names(result, data)
+    check_missing_inputs(result, data)
+    result.findings = _one_per_fact(result.findings)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     result.findings.sort(
         key=lambda f: (order.get(f.severity, 3), list(RULES).index(f.rule) if f.rule in RULES else 99)
     )
     return result
+
+
+def _one_per_fact(findings: list[Finding]) -> list[Finding]:
+    """Drop repeats of one fact (the same row and figures in several columns, or in the generated and the
+    printed copy): the first finding — the generated one, whose yuan amounts are known — is kept."""
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        if f.key:
+            if f.key in seen:
+                continue
+            seen.add(f.key)
+        out.append(f)
+    return out
 
 
 def _has_published(budget) -> bool:

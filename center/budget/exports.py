@@ -149,6 +149,8 @@ def pdf_bytes(data: BudgetData) -> bytes:
             doc.paragraph(p)
         if s.table:
             doc.table(s.table, numeric_cols={1}, col_widths=[3, 1.2, 8])
+        for p in s.after:  # 第七部分's 备注, after its table
+            doc.paragraph(p)
         for sub in s.subsections:
             doc.heading(sub.title, 2)
             for p in sub.paragraphs:
@@ -185,13 +187,13 @@ def pdf_bytes(data: BudgetData) -> bytes:
 
 
 FDP_FIELDS = [
-    ("id", "integer", None),
-    ("year", "integer", None),
-    ("unit", "string", None),
-    ("kind", "string", None),
-    ("basic_category", "string", None),
-    ("project", "string", None),
-    ("item", "string", None),
+    ("id", "integer", "unknown:integer"),
+    ("year", "integer", "date:fiscal-year"),
+    ("unit", "string", "administrative-classification:generic:label"),
+    ("kind", "string", "expenditure-type:code"),
+    ("basic_category", "string", "expenditure-type:generic:label"),
+    ("project", "string", "activity:generic:program:label"),
+    ("item", "string", "activity:generic:project:label"),
     ("functional_code", "string", "functional-classification:generic:code"),
     ("functional_name", "string", "functional-classification:generic:label"),
     ("economic_code", "string", "economic-classification:generic:code"),
@@ -200,6 +202,47 @@ FDP_FIELDS = [
     ("source_name", "string", "fin-source:generic:label"),
     ("amount", "number", "value"),
 ]
+
+
+def table_json(t) -> dict:
+    """One table as open data: printed text of every cell, and for amounts the yuan and 万元 figures."""
+    return {
+        "number": t.number,
+        "title": t.title,
+        "unit": "万元",
+        "subtitle": list(t.subtitle),
+        "columns": t.columns,
+        "header_rows": t.header_rows,
+        "rows": [
+            {
+                "kind": row.kind,
+                "level": row.level,
+                "cells": [
+                    {"text": text, "amount_yuan": str(c.amount), "amount_wan": int(to_wan(c.amount))}
+                    if c.is_amount
+                    else {"text": text}
+                    for c, text in zip(row.cells, printed, strict=False)
+                ],
+            }
+            for row, printed in zip(t.rows, t.printed(), strict=False)
+        ],
+        "notes": t.notes,
+        "empty": t.empty,
+    }
+
+
+def disclosure_json_bytes(data: BudgetData) -> bytes:
+    """The published disclosure as JSON: 表1–表11 (the same shape as the API's /tables)."""
+    b = data.budget
+    payload = {
+        "unit": b.unit.name,
+        "year": data.year,
+        "published_at": b.published_at.isoformat() if b.published_at else None,
+        "approval_doc_no": b.approval_doc_no,
+        "rounding": "万元, each cell rounded half-up from yuan (本套报表金额单位转换时可能存在尾数误差)",
+        "tables": [table_json(t) for t in all_tables(data)],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def fiscal_data_package_zip(data: BudgetData) -> bytes:
@@ -227,10 +270,23 @@ def fiscal_data_package_zip(data: BudgetData) -> bytes:
             ]
         )
     phase = "approved" if data.budget.state in ("approved", "published") else "proposed"
+    # Fiscal Data Package v1: a Tabular Data Package (its profile value is the tabular one, as the FDP
+    # profile requires) with the fiscal model and the recommended fields (countryCode, licenses, granularity;
+    # classificationType on the classification dimensions; columnType on every field that maps to the model).
     package = {
         "name": f"szstec-budget-{data.year}",
         "title": f"{data.budget.unit.name} {data.year} 年部门预算",
-        "profile": "fiscal-data-package",
+        "profile": "tabular-data-package",
+        "countryCode": "CN",
+        "granularity": "aggregated",
+        "currency": "CNY",
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
         "fiscalPeriod": {"start": f"{data.year}-01-01", "end": f"{data.year}-12-31"},
         "resources": [
             {
@@ -265,16 +321,19 @@ def fiscal_data_package_zip(data: BudgetData) -> bytes:
                     },
                     "primaryKey": "code",
                     "dimensionType": "classification",
+                    "classificationType": "functional",
                 },
                 "economic-classification": {
                     "attributes": {"code": {"source": "economic_code"}, "label": {"source": "economic_name"}},
                     "primaryKey": "code",
                     "dimensionType": "classification",
+                    "classificationType": "economic",
                 },
                 "fin-source": {
                     "attributes": {"code": {"source": "source_code"}, "label": {"source": "source_name"}},
                     "primaryKey": "code",
                     "dimensionType": "classification",
+                    "classificationType": "fin-source",
                 },
                 "project": {
                     "attributes": {"project": {"source": "project"}, "item": {"source": "item"}},

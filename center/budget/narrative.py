@@ -32,6 +32,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     subsections: list["Section"] = field(default_factory=list)
     table: list[list[str]] | None = None  # 第七部分's table (header first)
+    after: list[str] = field(default_factory=list)  # paragraphs printed after the table (第七部分's 备注)
 
 
 def w(amount: Decimal | None) -> str:
@@ -199,11 +200,19 @@ def compose(data: BudgetData) -> list[Section]:
         if any(v is not None for v in prev.values())
         else None
     )
-    s5.paragraphs.append(
-        f"{year}年“三公”经费预算{w(total)}万元，"
-        + (change_phrase(total, prev_total, base_label=f"{prev_year}年预算") or "")
-        + "。"
-    )
+    change = change_phrase(total, prev_total, base_label=f"{prev_year}年预算")
+    head = f"{year}年“三公”经费预算{w(total)}万元" + (f"，{change}" if change else "")
+    if tp:
+        # The itemised summary as the disclosure prints it: "主要是：1、…；2、…；3、…。"
+        veh_total = cur["vehicle_purchase"] + cur["vehicle_running"]
+        items = [
+            f"1、因公出国（境）费用{year}年预算数{w(cur['overseas'])}万元。{tp.overseas_note.rstrip('。')}",
+            f"2、公务接待费{year}年预算数{w(cur['reception'])}万元。{tp.reception_purpose.rstrip('。')}",
+            f"3、公务用车购置和运行维护费{year}年预算数{w(veh_total)}万元。{tp.vehicle_note.rstrip('。')}",
+        ]
+        s5.paragraphs.append(head + "，主要是：" + "；".join(i.rstrip("。") for i in items) + "。")
+    else:
+        s5.paragraphs.append(head + "。")
     if tp:
         s5.paragraphs.append(
             f"1.因公出国（境）费用。{year}年预算数{w(cur['overseas'])}万元，{tp.overseas_note}"
@@ -233,8 +242,6 @@ def compose(data: BudgetData) -> list[Section]:
                 )
             line += f"，主要是{note}。" if note else "。"
             s5.paragraphs.append(line)
-        if tp.vehicle_note:
-            s5.paragraphs.append(tp.vehicle_note)
     out.append(s5)
 
     # 第六部分 绩效管理
@@ -260,7 +267,7 @@ def compose(data: BudgetData) -> list[Section]:
         for p in task_projects(data)
         if p.key_project
     ]
-    s7.paragraphs.append(f"备注：{n.key_projects_remark if n else '无。'}")
+    s7.after.append(f"备注：{n.key_projects_remark if n else '无。'}")  # printed after the table
     out.append(s7)
 
     # 第八部分 其他

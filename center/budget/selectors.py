@@ -5,9 +5,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.enums import Scope
@@ -54,6 +56,26 @@ def project_list_for(user, scope, budget: Budget):
     if scope == Scope.DEPARTMENT:
         return qs.filter(Q(department_id__in=user.scoped_department_ids) | Q(owner=user))
     return qs.filter(Q(owner=user) | Q(department_id=user.department_id))
+
+
+def published_budgets() -> list[Budget]:
+    """Every published disclosure, newest year first (the public 信息公开 › 部门预算 list)."""
+    return list(
+        Budget.objects.select_related("unit", "fiscal_year")
+        .filter(state=BudgetState.PUBLISHED)
+        .order_by("-fiscal_year__year", "unit__name")
+    )
+
+
+PUBLICATION_DAYS = 20  # 部门预算 is published within 20 days of its approval (批复)
+
+
+def publication_deadline(budget: Budget, today=None) -> tuple[date, int] | None:
+    """(deadline, days left — negative when overdue) for an approved budget not yet published, else None."""
+    if budget.state != BudgetState.APPROVED or budget.approved_on is None:
+        return None
+    deadline = budget.approved_on + timedelta(days=PUBLICATION_DAYS)
+    return deadline, (deadline - (today or timezone.localdate())).days
 
 
 def published_budget_get(pk: int) -> Budget:

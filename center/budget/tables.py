@@ -571,14 +571,16 @@ def table11(data: BudgetData) -> Table:
             inds = sorted(by_l2.get(l2, []), key=lambda i: (i.table_sort, i.pk))
             if not inds:
                 rows.append(Row([txt("年度绩效指标"), txt(short1), txt(short2), txt(""), txt("")]))
-            for ind in inds:
+            for k, ind in enumerate(inds):
+                # An indicator given two target values (two rows of one name) prints its name once.
+                repeated = k > 0 and inds[k - 1].name == ind.name
                 rows.append(
                     Row(
                         [
                             txt("年度绩效指标"),
                             txt(short1),
                             txt(short2),
-                            txt(ind.name),
+                            txt("" if repeated else ind.name),
                             txt(ind.target_display),
                         ]
                     )

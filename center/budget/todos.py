@@ -8,6 +8,15 @@ from center.core.workbench import Todo, register_todo_provider
 
 from .enums import BudgetState, ProjectState
 from .models import Budget, Project
+from .selectors import publication_deadline
+
+
+def publication_todo_title(budget, days_left: int) -> str:
+    """The 20-day rule, as a sentence with the days left (or overdue)."""
+    y = budget.fiscal_year.year
+    if days_left >= 0:
+        return _("%(y)s年部门预算已批复，须在批复后20日内公开：还剩 %(n)s 天") % {"y": y, "n": days_left}
+    return _("%(y)s年部门预算已批复，超过20日公开期限 %(n)s 天，请尽快公开") % {"y": y, "n": -days_left}
 
 
 @register_todo_provider
@@ -36,6 +45,17 @@ def budget_todos(user) -> list[Todo]:
                     reverse("budget:overview", args=[b.pk]),
                 )
             )
+    if user.has_role(Role.FINANCE):
+        for b in Budget.objects.filter(state=BudgetState.APPROVED).select_related("fiscal_year"):
+            due = publication_deadline(b)
+            if due is not None:
+                items.append(
+                    Todo(
+                        publication_todo_title(b, due[1]),
+                        reverse("budget:overview", args=[b.pk]),
+                        "danger" if due[1] < 0 else "warning",
+                    )
+                )
     if user.has_role(Role.DEPT_HEAD) and user.scoped_department_ids:
         drafts = Project.objects.filter(
             state=ProjectState.DRAFT,

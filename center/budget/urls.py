@@ -32,5 +32,10 @@ urlpatterns = [
     path("catalogue/<int:year>/copy/", views.catalogue_copy, name="catalogue_copy"),
     path("catalogue/<int:year>/entry/", views.catalogue_entry, name="catalogue_entry"),
     path("create/", views.budget_create, name="create"),
+    path("public/", views.public_budgets, name="public_list"),
     path("public/<int:pk>/", views.public_disclosure, name="public_disclosure"),
+    path("public/<int:pk>/budget.pdf", views.public_pdf, name="public_pdf"),
+    path("public/<int:pk>/budget.xlsx", views.public_xlsx, name="public_xlsx"),
+    path("public/<int:pk>/budget.json", views.public_json, name="public_json"),
+    path("public/<int:pk>/fiscal-data-package.zip", views.public_fdp, name="public_fdp"),
 ]

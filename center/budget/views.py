@@ -39,7 +39,9 @@ from .selectors import (
     budget_list_for,
     previous_figure,
     project_list_for,
+    publication_deadline,
     published_budget_get,
+    published_budgets,
     version_diff,
 )
 from .tables import all_tables, table_by_number
@@ -177,9 +179,11 @@ def overview(request, pk: int):
         ),
     ]
     yoy_chart = charts.hbar(yoy, title=_("与上年比较"), legend=(str(data.year), str(data.year - 1)))
+    due = publication_deadline(budget)
     context = {
         "budget": budget,
         "data": data,
+        "publication_due": {"deadline": due[0], "days_left": due[1], "overdue": -due[1]} if due else None,
         "kpis": [
             (_("支出总计"), fmt_wan(total), prev_total, pct_change(total, prev_total)),
             (_("基本支出"), fmt_wan(basic), None, None),
@@ -213,6 +217,47 @@ def disclosure(request, pk: int):
 def public_disclosure(request, pk: int):
     budget = published_budget_get(pk)
     return _disclosure_page(request, budget, public=True)
+
+
+@access(PUBLIC)
+def public_budgets(request):
+    """信息公开 › 部门预算: every published year (older years stay listed) with its downloads."""
+    return render(request, "budget/public_list.html", {"budgets": published_budgets()})
+
+
+def _public_name(budget, ext: str) -> str:
+    return f"budget-{budget.year}-{budget.unit.code}.{ext}"
+
+
+@access(PUBLIC)
+def public_pdf(request, pk: int):
+    budget = published_budget_get(pk)
+    return _download(exports.pdf_bytes(budget_data(budget)), _public_name(budget, "pdf"), "application/pdf")
+
+
+@access(PUBLIC)
+def public_xlsx(request, pk: int):
+    budget = published_budget_get(pk)
+    return _download(
+        exports.workbook_bytes(budget_data(budget)),
+        _public_name(budget, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@access(PUBLIC)
+def public_json(request, pk: int):
+    budget = published_budget_get(pk)
+    return _download(
+        exports.disclosure_json_bytes(budget_data(budget)), _public_name(budget, "json"), "application/json"
+    )
+
+
+@access(PUBLIC)
+def public_fdp(request, pk: int):
+    budget = published_budget_get(pk)
+    content = exports.fiscal_data_package_zip(budget_data(budget, with_previous=False))
+    return _download(content, f"budget-{budget.year}-{budget.unit.code}-fdp.zip", "application/zip")
 
 
 def _disclosure_page(request, budget, *, public: bool):
@@ -338,7 +383,9 @@ WORKFLOW_ACTIONS = {
     "record_approval": lambda actor, budget, post: services.budget_record_approval(
         actor=actor, budget=budget, doc_no=post.get("doc_no", ""), approved_on=_date(post.get("approved_on"))
     ),
-    "publish": lambda actor, budget, post: services.budget_publish(actor=actor, budget=budget),
+    "publish": lambda actor, budget, post: services.budget_publish(
+        actor=actor, budget=budget, confirm_warnings=post.get("confirm_warnings") == "1"
+    ),
 }
 
 
@@ -362,7 +409,7 @@ def workflow(request, pk: int):
         messages.success(request, _("已完成：%(s)s。") % {"s": budget.get_state_display()})
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        if exc.extra.get("errors"):
+        if exc.extra.get("errors") or exc.extra.get("warnings"):
             return redirect("budget:check", pk=budget.pk)
     return redirect("budget:overview", pk=budget.pk)
 

@@ -8,11 +8,20 @@ from center.budget.models import Budget
 
 @pytest.fixture
 def budget(org):
-    """The seed's 2022 budget, loaded through the services and approved (二下)."""
+    """The seed's 2022 budget, loaded through the services, approved (二下) and published (warnings confirmed)."""
     demo.seed(io.StringIO())
     return Budget.objects.select_related("fiscal_year", "unit").get(
         unit__code="SZSTEC", fiscal_year__year=2022
     )
+
+
+@pytest.fixture
+def approved_budget(budget):
+    """The demo's 2022 budget as it stood before publication (二下): for the publishing tests."""
+    from center.budget.enums import BudgetState
+
+    Budget.objects.filter(pk=budget.pk).update(state=BudgetState.APPROVED, published_at=None)
+    return Budget.objects.select_related("fiscal_year", "unit").get(pk=budget.pk)
 
 
 @pytest.fixture

@@ -46,14 +46,17 @@ def clean(draft_budget):
             "发布征集专家广告1批次", "发布征集专家广告2批次"
         )
         p.save()
+    # 表11's second target value of 举办招才引智主题活动 (C11) resolved: 1 场.
+    PerformanceIndicator.objects.filter(budget=draft_budget, name="举办招才引智主题活动", value="3").delete()
     return draft_budget
 
 
 def test_clean_budget_has_no_error(clean):
     result = run_checks(clean)
     assert result.errors == []
-    # Rounding is reported, as warnings (C2/C4 reproduced from yuan amounts).
-    assert rules(result, Severity.WARNING) == {"parts_total"}
+    # Rounding is reported, as warnings (C2/C4 reproduced from yuan amounts), and what the reader notices in
+    # the texts and the catalogue the 2023 budget inherited.
+    assert rules(result, Severity.WARNING) == {"parts_total", "national_name", "text_names"}
 
 
 # ---- income ≠ expenditure
@@ -163,9 +166,21 @@ def test_code_name(clean):
     result = checks.CheckResult()
     checks.check_code_names(result, grids, data, "published")
     assert result.findings == []
-    grids["表7"][7][2] = GCell("其他科学技术支出")  # the seed's C6
+    grids["表7"][7][2] = GCell("其他科技重大项目")  # a printed name that is not the year's catalogue's
     checks.check_code_names(result, grids, data, "published")
     assert [f.where for f in result.by_rule("code_name")] == ["表7 2060999"]
+
+
+def test_national_name_warns_once_per_code(clean):
+    from center.budget.models import FunctionalCode
+
+    found = run_checks(clean).by_rule("national_name")
+    assert [(f.severity, f.where) for f in found] == [(Severity.WARNING, "表1/表6/表7 科目 20609 / 2060999")]
+    FunctionalCode.objects.filter(fiscal_year=clean.fiscal_year, code="20609").update(name="科技重大项目")
+    FunctionalCode.objects.filter(fiscal_year=clean.fiscal_year, code="2060999").update(
+        name="其他科技重大项目"
+    )
+    assert not run_checks(clean).by_rule("national_name")
 
 
 # ---- the same indicator with conflicting targets
@@ -192,8 +207,9 @@ def test_indicator_conflict_between_indicators(clean):
 def test_indicator_conflict_with_text(draft_budget):
     found = run_checks(draft_budget).by_rule("indicator_conflict")
     messages = " ".join(f.message for f in found)
-    assert "发布征集专家广告”1批次" in messages  # C8
-    assert "举办创新周主题活动”1场" in messages  # C7
+    assert "“发布征集专家广告”：表11 绩效指标的目标值是 2 批次" in messages and "写 1 批次" in messages  # C8
+    assert "“举办创新周主题活动”：表11 绩效指标的目标值是 3 场" in messages and "写 1 场" in messages  # C7
+    assert all(f.severity == Severity.WARNING for f in found)
 
 
 # ---- an empty mandatory table without its note
@@ -245,29 +261,61 @@ def test_control_figures(clean):
 # ---- the seed's own inconsistencies, and publishing blocked
 
 
-def test_demo_check_reports_the_seed_contradictions(budget):
-    result = run_checks(budget)
-    text = " ".join(f.message for f in result.findings)
-    assert "人员支出1,144万元" in text  # C1
-    assert any(
-        f.rule == "parts_total" and f.severity == Severity.WARNING and "商品和服务支出" in f.message
-        for f in result.findings
-    )  # C2
-    assert any(
-        f.rule == "parts_total" and f.severity == Severity.ERROR and "761" in f.message
-        for f in result.findings
-    )  # C5
-    assert any(f.rule == "code_name" and "2060999" in f.where for f in result.findings)  # C6
-    assert "举办创新周主题活动”1场" in text and "发布征集专家广告”1批次" in text  # C7, C8
-    assert any(f.rule == "published_diff" and "3 场" in f.message for f in result.findings)  # C11
+def test_demo_check_reports_exactly_the_seed_contradictions(budget):
+    """Each genuine contradiction of the 2022 seed once, naming its table and row — and nothing else."""
+    found = [(f.severity, f.rule, f.where) for f in run_checks(budget).findings]
+    W = Severity.WARNING
+    assert found == [
+        (W, "parts_total", "表4 “商品和服务支出”"),  # C2: items 74 vs 73
+        (W, "parts_total", "表7 “深圳市科技交流服务中心”基本支出"),  # C3/C4: 1,338 vs 1,337
+        (W, "parts_total", "表7 “深圳市科技交流服务中心”项目支出"),  # C5: 761 vs 762
+        (W, "indicator_conflict", "表11 指标“举办招才引智主题活动”"),  # C11: 1 场 and 3 场
+        (W, "indicator_conflict", "表11 指标“举办创新周主题活动”"),  # C7: 3 场 vs 1 场
+        (W, "indicator_conflict", "表11 指标“发布征集专家广告”"),  # C8: 2 批次 vs 1 批次
+        (W, "text_figures", "第三部分 一"),  # C1: 人员支出 1,144 vs 1,114
+        (W, "national_name", "表1/表6/表7 科目 20609 / 2060999"),  # C6
+        (W, "change_reason", "第三部分（四）项目“科技智库与交流”"),  # C9: falls by 23, reason covers 7
+        (W, "text_names", "项目“科技创新与交流”"),  # C10: 中国“深圳”
+        (W, "text_names", "项目“科技创新与交流”"),  # C10: 科技创活动周
+    ]
+    messages = [f.message for f in run_checks(budget).findings]
+    for expected in (
+        "分项之和 74 与合计 73",
+        "基本支出：分项之和 1,338 与合计 1,337",
+        "项目支出：分项之和 761 与合计 762",
+        "有两个目标值：1 场、3 场",
+        "目标值是 3 场",
+        "目标值是 2 批次",
+        "人员支出1,144万元”，表格为 1,114 万元",
+        "全国政府收支分类科目中为“科技重大项目”/“其他科技重大项目”",
+        "减少 23 万元",
+        "只涉及 7 万元，其余 16 万元",
+        "中国“深圳”",
+        "“科技创活动周”，应为“科技创新活动周”",
+    ):
+        assert any(expected in m for m in messages), expected
+    assert not any("2,100" in m for m in messages)
 
 
-def test_publishing_is_blocked_while_an_error_stands(budget, org):
+def test_publishing_with_warnings_needs_a_recorded_confirmation(approved_budget, org):
+    from center.core.models import AuditEntry
+
     with pytest.raises(ApplicationError) as exc:
-        services.budget_publish(actor=org["finance"], budget=budget)
+        services.budget_publish(actor=org["finance"], budget=approved_budget)
+    assert exc.value.extra["warnings"] and not exc.value.extra.get("errors")
+    assert Budget.objects.get(pk=approved_budget.pk).state == BudgetState.APPROVED
+    b = services.budget_publish(actor=org["finance"], budget=approved_budget, confirm_warnings=True)
+    assert b.state == BudgetState.PUBLISHED
+    entry = AuditEntry.objects.filter(action="budget.budget.publish").latest("id")
+    assert "11" in entry.extra["note"]
+
+
+def test_publishing_is_refused_while_an_error_stands(approved_budget, org):
+    IncomeLine.objects.filter(budget=approved_budget, source__code="gpb.basic").update(amount=Decimal("1.00"))
+    with pytest.raises(ApplicationError) as exc:
+        services.budget_publish(actor=org["finance"], budget=approved_budget, confirm_warnings=True)
     assert exc.value.extra["errors"]
-    assert Budget.objects.get(pk=budget.pk).state == BudgetState.APPROVED
-    assert budget.check_runs.count() == 1
+    assert Budget.objects.get(pk=approved_budget.pk).state == BudgetState.APPROVED
 
 
 def test_publishing_a_clean_approved_budget(clean, org):
@@ -277,5 +325,5 @@ def test_publishing_a_clean_approved_budget(clean, org):
     b = services.budget_record_control(actor=org["finance"], budget=b, total="20990000")
     b = services.budget_submit_second(actor=org["director"], budget=b)
     b = services.budget_record_approval(actor=org["finance"], budget=b, doc_no="深财预〔2023〕1号")
-    b = services.budget_publish(actor=org["finance"], budget=b)
+    b = services.budget_publish(actor=org["finance"], budget=b, confirm_warnings=True)
     assert b.state == BudgetState.PUBLISHED and b.published_at

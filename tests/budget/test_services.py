@@ -219,7 +219,7 @@ def test_catalogue_copy_to_next_year(budget, org):
         actor=org["finance"], year=2024, kind="functional", code="2060999", name="改名"
     )
     assert renamed.name == "改名"
-    assert FunctionalCode.objects.get(fiscal_year__year=2022, code="2060999").name == "其他科技重大项目"
+    assert FunctionalCode.objects.get(fiscal_year__year=2022, code="2060999").name == "其他科学技术支出"
     with pytest.raises(ApplicationError, match="锁定"):
         services.catalogue_entry_save(
             actor=org["finance"], year=2022, kind="functional", code="2060999", name="x"

@@ -75,21 +75,29 @@ def test_check_page(client_for, budget):
     c = client_for("auditor")
     r = c.get(reverse("budget:check", args=[budget.pk]))
     assert r.status_code == 200 and "人员支出1,144万元" in r.content.decode()
+    runs = budget.check_runs.count()  # the demo's publication recorded one
     r = c.post(reverse("budget:check", args=[budget.pk]))
-    assert r.status_code == 302 and budget.check_runs.count() == 1
+    assert r.status_code == 302 and budget.check_runs.count() == runs + 1
     assert client_for("staff_exp").get(reverse("budget:check", args=[budget.pk])).status_code == 403
 
 
-def test_publish_button_is_refused_with_the_errors(client_for, budget):
+def test_publish_button_asks_to_confirm_the_warnings(client_for, approved_budget):
+    budget = approved_budget
     r = client_for("finance").post(reverse("budget:workflow", args=[budget.pk]), {"action": "publish"})
     assert r.status_code == 302 and r["Location"].endswith(reverse("budget:check", args=[budget.pk]))
     assert Budget.objects.get(pk=budget.pk).state == BudgetState.APPROVED
+    page = client_for("finance").get(r["Location"]).content.decode()
+    assert 'id="publish-confirm"' in page and 'name="confirm_warnings"' in page
     assert (
         client_for("head_exp")
-        .post(reverse("budget:workflow", args=[budget.pk]), {"action": "publish"})
+        .post(reverse("budget:workflow", args=[budget.pk]), {"action": "publish", "confirm_warnings": "1"})
         .status_code
         == 403
     )
+    r = client_for("finance").post(
+        reverse("budget:workflow", args=[budget.pk]), {"action": "publish", "confirm_warnings": "1"}
+    )
+    assert Budget.objects.get(pk=budget.pk).state == BudgetState.PUBLISHED
 
 
 def test_versions_page_compares(client_for, budget):
@@ -116,7 +124,7 @@ def test_api_tables_json(client_for, budget):
     data = client_for("finance").get(f"/api/v1/budget/{budget.pk}/tables").json()
     assert [t["number"] for t in data["tables"]] == [f"表{n}" for n in range(1, 12)]
     t3 = data["tables"][2]
-    assert t3["rows"][0]["cells"][1] == {"text": "2,099", "amount_yuan": "20989000.00", "amount_wan": 2099}
+    assert t3["rows"][0]["cells"][1] == {"text": "2,099", "amount_yuan": "20987000.00", "amount_wan": 2099}
     lines = client_for("finance").get(f"/api/v1/budget/{budget.pk}/approved-lines").json()
     assert len(lines) == budget.lines.count()
 
@@ -128,8 +136,10 @@ def test_catalogue_page_and_copy(client_for, budget):
     assert r.status_code == 302 and r["Location"].endswith(reverse("budget:catalogue", args=[2023]))
 
 
-def test_public_page_only_for_published(client, budget):
+def test_public_page_only_for_published(client, approved_budget):
+    budget = approved_budget
     assert client.get(reverse("budget:public_disclosure", args=[budget.pk])).status_code == 404
+    assert client.get(reverse("budget:public_pdf", args=[budget.pk])).status_code == 404
     Budget.objects.filter(pk=budget.pk).update(state=BudgetState.PUBLISHED)
     body = client.get(reverse("budget:public_disclosure", args=[budget.pk])).content.decode()
     assert "收支总表" in body and reverse("budget:drill", args=[budget.pk]) not in body

@@ -49,11 +49,17 @@ EXPECTATIONS: dict[str, dict] = {
     "budget:catalogue_entry": _r(EDITORS, "catalogue_year"),
     "budget:create": _r(EDITORS),
     "budget:public_disclosure": {"audience": "public", "kwargs": "published_budget"},
+    # 信息公开 › 部门预算 and the downloads of a published disclosure: anyone (404 for an unpublished one).
+    "budget:public_list": {"audience": "public"},
+    "budget:public_pdf": {"audience": "public", "kwargs": "published_budget"},
+    "budget:public_xlsx": {"audience": "public", "kwargs": "published_budget"},
+    "budget:public_json": {"audience": "public", "kwargs": "published_budget"},
+    "budget:public_fdp": {"audience": "public", "kwargs": "published_budget"},
 }
 
 
 def objects(org) -> dict[str, dict]:
-    """The demo's 2022 budget (approved) and a published budget of another year for the public page."""
+    """The demo's 2022 budget (published) and a published budget of another year for the public pages."""
     import io
 
     from center.accounts.models import Unit

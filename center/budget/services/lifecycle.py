@@ -95,10 +95,43 @@ def budget_return(*, actor, budget: Budget, reason: str) -> Budget:
     return budget
 
 
+def _balanced(actor, verb: str):
+    """收支平衡: every submission (一上, 二上) and the approval (二下) needs income = expenditure (+ 结转下年).
+    A refusal is audited (`budget.budget.<verb>_refused`, with both totals)."""
+
+    def check(budget: Budget) -> None:
+        totals = budget_totals(budget)
+        expenditure = totals["expenditure"] + (budget.carry_out or 0)
+        if totals["income"] != expenditure:
+            figures = {
+                "income": f"{totals['income']:,.2f}",
+                "expenditure": f"{expenditure:,.2f}",
+                "diff": f"{totals['income'] - expenditure:,.2f}",
+            }
+            raise ApplicationError(
+                _(
+                    "收支不平衡，不能报送：收入合计 %(income)s 元，支出合计（含结转下年）%(expenditure)s 元，"
+                    "相差 %(diff)s 元。请先调整收入或支出。"
+                )
+                % figures,
+                {"field": "balance", **figures},
+                audit={
+                    "action": f"budget.budget.{verb}_refused",
+                    "actor": actor,
+                    "target": budget,
+                    "extra": {"reason": "unbalanced", **figures},
+                },
+            )
+
+    return check
+
+
 @service
 def budget_submit_first(*, actor, budget: Budget) -> Budget:
-    """一上: the director approves the submission to the finance bureau."""
-    return _transition(actor=actor, budget=budget, verb="submit_first")
+    """一上: the director approves the submission to the finance bureau; income must equal expenditure."""
+    return _transition(
+        actor=actor, budget=budget, verb="submit_first", check=_balanced(actor, "submit_first")
+    )
 
 
 @service
@@ -125,8 +158,14 @@ def _within_control(budget: Budget) -> None:
 
 @service
 def budget_submit_second(*, actor, budget: Budget) -> Budget:
-    """二上: the revised submission, approved by the director; must stay within the control figure."""
-    return _transition(actor=actor, budget=budget, verb="submit_second", check=_within_control)
+    """二上: the revised submission, approved by the director; balanced and within the control figure."""
+    balanced = _balanced(actor, "submit_second")
+
+    def check(locked: Budget) -> None:
+        balanced(locked)
+        _within_control(locked)
+
+    return _transition(actor=actor, budget=budget, verb="submit_second", check=check)
 
 
 @service
@@ -139,6 +178,7 @@ def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: d
         actor=actor,
         budget=budget,
         verb="record_approval",
+        check=_balanced(actor, "record_approval"),
         approval_doc_no=doc_no.strip()[:100],
         approved_on=approved_on or timezone.localdate(),
     )
@@ -147,8 +187,10 @@ def budget_record_approval(*, actor, budget: Budget, doc_no: str, approved_on: d
     return budget
 
 
-def budget_publish(*, actor, budget: Budget) -> Budget:
-    """Publish the disclosure; refused while the pre-publication check reports an error.
+def budget_publish(*, actor, budget: Budget, confirm_warnings: bool = False) -> Budget:
+    """Publish the disclosure; refused while the pre-publication check reports an error. Warnings (rounding,
+    text and naming inconsistencies) do not block, but the publisher must confirm them: the confirmation and
+    the number of warnings are recorded in the audit entry `budget.budget.publish`.
 
     Two units of work on purpose: the check run is a business action of its own (`budget_check`: CheckRun +
     audit) that stays recorded when publishing is refused; the publication (`_budget_publish`) then moves
@@ -162,11 +204,16 @@ def budget_publish(*, actor, budget: Budget) -> Budget:
             _("公开前校验有 %(n)s 个错误，不能公开。") % {"n": len(result.errors)},
             {"errors": [f.as_dict() for f in result.errors][:50]},
         )
-    return _budget_publish(actor=actor, budget=budget, check_run=run)
+    if result.warnings and not confirm_warnings:
+        raise ApplicationError(
+            _("公开前校验有 %(n)s 个警告，请阅读后确认再公开。") % {"n": len(result.warnings)},
+            {"warnings": [f.as_dict() for f in result.warnings][:50], "confirm": True},
+        )
+    return _budget_publish(actor=actor, budget=budget, check_run=run, warnings=len(result.warnings))
 
 
 @service
-def _budget_publish(*, actor, budget: Budget, check_run) -> Budget:
+def _budget_publish(*, actor, budget: Budget, check_run, warnings: int = 0) -> Budget:
     def checked(locked: Budget) -> None:
         if check_run.errors or check_run.version != locked.version:
             raise ConflictError(_("预算在校验后已变化，请重新校验后公开。"), {"state": locked.state})
@@ -176,6 +223,7 @@ def _budget_publish(*, actor, budget: Budget, check_run) -> Budget:
         budget=budget,
         verb="publish",
         check=checked,
+        note=(_("已确认校验警告 %(n)s 个") % {"n": warnings}) if warnings else "",
         published_at=timezone.now(),
     )
 
