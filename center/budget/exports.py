@@ -631,6 +631,7 @@ def import_template_bytes(data: BudgetData) -> bytes:
     for source, amount in sorted(data.income.items()):
         wb["收入"].append([source, float(amount)])
     cat_label = {v: k for k, v in CATEGORY_NAMES.items()}
+    projects = {p.pk: p for p in data.projects}
     for ln in data.lines:
         if ln.kind == "basic":
             wb["基本支出"].append(
@@ -652,11 +653,16 @@ def import_template_bytes(data: BudgetData) -> bytes:
                     ln.economic.code,
                     ln.source.code,
                     float(ln.amount),
+                    _department_name(projects.get(ln.project_id)),
                 ]
             )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _department_name(project) -> str:
+    return project.department.name if project is not None and project.department else ""
 
 
 # The import format and the import itself are the loading services' (re-exported here for callers).
