@@ -9,6 +9,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
@@ -864,11 +865,32 @@ def line_edit(request, pk: int, line_id: int):
             "functional_codes": FunctionalCode.objects.filter(fiscal_year=fy, level=3).order_by("code"),
             "economic_codes": EconomicCode.objects.filter(fiscal_year=fy, level=2).order_by("code"),
             "sources": IncomeSource.objects.filter(fiscal_year=fy, is_leaf=True).order_by("sort", "code"),
-            "history": history[:20],
+            "history": history,
             "versions": versions,
         },
         status=status,
     )
+
+
+def _history_row(entry) -> dict:
+    """One audit entry of a line, in words (field labels, not the stored keys)."""
+    labels = {
+        "functional": _("功能科目（项）"),
+        "economic": _("经济科目（款）"),
+        "source": _("资金来源"),
+        "amount": _("金额（元）"),
+    }
+    if entry.action == "budget.line.created":
+        parts = [_("新增") + " " + _("%(a)s 元") % {"a": entry.extra.get("amount", "")}]
+    elif entry.action == "budget.line.deleted":
+        parts = [pgettext("change", "删除")]
+    elif entry.action == "budget.line.refused":
+        parts = [_("修改被拒绝（版本已变）")]
+    else:
+        parts = [
+            f"{labels.get(k, k)} {v[0]} → {v[1]}" for k, v in (entry.changes or {}).items() if len(v) == 2
+        ] or [_("备注")]
+    return {"at": entry.created_at, "who": entry.actor_repr, "parts": parts}
 
 
 @require_POST

@@ -83,8 +83,8 @@ def _scaled(amount: Decimal, factor: Decimal) -> Decimal:
 
 def next_year_payload(data, pct: Decimal) -> dict:
     """The `budget_load` payload of next year: the source's content with amounts × (1 + pct/100). Income is
-    scaled with the lines and the rounding difference put on its largest source, so income still equals
-    expenditure when it did before."""
+    scaled with the lines and the difference (rounding, or an imbalance of the source) put on its largest
+    source, so the prepared budget's income equals its expenditure."""
     factor = 1 + pct / 100
     year, nxt = data.year, data.year + 1
 
@@ -134,7 +134,7 @@ def next_year_payload(data, pct: Decimal) -> dict:
         (Decimal(ln["amount"]) for p in projects for it in p["items"] for ln in it["lines"]), Decimal(0)
     )
     income = {code: _scaled(amount, factor) for code, amount in data.income.items()}
-    if income and sum(data.income.values(), Decimal(0)) == data.total():
+    if income:  # the prepared budget balances: the difference goes to the largest source
         top = max(income, key=lambda c: income[c])
         income[top] += expenditure - sum(income.values(), Decimal(0))
     tp = data.three_public
