@@ -77,7 +77,10 @@ def objects(org) -> dict[str, dict]:
         "budget_table": {"pk": budget.pk, "number": 3},
         "exp_project": {"pk": budget.pk, "project_id": budget.projects.get(name="科技智库与交流").pk},
         "budget_version": {"pk": budget.pk, "number": 1},
-        "basic_line": {"pk": budget.pk, "line_id": budget.lines.filter(kind="basic").order_by("pk").first().pk},
+        "basic_line": {
+            "pk": budget.pk,
+            "line_id": budget.lines.filter(kind="basic").order_by("pk").first().pk,
+        },
         "catalogue_year": {"year": 2022},
         "published_budget": {"pk": published.pk},
     }
