@@ -68,7 +68,7 @@ def load_json(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def seed(stdout) -> None:
+def seed(stdout, *, with_2023: bool = True) -> None:
     unit = Unit.objects.filter(code="SZSTEC").first()
     if unit is None:
         return
@@ -95,7 +95,8 @@ def seed(stdout) -> None:
     services.budget_record_approval(actor=finance, budget=budget, doc_no=DEMO_APPROVAL_DOC)
     assert Budget.objects.get(pk=budget.pk).state == BudgetState.APPROVED
     stdout.write("  budget: 2022 部门预算 loaded (approved)")
-    seed_2023(stdout, budget)
+    if with_2023:
+        seed_2023(stdout, budget)
 
 
 def payload_2022(b: dict) -> dict:
@@ -305,6 +306,8 @@ def seed_2023(stdout, budget_2022: Budget) -> None:
 
     from .models import ExpenditureLine
 
+    if Budget.objects.filter(unit=budget_2022.unit, fiscal_year__year=2023).exists():
+        return
     users = {
         u.username: u
         for u in User.objects.filter(username__in=["finance", "director", "head_exp", "head_gen", "head_inn"])

@@ -848,9 +848,10 @@ def line_edit(request, pk: int, line_id: int):
                 budget, line = _line_for(request, pk, line_id)
                 form, status = _line_form(budget, line), 409
     fy = budget.fiscal_year
-    history = AuditEntry.objects.filter(action__startswith="budget.line.", extra__line=line.pk).order_by(
+    entries = AuditEntry.objects.filter(action__startswith="budget.line.", extra__line=line.pk).order_by(
         "-seq"
     )
+    history = [_history_row(e) for e in entries[:20]]
     versions = budget.versions.filter(step=VersionStep.EDIT).select_related("author").order_by("-number")[:10]
     return render(
         request,

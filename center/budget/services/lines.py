@@ -62,7 +62,7 @@ def line_add(
 
 def _label(line: ExpenditureLine) -> str:
     who = line.project.name if line.project is not None else BasicCategory(line.basic_category).label
-    return f"{who} {line.functional.code}/{line.economic.code}/{line.source.code}"
+    return f"{who} {line.functional.code}/{line.economic.code} {line.source.name}"
 
 
 def _check_version(actor, budget: Budget, expected, verb: str) -> None:
