@@ -79,7 +79,7 @@ def load_json(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def seed(stdout) -> None:
+def seed(stdout, *, with_2023: bool = True) -> None:
     unit = Unit.objects.filter(code="SZSTEC").first()
     if unit is None:
         return
@@ -109,6 +109,8 @@ def seed(stdout) -> None:
     services.budget_publish(actor=finance, budget=budget, confirm_warnings=True)
     assert Budget.objects.get(pk=budget.pk).state == BudgetState.PUBLISHED
     stdout.write("  budget: 2022 部门预算 loaded (approved and published)")
+    if with_2023:
+        seed_2023(stdout, budget)
 
 
 def payload_2022(b: dict) -> dict:
@@ -323,3 +325,59 @@ def _overall_goals(goals: list[str]) -> dict[str, str]:
         name = head.split("、", 1)[-1].strip()
         out[name] = body.strip()
     return out
+
+
+def seed_2023(stdout, budget_2022: Budget) -> None:
+    """The 2023 budget prepared from 2022 (autumn 2022) and carried through 二上二下 with a version at every
+    step: amounts +3 %, each project back to its 编报部门, the department heads correct and submit theirs,
+    finance corrects a line between rounds, 二下 approved in January 2023."""
+    from datetime import date
+
+    from .models import ExpenditureLine
+
+    if Budget.objects.filter(unit=budget_2022.unit, fiscal_year__year=2023).exists():
+        return
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["finance", "director", "head_exp", "head_gen", "head_inn"])
+    }
+    finance, director = users.get("finance"), users.get("director")
+    b = services.budget_prepare_next(actor=finance, source=budget_2022, scale="3")
+    # 2022-09 部门编报: 专家服务部 moves 10,000 yuan between two lines of its project, then every head submits
+    think_tank = b.projects.get(name="科技智库与交流")
+    lines = list(ExpenditureLine.objects.filter(project=think_tank).order_by("amount", "pk"))
+    if len(lines) >= 2:
+        small, large = lines[0], lines[-1]
+        services.line_update(actor=users.get("head_exp"), line=large, amount=str(large.amount - 10000))
+        services.line_update(actor=users.get("head_exp"), line=small, amount=str(small.amount + 10000))
+    heads = {"EXP": "head_exp", "GEN": "head_gen", "INN": "head_inn"}
+    for project in b.projects.select_related("department").order_by("sort"):
+        head = users.get(heads.get(project.department.code if project.department else "", ""), finance)
+        project.budget = b
+        services.project_submit(actor=head, project=project)
+    b = services.budget_consolidate(actor=finance, budget=b)  # 2022-10 财务汇总
+    b = services.budget_submit_first(actor=director, budget=b)  # 2022-10 一上
+    total = sum((ln.amount for ln in b.lines.all()), Decimal(0))
+    basic = sum((ln.amount for ln in b.lines.filter(kind="basic")), Decimal(0))
+    b = services.budget_record_control(
+        actor=finance,
+        budget=b,
+        total=str(total),
+        basic=str(basic),
+        project=str(total - basic),
+        doc_no="演示：2023年预算控制数（2022年11月）",
+    )
+    # 2022-11 between 一下 and 二上: finance moves 5,000 yuan between two 公用经费 lines (a version of its own)
+    public = list(
+        b.lines.filter(kind="basic", basic_category="public", source__code="gpb.basic").order_by(
+            "-amount", "pk"
+        )
+    )
+    if len(public) >= 2:
+        services.line_update(actor=finance, line=public[0], amount=str(public[0].amount - 5000))
+        services.line_update(actor=finance, line=public[1], amount=str(public[1].amount + 5000))
+    b = services.budget_submit_second(actor=director, budget=b)  # 2022-12 二上
+    services.budget_record_approval(
+        actor=finance, budget=b, doc_no="演示：2023年部门预算批复", approved_on=date(2023, 1, 18)
+    )
+    stdout.write("  budget: 2023 部门预算 prepared from 2022 and approved (二上二下, with versions)")

@@ -131,10 +131,15 @@ def compose(data: BudgetData) -> list[Section]:
         f"{unit}预算{w(expenditure)}万元，包括人员支出{w(personnel)}万元、公用支出{w(public)}万元、"
         f"对个人和家庭的补助支出{w(family)}万元、项目支出{w(project_total)}万元。"
     )
-    if n:
-        u.paragraphs.append(f"（一）人员支出{w(personnel)}万元，主要包括：{n.personnel_content}。")
-        u.paragraphs.append(f"（二）公用支出{w(public)}万元，主要包括：{n.public_content}。")
-        u.paragraphs.append(f"（三）对个人和家庭补助支出{w(family)}万元，主要包括：{n.family_content}。")
+    for mark, label_, amount_, content in (
+        ("（一）", "人员支出", personnel, n.personnel_content if n else ""),
+        ("（二）", "公用支出", public, n.public_content if n else ""),
+        ("（三）", "对个人和家庭补助支出", family, n.family_content if n else ""),
+    ):  # no "主要包括：。" when the content is not written yet
+        content = content.strip().rstrip("。")
+        u.paragraphs.append(
+            f"{mark}{label_}{w(amount_)}万元" + (f"，主要包括：{content}。" if content else "。")
+        )
     u.paragraphs.append(f"（四）项目支出{w(project_total)}万元，具体包括：")
     for i, p in enumerate(sorted(data.projects, key=lambda p: p.pk)):
         amount = data.project_amount(p)
@@ -214,8 +219,9 @@ def compose(data: BudgetData) -> list[Section]:
     else:
         s5.paragraphs.append(head + "。")
     if tp:
+        note = tp.overseas_note.strip()
         s5.paragraphs.append(
-            f"1.因公出国（境）费用。{year}年预算数{w(cur['overseas'])}万元，{tp.overseas_note}"
+            f"1.因公出国（境）费用。{year}年预算数{w(cur['overseas'])}万元" + (f"，{note}" if note else "。")
         )
         rec = f"2.公务接待费。{year}年预算数{w(cur['reception'])}万元"
         if prev["reception"] is not None:
@@ -285,7 +291,8 @@ def compose(data: BudgetData) -> list[Section]:
     if at:
         as_of = at.as_of.replace("-", "年", 1) + "月" if at.as_of else ""
         two.paragraphs.append(
-            f"截至{as_of}，{unit}共有车辆{at.vehicles}辆；单价50万元以上通用设备{at.general_equipment}台（套），"
+            (f"截至{as_of}，" if as_of else "")
+            + f"{unit}共有车辆{at.vehicles}辆；单价50万元以上通用设备{at.general_equipment}台（套），"
             f"单价100万元以上专用设备{at.special_equipment}台（套）。"
         )
         two.paragraphs.append(

@@ -9,15 +9,17 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from center.core.errors import ApplicationError, NotFoundError
+from center.core.errors import ApplicationError, ConflictError, NotFoundError
+from center.core.models import AuditEntry
 from center.core.permissions import PUBLIC, access
 
 from . import charts, exports, services
 from .checks import RULES, run_checks
-from .enums import ExpenditureKind, Severity
-from .models import BudgetVersion, FiscalYear, IncomeSource, ProcurementKind
+from .enums import ExpenditureKind, Severity, VersionStep
+from .models import BudgetVersion, EconomicCode, FiscalYear, FunctionalCode, IncomeSource, ProcurementKind
 from .narrative import compose
 from .rounding import fmt_wan, pct_change
 from .rules import (
@@ -27,6 +29,7 @@ from .rules import (
     CHECK_RUNNERS,
     can_create_project,
     can_edit_budget,
+    can_edit_line,
     can_edit_project,
     can_import,
     can_manage_budgets,
@@ -817,3 +820,186 @@ def project_create(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("budget:overview", pk=budget.pk)
+
+
+# --------------------------------------------------------------------------- one line: edit, delete, history
+
+
+def _line_for(request, pk: int, line_id: int):
+    """A line of a budget the reader sees; a project line only to those who see its project."""
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    line = (
+        budget.lines.select_related("functional", "economic", "source", "project", "item")
+        .filter(pk=line_id)
+        .first()
+    )
+    if line is None or (
+        line.project_id
+        and not project_list_for(request.user, request.access_scope, budget)
+        .filter(pk=line.project_id)
+        .exists()
+    ):
+        raise NotFoundError(_("预算行不存在。"))
+    line.budget = budget
+    if line.project is not None:
+        line.project.budget = budget
+    return budget, line
+
+
+def _line_back(budget, line) -> str:
+    if line.project_id:
+        return reverse("budget:project", args=[budget.pk, line.project_id])
+    return reverse("budget:drill", args=[budget.pk]) + f"?kind=basic&economic={line.economic.code[:3]}"
+
+
+def _line_form(budget, line) -> dict:
+    return {
+        "functional": line.functional.code,
+        "economic": line.economic.code,
+        "source": line.source.code,
+        "amount": f"{line.amount:.2f}",
+        "note": line.note,
+        "version": budget.version,
+    }
+
+
+@access(BUDGET_READERS)
+def line_edit(request, pk: int, line_id: int):
+    """Correct one line (amount, codes, source, note) without a re-import; its history below. The form carries
+    the budget's version: if another officer saved meanwhile, the save is refused and the page shows what
+    the other saved (409)."""
+    budget, line = _line_for(request, pk, line_id)
+    form = _line_form(budget, line)
+    error, status = "", 200
+    if request.method == "POST":
+        post = request.POST
+        form.update(
+            {k: post.get(k, "") for k in ("functional", "economic", "source", "amount", "note", "version")}
+        )
+        try:
+            services.line_update(
+                actor=request.user,
+                line=line,
+                amount=form["amount"],
+                functional=form["functional"],
+                economic=form["economic"],
+                source=form["source"],
+                note=form["note"],
+                expected_version=form["version"],
+            )
+            messages.success(request, _("预算行已保存，形成新版本。"))
+            return redirect("budget:line_edit", pk=budget.pk, line_id=line.pk)
+        except ApplicationError as exc:
+            error, status = exc.message, 400
+            if isinstance(exc, ConflictError):  # show what the other officer saved, at the current version
+                budget, line = _line_for(request, pk, line_id)
+                form, status = _line_form(budget, line), 409
+    fy = budget.fiscal_year
+    entries = AuditEntry.objects.filter(action__startswith="budget.line.", extra__line=line.pk).order_by(
+        "-seq"
+    )
+    history = [_history_row(e) for e in entries[:20]]
+    versions = budget.versions.filter(step=VersionStep.EDIT).select_related("author").order_by("-number")[:10]
+    return render(
+        request,
+        "budget/line_edit.html",
+        {
+            "budget": budget,
+            "line": line,
+            "form": form,
+            "error": error,
+            "may_edit": can_edit_line(request.user, line),
+            "back": _line_back(budget, line),
+            "functional_codes": FunctionalCode.objects.filter(fiscal_year=fy, level=3).order_by("code"),
+            "economic_codes": EconomicCode.objects.filter(fiscal_year=fy, level=2).order_by("code"),
+            "sources": IncomeSource.objects.filter(fiscal_year=fy, is_leaf=True).order_by("sort", "code"),
+            "history": history,
+            "versions": versions,
+        },
+        status=status,
+    )
+
+
+def _history_row(entry) -> dict:
+    """One audit entry of a line, in words (field labels, not the stored keys)."""
+    labels = {
+        "functional": _("功能科目（项）"),
+        "economic": _("经济科目（款）"),
+        "source": _("资金来源"),
+        "amount": _("金额（元）"),
+    }
+    if entry.action == "budget.line.created":
+        parts = [_("新增") + " " + _("%(a)s 元") % {"a": entry.extra.get("amount", "")}]
+    elif entry.action == "budget.line.deleted":
+        parts = [pgettext("change", "删除")]
+    elif entry.action == "budget.line.refused":
+        parts = [_("修改被拒绝（版本已变）")]
+    else:
+        parts = [
+            f"{labels.get(k, k)} {v[0]} → {v[1]}" for k, v in (entry.changes or {}).items() if len(v) == 2
+        ] or [_("备注")]
+    return {"at": entry.created_at, "who": entry.actor_repr, "parts": parts}
+
+
+@require_POST
+@access(BUDGET_READERS)
+def line_delete(request, pk: int, line_id: int):
+    budget, line = _line_for(request, pk, line_id)
+    back = _line_back(budget, line)
+    try:
+        services.line_delete(actor=request.user, line=line, expected_version=request.POST.get("version", ""))
+        messages.success(request, _("预算行已删除，形成新版本。"))
+        return redirect(back)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget:line_edit", pk=budget.pk, line_id=line.pk)
+
+
+# --------------------------------------------------------------------------- next year
+
+
+@access(BUDGET_EDITORS)
+def prepare_next(request, pk: int):
+    """Finance prepares next year's budget from this one: what is carried over, an optional percentage."""
+    budget = budget_get_for(request.user, request.access_scope, pk)
+    data = budget_data(budget, with_previous=False)
+    year = data.year + 1
+    existing = budget.unit.budgets.filter(fiscal_year__year=year).first()
+    scale, error = "", ""
+    if request.method == "POST" and existing is None:
+        scale = request.POST.get("scale", "")
+        try:
+            new = services.budget_prepare_next(actor=request.user, source=budget, scale=scale)
+            messages.success(
+                request,
+                _("已由%(a)s年预算准备%(b)s年预算，各项目已退回编报部门。") % {"a": year - 1, "b": year},
+            )
+            return redirect("budget:overview", pk=new.pk)
+        except ApplicationError as exc:
+            error = exc.message
+    carried = [
+        (_("收入与支出预算行"), len(data.lines)),
+        (_("项目（退回编报部门）"), len(data.projects)),
+        (_("绩效指标（项目与整体）"), len(data.indicators)),
+        (_("政府采购预算"), len(data.procurements)),
+    ]
+    inputs = [
+        (_("人员编制"), data.staffing is not None),
+        (_("“三公”经费"), data.three_public is not None),
+        (_("国有资产占用"), data.assets is not None),
+        (_("文字说明（职责、机构、目标、名词解释等）"), data.narrative is not None),
+    ]
+    return render(
+        request,
+        "budget/prepare_next.html",
+        {
+            "budget": budget,
+            "year": year,
+            "existing": existing,
+            "carried": carried,
+            "inputs": inputs,
+            "total_wan": fmt_wan(data.total(), 2),
+            "scale": scale,
+            "error": error,
+        },
+    )

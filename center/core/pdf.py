@@ -16,7 +16,20 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WQYMicroHei"
@@ -45,6 +58,19 @@ def styles() -> dict[str, ParagraphStyle]:
             "tt", parent=base, fontSize=13, leading=18, alignment=TA_CENTER, spaceAfter=4
         ),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "cover": ParagraphStyle("cover", parent=base, fontSize=24, leading=40, alignment=TA_CENTER),
+        "cover_small": ParagraphStyle(
+            "cover_small", parent=base, fontSize=14, leading=24, alignment=TA_CENTER
+        ),
+        "part": ParagraphStyle(
+            "part", parent=base, fontSize=16, leading=24, alignment=TA_CENTER, spaceAfter=8
+        ),
+        "section": ParagraphStyle(
+            "section", parent=base, fontSize=14, leading=21, alignment=TA_CENTER, spaceBefore=12, spaceAfter=6
+        ),
+        "sub": ParagraphStyle("sub", parent=base, fontSize=11, leading=17, spaceBefore=4, spaceAfter=2),
+        "toc0": ParagraphStyle("toc0", parent=base, fontSize=12, leading=22),
+        "toc1": ParagraphStyle("toc1", parent=base, fontSize=10.5, leading=18, leftIndent=21),
     }
 
 
@@ -131,4 +157,137 @@ class PdfDocument:
             bottomMargin=18 * mm,
         )
         doc.build(self.story, onFirstPage=footer, onLaterPages=footer)
+        return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- a book: cover, 目录, mixed orientation
+
+
+class BoldParagraph(Paragraph):
+    """The embedded font has no bold face: the glyphs are filled and stroked (PDF text render mode 2), as
+    word processors draw a synthetic bold."""
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.addLiteral(f"2 Tr {self.style.fontSize * 0.016:.3f} w")
+        super().draw()
+        self.canv.restoreState()
+
+
+class TocMark(Flowable):
+    """An invisible mark: the 目录 entry (and PDF outline entry) of what follows it on the page."""
+
+    def __init__(self, text: str, level: int):
+        super().__init__()
+        self.toc_text, self.toc_level = text, level
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class _BookTemplate(BaseDocTemplate):
+    def __init__(self, buf, book: "PdfBook", **kw):
+        super().__init__(buf, **kw)
+        self.book = book
+        margins = {
+            "leftMargin": 15 * mm,
+            "rightMargin": 15 * mm,
+            "topMargin": 15 * mm,
+            "bottomMargin": 18 * mm,
+        }
+        for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+            frame = Frame(
+                margins["leftMargin"],
+                margins["bottomMargin"],
+                size[0] - margins["leftMargin"] - margins["rightMargin"],
+                size[1] - margins["topMargin"] - margins["bottomMargin"],
+                id=name,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            self.addPageTemplates(PageTemplate(id=name, frames=[frame], pagesize=size, onPage=book._footer))
+
+    def afterFlowable(self, flowable):
+        level = getattr(flowable, "toc_level", None)
+        if level is None:
+            return
+        text = flowable.toc_text
+        key = f"toc{self.seq.nextf('toc')}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, text, self.page - self.book.front_pages, key))
+
+
+class PdfBook:
+    """A document as government disclosures print it: a cover, a 目录 with page numbers (pages are numbered
+    from the first page after the 目录), then portrait and landscape sections. `section(orientation)` starts
+    a new page in that orientation; `heading(..., toc=True)` and `mark(...)` make 目录 entries."""
+
+    front_pages = 2  # the cover and the 目录 (one page: a disclosure has some twenty entries)
+
+    def __init__(self, title: str):
+        self.title = title
+        self.st = styles()
+        self.story: list = []
+        self.orientation = "portrait"
+
+    def width(self) -> float:
+        size = A4 if self.orientation == "portrait" else landscape(A4)
+        return size[0] - 30 * mm
+
+    def page_height(self) -> float:
+        size = A4 if self.orientation == "portrait" else landscape(A4)
+        return size[1] - 33 * mm
+
+    def cover(self, lines: list[str], footer_lines: list[str]):
+        self.story.append(Spacer(1, 70 * mm))
+        for text in lines:
+            self.story.append(BoldParagraph(escape(text), self.st["cover"]))
+        self.story.append(Spacer(1, 90 * mm))
+        for text in footer_lines:
+            self.story.append(Paragraph(escape(text), self.st["cover_small"]))
+        self.story.append(PageBreak())
+        toc = TableOfContents(dotsMinLevel=0)
+        toc.levelStyles = [self.st["toc0"], self.st["toc1"]]
+        self.story.append(BoldParagraph("目　录", self.st["title"]))
+        self.story.append(toc)
+
+    def section(self, orientation: str):
+        self.orientation = orientation
+        self.story.append(NextPageTemplate(orientation))
+        self.story.append(PageBreak())
+
+    def page_break(self):
+        self.story.append(PageBreak())
+
+    def heading(self, text: str, style: str, *, toc: int | None = None):
+        p = BoldParagraph(escape(text), self.st[style])
+        if toc is not None:
+            p.toc_text, p.toc_level = text, toc
+        self.story.append(p)
+
+    def mark(self, text: str, level: int):
+        self.story.append(TocMark(text, level))
+
+    def paragraph(self, text: str, style: str = "body"):
+        self.story.append(Paragraph(escape(text), self.st[style]))
+
+    def _footer(self, canvas, doc):
+        n = doc.page - self.front_pages
+        if n < 1:
+            return
+        canvas.saveState()
+        canvas.setFont(register_font(), 9)
+        canvas.drawCentredString(canvas._pagesize[0] / 2, 9 * mm, f"- {n} -")
+        canvas.restoreState()
+
+    def build(self) -> bytes:
+        buf = BytesIO()
+        doc = _BookTemplate(buf, self, pagesize=A4, title=self.title, author="", subject=self.title)
+        doc.multiBuild(self.story)
         return buf.getvalue()

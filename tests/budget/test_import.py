@@ -85,3 +85,65 @@ def test_import_page(client_for, draft_budget):
     r = c.post(reverse("budget:import", args=[draft_budget.pk]), {"file": f})
     assert r.status_code == 200 and "缺少工作表" in r.content.decode()
     assert client_for("head_exp").get(reverse("budget:import", args=[draft_budget.pk])).status_code == 403
+
+
+def test_duplicate_line_is_refused_with_its_row(draft_budget, org):
+    wb = template(draft_budget)
+    ws = wb["基本支出"]
+    ws.append(["公用经费", "2060899", "30211", "gpb.basic", 10])
+    ws.append(["公用经费", "2060899", "30211", "gpb.basic", 20])
+    errors = errors_of(draft_budget, org, wb)
+    dup = [e for e in errors if "重复" in e["message"]]
+    assert [(e["sheet"], e["row"], e["column"]) for e in dup] == [("基本支出", ws.max_row, "A")]
+    assert f"第 {ws.max_row - 1} 行" in dup[0]["message"]
+
+
+def test_a_code_of_another_years_catalogue_is_named(draft_budget, org):
+    from center.budget.models import FiscalYear, FunctionalCode
+
+    fy22 = FiscalYear.objects.get(year=2022)
+    parent = FunctionalCode.objects.get(fiscal_year=fy22, code="20608")
+    FunctionalCode.objects.create(
+        fiscal_year=fy22, code="2060888", name="机构间科技交流", level=3, parent=parent
+    )
+    wb = template(draft_budget)
+    wb["基本支出"].append(["公用经费", "2060888", "30211", "gpb.basic", 10])
+    errors = errors_of(draft_budget, org, wb)
+    assert [(e["row"], e["column"]) for e in errors] == [(wb["基本支出"].max_row, "B")]
+    assert "属于2022年目录，不在2023年目录中" in errors[0]["message"]
+
+
+def test_merged_cells_name_row_and_column(draft_budget, org):
+    wb = template(draft_budget)
+    wb["项目支出"].merge_cells("A3:A4")
+    errors = errors_of(draft_budget, org, wb)
+    assert ("项目支出", 3, "A") in {(e["sheet"], e["row"], e["column"]) for e in errors}
+
+
+def test_reimport_updates_projects_in_place(draft_budget, org, client_for):
+    before = {p.name: p.pk for p in draft_budget.projects.all()}
+    items_before = {(i.project.name, i.name): i.pk for i in draft_budget.projects.first().items.all()}
+    url = reverse("budget:project", args=[draft_budget.pk, before["科技智库与交流"]])
+    wb = template(draft_budget)
+    ws = wb["项目支出"]
+    ws.append(["新建示例项目", "示例明细", "用于示例", "2060899", "30227", "gpb.duty", 5000, "专家服务部"])
+    for row in wb["收入"].iter_rows(min_row=2):
+        if row[0].value == "gpb.duty":
+            row[1].value = float(row[1].value) + 5000
+    exports.import_workbook(actor=org["finance"], budget=draft_budget, content=to_bytes(wb))
+    after = {p.name: p.pk for p in draft_budget.projects.all()}
+    assert {k: after[k] for k in before} == before  # same ids: the old project URLs keep working
+    first = draft_budget.projects.get(pk=draft_budget.projects.first().pk)
+    assert {(i.project.name, i.name): i.pk for i in first.items.all()} == items_before
+    new = draft_budget.projects.get(name="新建示例项目")
+    assert new.state == "draft" and new.department.name == "专家服务部"  # goes through the department step
+    assert client_for("finance").get(url).status_code == 200
+
+
+def test_unknown_department_is_refused(draft_budget, org):
+    wb = template(draft_budget)
+    wb["项目支出"].append(["新建示例项目", "", "", "2060899", "30227", "gpb.duty", 5000, "不存在的部门"])
+    errors = errors_of(draft_budget, org, wb)
+    assert [(e["sheet"], e["row"], e["column"]) for e in errors] == [
+        ("项目支出", wb["项目支出"].max_row, "H")
+    ]

@@ -193,11 +193,11 @@ def test_director_must_approve_and_control_figure_is_respected(draft_budget, org
 
 
 def test_versions_are_compared_line_by_line(draft_budget, org, project):
-    line = add(draft_budget, org["finance"], amount="500.00")
-    services.version_record(actor=org["finance"], budget=draft_budget, step="edit", note="加一行")
+    line = add(draft_budget, org["finance"], amount="500.00")  # every edit between rounds is a version
     services.line_update(actor=org["finance"], line=line, amount="800.00")
-    services.version_record(actor=org["finance"], budget=draft_budget, step="edit", note="改金额")
     vs = list(draft_budget.versions.order_by("-number")[:3])
+    assert [v.step for v in vs[:2]] == ["edit", "edit"]
+    assert vs[1].note.startswith("新增预算行") and vs[0].note.startswith("修改预算行")
     d = version_diff(vs[2], vs[1])
     assert len(d.added) == 1 or len(d.changed) == 1
     d2 = version_diff(vs[1], vs[0])

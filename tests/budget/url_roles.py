@@ -34,6 +34,10 @@ EXPECTATIONS: dict[str, dict] = {
     "budget:project_submit": _r(READERS, "exp_project"),
     "budget:project_indicator_add": _r(READERS, "exp_project"),
     "budget:project_create": _r(READERS, "budget"),
+    # A basic line: every reader of the budget sees it (and its history); only finance may change it.
+    "budget:line_edit": _r(READERS, "basic_line"),
+    "budget:line_delete": _r(READERS, "basic_line"),  # POST only; the service refuses all but finance
+    "budget:prepare_next": _r(EDITORS, "budget"),
     "budget:details": _r(EDITORS, "budget"),
     "budget:check": _r(CHECKERS, "budget"),
     "budget:versions": _r(READERS, "budget"),
@@ -79,6 +83,10 @@ def objects(org) -> dict[str, dict]:
         "budget_table": {"pk": budget.pk, "number": 3},
         "exp_project": {"pk": budget.pk, "project_id": budget.projects.get(name="科技智库与交流").pk},
         "budget_version": {"pk": budget.pk, "number": 1},
+        "basic_line": {
+            "pk": budget.pk,
+            "line_id": budget.lines.filter(kind="basic").order_by("pk").first().pk,
+        },
         "catalogue_year": {"year": 2022},
         "published_budget": {"pk": published.pk},
     }

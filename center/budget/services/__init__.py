@@ -12,7 +12,7 @@ Side effects and invariants:
 
 Modules: `catalogues` (copy a year, edit codes), `lifecycle` (create, versions, the 二上二下 verbs, check and
 publication), `lines` (expenditure lines), `projects` (department drafting), `loading` (whole-budget and
-catalogue loads, the xlsx import), `disclosure` (inputs, targets, income, procurement); shared helpers in
+catalogue loads, the xlsx import), `nextyear` (prepare next year from this one), `disclosure` (inputs, targets, income, procurement); shared helpers in
 `common`. Reads are in `selectors.py`. The names below are the package's public face (imported elsewhere).
 """
 
@@ -45,6 +45,7 @@ from .lifecycle import (
 )
 from .lines import line_add, line_delete, line_update
 from .loading import budget_load, catalogue_load, import_workbook, parse_workbook
+from .nextyear import budget_prepare_next
 from .projects import PROJECT_SERVICES, project_create, project_item_create, project_submit
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "budget_create",
     "budget_details_save",
     "budget_load",
+    "budget_prepare_next",
     "budget_publish",
     "budget_record_approval",
     "budget_record_control",

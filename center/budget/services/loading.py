@@ -222,13 +222,15 @@ def budget_load(
             _("预算数据有 %(n)s 处错误，未导入任何内容。") % {"n": len(errors)}, {"errors": errors}
         )
 
-    # ---- write
+    # ---- write. Projects (and their items) of the same name are updated in place: their ids, and so the
+    # addresses of the project pages, survive a re-import; the others are removed.
     budget.lines.all().delete()
-    budget.projects.all().delete()
     budget.income_lines.all().delete()
     budget.indicators.all().delete()
     budget.procurements.all().delete()
     budget.comparison_figures.all().delete()
+    existing = {p.name: p for p in budget.projects.all()}
+    budget.projects.exclude(name__in=[n for n in names if n]).delete()
     IncomeLine.objects.bulk_create(income)
     ExpenditureLine.objects.bulk_create(basic)
     departments = {d.code: d for d in budget.unit.departments.all()}
@@ -236,32 +238,45 @@ def budget_load(
     new_lines = []
     new_inds = []
     for pi, p in enumerate(projects):
-        project = Project.objects.create(
-            budget=budget,
-            name=p["name"].strip(),
-            department=departments.get(p.get("department") or ""),
-            state=p.get("state", ProjectState.SUBMITTED),
-            sort=p.get("sort", pi + 1),
-            task_sort=p.get("task_sort", pi + 1),
-            purpose=p.get("purpose") or "",
-            performance_summary=p.get("performance_summary") or "",
-            overall_goal=p.get("overall_goal") or "",
-            previous_year_amount=(
+        fields = {
+            "department": departments.get(p.get("department") or ""),
+            "state": p.get("state", ProjectState.SUBMITTED),
+            "sort": p.get("sort", pi + 1),
+            "task_sort": p.get("task_sort", pi + 1),
+            "purpose": p.get("purpose") or "",
+            "performance_summary": p.get("performance_summary") or "",
+            "overall_goal": p.get("overall_goal") or "",
+            "previous_year_amount": (
                 parse_amount(p["previous_year_amount"])
                 if p.get("previous_year_amount") not in (None, "")
                 else None
             ),
-            change_reason=p.get("change_reason") or "",
-            government_investment=bool(p.get("government_investment")),
-            key_project=p.get("key_project", True),
-        )
+            "change_reason": p.get("change_reason") or "",
+            "government_investment": bool(p.get("government_investment")),
+            "key_project": p.get("key_project", True),
+        }
+        project = existing.get(p["name"].strip())
+        if project is None:
+            project = Project.objects.create(budget=budget, name=p["name"].strip(), **fields)
+        else:
+            for k, v in fields.items():
+                setattr(project, k, v)
+            project.save()
+        old_items = {it.name: it for it in project.items.all()}
+        keep_items = {it.get("name") for it in p.get("items", []) if it.get("name")}
+        project.items.exclude(name__in=keep_items).delete()
         by_name[project.name] = project
         for ii, it in enumerate(p.get("items", [])):
             item = None
             if it.get("name"):
-                item = ProjectItem.objects.create(
-                    project=project, name=it["name"], purpose=it.get("purpose") or "", sort=ii
-                )
+                item = old_items.get(it["name"])
+                if item is None:
+                    item = ProjectItem.objects.create(
+                        project=project, name=it["name"], purpose=it.get("purpose") or "", sort=ii
+                    )
+                else:
+                    item.purpose, item.sort = it.get("purpose") or "", ii
+                    item.save(update_fields=["purpose", "sort"])
             for li, row in enumerate(it.get("lines", [])):
                 line = _build_line(
                     cat,
@@ -352,8 +367,12 @@ SHEETS = {
         "经济科目编码",
         "资金来源编码",
         "金额（元）",
+        "编报部门",
     ],
 }
+OPTIONAL_LAST = {
+    "项目支出"
+}  # a template without the 编报部门 column is still read (the project keeps its own)
 CATEGORY_NAMES = {"人员经费": "personnel", "公用经费": "public", "对个人和家庭的补助": "family_subsidy"}
 
 
@@ -382,7 +401,9 @@ def _sheet_rows(book, errors) -> dict | None:
         sheet_rows = book.rows(name, width=len(headers))
         first = next(sheet_rows, None)
         head = [str(v or "").strip() for v in (first[1] if first and first[0] == 1 else ())][: len(headers)]
-        if head != headers:
+        if name in OPTIONAL_LAST and len(head) == len(headers) and not head[-1]:
+            head = head[:-1]
+        if head != headers and not (name in OPTIONAL_LAST and head == headers[:-1]):
             _err(errors, name, 1, "", _("表头应为：%(h)s。") % {"h": "、".join(headers)})
             continue
         rows = []
@@ -400,7 +421,9 @@ def _sheet_rows(book, errors) -> dict | None:
     return rows_by_sheet
 
 
-def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dict]]:
+def parse_workbook(
+    content: bytes, catalogue: Catalogue, departments: dict | None = None
+) -> tuple[dict, list[dict]]:
     """Read the template into a partial `budget_load` payload; list every bad row (sheet, row, column, reason).
     The workbook is opened by the safe reader (center.core.xlsx): a zip bomb, too many rows or columns, an
     over-long cell or a damaged file is refused before it is unpacked."""
@@ -415,6 +438,7 @@ def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dic
     if rows_by_sheet is None:
         return {}, errors
     payload: dict = {"income": [], "basic_lines": [], "projects": []}
+    catalogue_departments = departments or {}  # department name or code → code
 
     def amount(sheet, r, col, value):
         if isinstance(value, str):
@@ -430,11 +454,36 @@ def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dic
             return None
 
     def code(sheet, r, col, fn, value):
+        text = str(value).strip() if value is not None else ""
         try:
-            return fn(str(value).strip() if value is not None else "").code
+            return fn(text).code
         except ApplicationError as exc:
-            _err(errors, sheet, r, col, exc.message)
+            other = _other_year(catalogue, fn, text)
+            message = exc.message
+            if other:
+                message = _("编码 %(c)s 属于%(o)s年目录，不在%(y)s年目录中：请使用本年度目录的编码。") % {
+                    "c": text,
+                    "o": other,
+                    "y": catalogue.fiscal_year.year,
+                }
+            _err(errors, sheet, r, col, message)
             return None
+
+    seen: dict[tuple, int] = {}
+
+    def duplicate(sheet, r, key) -> bool:
+        if key in seen:
+            _err(
+                errors,
+                sheet,
+                r,
+                "A",
+                _("与第 %(r)s 行重复（同一项目/类别、明细、功能科目、经济科目和资金来源），请合并为一行。")
+                % {"r": seen[key]},
+            )
+            return True
+        seen[key] = r
+        return False
 
     for r, (src, amt) in rows_by_sheet.get("收入", []):
         s = code("收入", r, "A", catalogue.source_leaf, src)
@@ -455,31 +504,74 @@ def parse_workbook(content: bytes, catalogue: Catalogue) -> tuple[dict, list[dic
             if not e.startswith(BASIC_CATEGORY_CLASS[category]):
                 _err(errors, "基本支出", r, "C", _("经济科目 %(e)s 与类别“%(c)s”不符。") % {"e": e, "c": cat})
                 e = None
-        if category and f and e and s and a is not None:
+        if category and f and e and s and a is not None and not duplicate("基本支出", r, (category, f, e, s)):
             payload["basic_lines"].append(
                 {"category": category, "functional": f, "economic": e, "source": s, "amount": str(a)}
             )
     projects: dict[str, dict] = {}
-    for r, (pname, iname, purpose, fn, eco, src, amt) in rows_by_sheet.get("项目支出", []):
+    departments = {}
+    for r, (pname, iname, purpose, fn, eco, src, amt, dept) in rows_by_sheet.get("项目支出", []):
         pname = str(pname or "").strip()
+        dept = str(dept or "").strip()
+        if dept:
+            code_ = catalogue_departments.get(dept)
+            if code_ is None:
+                _err(errors, "项目支出", r, "H", _("编报部门“%(d)s”不是本单位的部门。") % {"d": dept})
+            elif departments.setdefault(pname, code_) != code_:
+                _err(errors, "项目支出", r, "H", _("项目“%(p)s”的编报部门前后不一致。") % {"p": pname})
         if not pname:
             _err(errors, "项目支出", r, "A", _("项目名称不能为空。"))
         f = code("项目支出", r, "D", catalogue.functional_item, fn)
         e = code("项目支出", r, "E", catalogue.economic_item, eco)
         s = code("项目支出", r, "F", catalogue.source_leaf, src)
         a = amount("项目支出", r, "G", amt)
-        if pname and f and e and s and a is not None:
+        if (
+            pname
+            and f
+            and e
+            and s
+            and a is not None
+            and not duplicate("项目支出", r, (pname, str(iname or "").strip(), f, e, s))
+        ):
             p = projects.setdefault(pname, {"name": pname, "items": {}})
             item = p["items"].setdefault(
                 str(iname or "").strip(),
                 {"name": str(iname or "").strip(), "purpose": str(purpose or ""), "lines": []},
             )
             item["lines"].append({"functional": f, "economic": e, "source": s, "amount": str(a)})
-    payload["projects"] = [{**p, "items": list(p["items"].values())} for p in projects.values()]
+    payload["projects"] = [
+        {
+            **p,
+            "items": list(p["items"].values()),
+            **({"department": departments[n]} if n in departments else {}),
+        }
+        for n, p in projects.items()
+    ]
     return payload, errors
 
 
-@service
+def _other_year(catalogue: Catalogue, fn, code: str) -> int | None:
+    """The year of another catalogue that has this code (for a line copied from another year's workbook)."""
+    model = {
+        "functional_item": FunctionalCode,
+        "economic_item": EconomicCode,
+        "source_leaf": IncomeSource,
+    }.get(getattr(fn, "__name__", ""))
+    if (
+        model is None
+        or not code
+        or model.objects.filter(fiscal_year=catalogue.fiscal_year, code=code).exists()
+    ):
+        return None  # in this year's catalogue (refused for another reason: level, a summary source)
+    row = (
+        model.objects.filter(code=code)
+        .exclude(fiscal_year=catalogue.fiscal_year)
+        .values_list("fiscal_year__year", flat=True)
+        .first()
+    )
+    return row
+
+
 def _indicator_payload(i) -> dict:
     """A performance indicator as the import payload names its fields."""
     return {
@@ -494,6 +586,7 @@ def _indicator_payload(i) -> dict:
     }
 
 
+@service
 def import_workbook(*, actor, budget, content: bytes):
     """Replace the budget's income and lines from the template; nothing is saved when any row is bad.
 
@@ -501,7 +594,10 @@ def import_workbook(*, actor, budget, content: bytes):
     budget is locked before its current content is read and replaced.
     """
     catalogue = Catalogue.of(budget.fiscal_year)
-    payload, errors = parse_workbook(content, catalogue)
+    departments = {}
+    for d in budget.unit.departments.all():
+        departments[d.code] = departments[d.name] = d.code
+    payload, errors = parse_workbook(content, catalogue, departments)
     if errors:
         raise ApplicationError(
             _("导入文件有 %(n)s 处错误，未导入任何内容。") % {"n": len(errors)}, {"errors": errors}
@@ -523,9 +619,11 @@ def import_workbook(*, actor, budget, content: bytes):
                 previous_year_amount=str(old.previous_year_amount)
                 if old.previous_year_amount is not None
                 else None,
-                department=old.department.code if old.department else "",
+                department=p.get("department") or (old.department.code if old.department else ""),
                 indicators=[_indicator_payload(i) for i in current.indicators if i.project_id == old.pk],
             )
+        else:  # a new project goes to its 编报部门 for the department step
+            p["state"] = ProjectState.DRAFT
     payload["unit_indicators"] = [_indicator_payload(i) for i in current.indicators if i.project_id is None]
     payload["procurement"] = [
         {
