@@ -19,6 +19,12 @@ class Bar:
     value2: Decimal | None = None  # comparison (previous year)
 
 
+def _role(bars: list[Bar], title: str) -> str:
+    """A chart whose parts are drill-down links is a group of links (an image may not contain links)."""
+    role = "group" if any(b.link for b in bars) else "img"
+    return f'role="{role}" aria-label="{escape(title)}"'
+
+
 def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, str] | None = None) -> str:
     """Horizontal bars with labels and 万元 values; `value2` draws a thinner comparison bar below."""
     bars = [b for b in bars if b.value or b.value2]
@@ -29,7 +35,7 @@ def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, st
     height = top + row_h * len(bars) + 8
     vmax = max([b.value for b in bars] + [b.value2 or 0 for b in bars] + [Decimal(1)])
     parts = [
-        f'<svg class="budget-chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="budget-chart" {_role(bars, title)} viewBox="0 0 {width} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     if legend:
@@ -50,7 +56,7 @@ def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, st
             f"{fmt_wan(b.value, 2)} 万元</title></rect>"
         )
         if b.link:
-            bar = f'<a href="{escape(b.link)}">{bar}</a>'
+            bar = f'<a href="{escape(b.link)}" aria-label="{escape(b.label)} {fmt_wan(b.value, 2)} 万元">{bar}</a>'
         parts += [f"<g>{text}{bar}"]
         parts.append(
             f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + 15}" font-size="12" fill="#57606a">{fmt_wan(b.value)}</text>'
@@ -62,7 +68,7 @@ def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, st
                 f"<title>{escape(legend[1] if legend else '')} {fmt_wan(b.value2, 2)} 万元</title></rect>"
             )
             parts.append(
-                f'<text x="{label_w + max(w2, 1) + 4:.1f}" y="{y + 28}" font-size="10" fill="#8c959f">{fmt_wan(b.value2)}</text>'
+                f'<text x="{label_w + max(w2, 1) + 4:.1f}" y="{y + 28}" font-size="10" fill="#57606a">{fmt_wan(b.value2)}</text>'
             )
         parts.append("</g>")
     parts.append("</svg>")
@@ -80,7 +86,7 @@ def donut(slices: list[Bar], *, title: str, size: int = 220) -> str:
     width = size + 260
     height = max(size, 22 * len(slices) + 10)
     out = [
-        f'<svg class="budget-chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="budget-chart" {_role(slices, title)} viewBox="0 0 {width} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     angle = -math.pi / 2
@@ -103,7 +109,8 @@ def donut(slices: list[Bar], *, title: str, size: int = 220) -> str:
                 f"A{inner},{inner} 0 {large} 0 {x4:.2f},{y4:.2f} Z"
             )
             seg = f'<path d="{path}" fill="{color}"><title>{escape(s.label)} {fmt_wan(s.value, 2)} 万元</title></path>'
-            out.append(f'<a href="{escape(s.link)}">{seg}</a>' if s.link else seg)
+            name = f"{escape(s.label)} {fmt_wan(s.value, 2)} 万元"
+            out.append(f'<a href="{escape(s.link)}" aria-label="{name}">{seg}</a>' if s.link else seg)
             angle = a2
         ly = 14 + i * 22
         pct = frac * 100

@@ -35,6 +35,14 @@ FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WQYMicroHei"
 
 
+def document_lang() -> str:
+    """The PDF catalogue's /Lang (BCP 47) for the active language, so a screen reader reads the text in the
+    right language. reportlab (open-source) writes no structure tree: the PDFs are not tagged."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "").startswith("en") else "zh-CN"
+
+
 def register_font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH), subfontIndex=0))
@@ -151,6 +159,7 @@ class PdfDocument:
             buf,
             pagesize=self.pagesize,
             title=self.title,
+            lang=document_lang(),
             leftMargin=15 * mm,
             rightMargin=15 * mm,
             topMargin=15 * mm,

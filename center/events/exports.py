@@ -124,11 +124,15 @@ def report_pdf(data: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from center.core.pdf import document_lang
+
     font = _font_name()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=8)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm)
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, lang=document_lang()
+    )
     e = data["event"]
     story = [Paragraph(escape(_("活动报告：%(t)s") % {"t": e.title}), title)]
     rows = [
