@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from center.core.forms import BootstrapMixin
 
@@ -49,6 +49,10 @@ class PasswordChangeForm(BootstrapMixin, forms.Form):
         return data
 
 
+def _department(user, language: str) -> str:
+    return user.department.display_name(language) if user.department_id else ""
+
+
 class DelegationForm(BootstrapMixin, forms.Form):
     delegate = forms.ModelChoiceField(label=_("受托人"), queryset=User.objects.none())
     starts_at = forms.DateTimeField(
@@ -63,8 +67,10 @@ class DelegationForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["delegate"]
         field.queryset = User.objects.filter(pk__in=[c.pk for c in candidates])
+        language = get_language()
         field.choices = [("", "---------")] + [
-            (c.pk, f"{c.full_name}（{c.department or ''} {c.position}）") for c in candidates
+            (c.pk, " · ".join(filter(None, [c.full_name, _department(c, language), c.position])))
+            for c in candidates
         ]
         field.help_text = _(
             "只列出可以接受您审批权限的人：同级或更高层级（部门负责人可委托给其他部门负责人、副部长或单位领导，"

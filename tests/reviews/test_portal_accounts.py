@@ -64,7 +64,12 @@ def test_draw_invite_activate_and_score(org, mailoutbox, django_capture_on_commi
     assert rnd.title in portal
     # accept the invitation, then the scoring task is there
     services.invitation_respond(actor=pick.expert.user, pick_id=pick.pk, accept=True)
-    assert rnd.title in c.get(reverse("reviews:portal_home")).content.decode()
+    from center.reviews.models import Assignment
+
+    assignment = Assignment.objects.get(expert=pick.expert)
+    home = c.get(reverse("reviews:portal_home")).content.decode()
+    assert reverse("reviews:portal_assignment", args=[assignment.pk]) in home
+    assert c.get(reverse("reviews:portal_assignment", args=[assignment.pk])).status_code == 200
 
 
 def test_an_existing_external_account_with_the_experts_email_is_linked(org, mailoutbox):
