@@ -1,5 +1,5 @@
-"""Server-side time of the page actions people do every day (issue 18, "Speed"): sign in, and the main writes of
-each area, each followed by the page it leads to — the way a browser does it, over HTTP, against gunicorn with
+"""Server-side time of the page actions people do every day (issue 18, "Speed"): the main writes of each area,
+each followed by the page it leads to — the way a browser does it, over HTTP, against gunicorn with
 DEBUG off on a scratch database loaded with the demo.
 
     .venv/bin/python bench/page_actions.py [--repeat 10]                        # SQLite
@@ -8,8 +8,8 @@ DEBUG off on a scratch database loaded with the demo.
 A form is filled the way a person would: the page's own form (hidden fields, the preselected options, the
 one-time key) plus the values an action names; what is left empty and required gets a plausible value by
 its input type. Each action is timed from sending the POST to its answer (the server's work: localhost, one
-client at a time) and the page its redirect leads to separately. Target: p95 ≤ 300 ms for every action and page,
-the sign-in excepted by the time of the password check itself (printed beside it).
+client at a time) and the page its redirect leads to separately. Target: p95 ≤ 300 ms for every action and page
+(the sign-in has its own benchmark, bench/login.py, which times the password check apart).
 """
 
 import argparse
@@ -145,23 +145,10 @@ class Client:
         follow, follow_ms = self.get(r.headers["Location"].replace(self.base, ""))
         return r.headers["Location"], post_ms, follow_ms, follow
 
-    def login(self, username: str) -> float:
+    def login(self, username: str) -> None:
         action, data = self.form("/accounts/login/", r"login|^$", username=username, password=PASSWORD)
-        location, post_ms, _, _ = self.post(action, data)
-        if "/login" in location:
+        if "/login" in self.post(action, data)[0]:
             raise SystemExit(f"{username} could not sign in")
-        return post_ms
-
-
-def password_check_ms(env: dict) -> float:
-    """The password hasher alone, as configured (the part of a sign-in this benchmark does not count)."""
-    code = (
-        "import django,time;django.setup();from django.contrib.auth.hashers import make_password,check_password;"
-        "h=make_password('Center#2026');t=time.perf_counter();[check_password('Center#2026',h) for _ in range(5)];"
-        "print((time.perf_counter()-t)/5*1000)"
-    )
-    out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    return float(out.stdout.strip())
 
 
 def actions(base: str, repeat: int):
@@ -251,7 +238,6 @@ def p95(values):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--logins", type=int, default=10)
     ap.add_argument("--reuse", action="store_true", help="SQLite only: keep the database of the last run")
     args = ap.parse_args()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
@@ -284,8 +270,6 @@ def main():
                 time.sleep(0.2)
         for _ in range(6):  # every worker imports everything once before anything is timed
             Client(base).login("staff_gen")
-        logins = [Client(base).login("staff_gen") for _ in range(args.logins)]
-        check = password_check_ms(env)
         rows = {}
         for name, post_ms, follow_ms in actions(base, args.repeat):
             rows.setdefault(name, ([], []))
@@ -295,10 +279,6 @@ def main():
     finally:
         server.terminate()
         server.wait()
-    print(
-        f"\nsign-in: p50 {statistics.median(logins):.0f} ms, p95 {p95(logins):.0f} ms; the password check alone "
-        f"{check:.0f} ms; the rest p95 {p95(logins) - check:.0f} ms (target ≤ 100 ms)"
-    )
     print(f"\n{'action':<22}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'next page p95':>15}  within {TARGET_MS} ms")
     missed = 0
     for name, (posts, follows) in rows.items():
