@@ -102,8 +102,12 @@ def test_staff_runs_a_draw_and_verifies_it(page):
     staff, rnd, group, app = _round(blind=False)
     login(page, "staff_exp")
     page.goto(page.base + f"/reviews/groups/{group.pk}/")
+    # Fixing the pool asks first (data-confirm).
+    questions = []
+    page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
     page.click("#fix-pool")
     page.wait_for_load_state("networkidle")
+    assert len(questions) == 1 and "固定候选池" in questions[0]
     pool_hash = page.locator("#pool-hash").inner_text()
     assert len(pool_hash) == 64
     page.select_option("#seed-source", "public")
