@@ -47,7 +47,8 @@ def test_edit_page_saves_a_new_version_and_shows_history(b23, client_for):
     v = b.versions.get(number=b.version)
     assert v.step == "edit" and "修改预算行" in v.note
     html = c.get(url).content.decode()
-    assert "金额（元）" in html and "→ 123456.78" in html  # the change is listed in the line's history, in words
+    # the change is listed in the line's history, in words
+    assert "金额（元）" in html and "→ 123456.78" in html
     assert c.get(reverse("budget:versions", args=[b23.pk])).status_code == 200
 
 

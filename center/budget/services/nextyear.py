@@ -99,7 +99,7 @@ def next_year_payload(data, pct: Decimal) -> dict:
 
     basic = [{**line(ln), "category": ln.basic_category} for ln in data.lines if ln.kind == "basic"]
     projects = []
-    for p in sorted(data.projects, key=lambda p: (p.sort, p.pk)):
+    for p in sorted(data.projects, key=lambda p: p.pk):  # created in the same order: the text lists them so
         items = []
         for it in data.items.get(p.pk, []):
             items.append(
