@@ -22,6 +22,17 @@ def _no_refusals_carried_over():
     reset_refusals()
 
 
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the site's language (Chinese): a test that switched the thread to English must not
+    decide the language of the next one's messages."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 class _Quiet:
     def write(self, *args, **kwargs):
         pass

@@ -51,6 +51,12 @@ def page_plan() -> list[tuple[str | None, list[tuple[str, str]]]]:
     sheet = ScoreSheet.objects.select_related("assignment__expert__user").order_by("pk").first()
     # The scoring sheet as an expert sees it before submitting (the demo's sheets are all submitted).
     ScoreSheet.objects.filter(pk=sheet.pk).update(state="draft")
+    # Experts drawn by the demo get their account through the invitation's set-password link; this one has
+    # followed it.
+    expert_user = sheet.assignment.expert.user
+    expert_user.set_password("Center#2026")
+    expert_user.is_active = True
+    expert_user.save(update_fields=["password", "is_active"])
     return [
         (
             None,
