@@ -24,8 +24,7 @@ pytestmark = pytest.mark.django_db
 # --- 5. submit for approval ---------------------------------------------------------------------------------
 
 
-def test_a_new_event_is_submitted_and_its_head_notified(org, make_event, client_for, monkeypatch):
-    monkeypatch.setattr(services.funding, "event_request_funding", lambda *, actor, event: "")
+def test_a_new_event_is_submitted_and_its_head_notified(org, make_event, client_for):
     event = make_event(state=EventState.PLANNED)  # 交流合作部, owner staff_exc
     page = client_for("staff_exc").get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'id="do-submit"' in page and "提交审批" in page
@@ -45,6 +44,15 @@ def test_a_new_event_is_submitted_and_its_head_notified(org, make_event, client_
     services.event_approve(actor=org["head_exc"], event_id=event.pk)
     event.refresh_from_db()
     assert event.state == EventState.APPROVED
+    note.refresh_from_db()
+    assert note.resolved_at is not None and note.read_at is not None  # the task is done: off the unread count
+
+
+def test_a_cancelled_submission_resolves_its_notification(org, make_event):
+    event = make_event(state=EventState.PLANNED)
+    services.event_submit(actor=org["staff_exc"], event_id=event.pk)
+    services.event_cancel(actor=org["staff_exc"], event_id=event.pk, reason="改期")
+    assert Notification.objects.get(recipient=org["head_exc"]).resolved_at is not None
 
 
 def test_the_head_is_told_even_when_the_owner_is_the_head(org, make_event):

@@ -13,7 +13,7 @@ from center.core.audit import audit_log, diff, snapshot
 from center.core.enums import Role
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
 from center.core.locks import lock_one
-from center.core.notifications import notify
+from center.core.notifications import notifications_resolve, notify, task_key_of
 from center.core.rules import require
 from center.core.services import service
 
@@ -239,14 +239,17 @@ def event_submit(*, actor, event_id: int) -> Event:
             "c": f"{event.planned_cost:,.2f}",
         },
         link=reverse("events:detail", args=[event.pk]),
+        task_key=task_key_of(event),
     )
     return event
 
 
 @service
 def event_approve(*, actor, event_id: int) -> Event:
-    """planned → approved. Side effect: the prior application for the planned cost (hook)."""
+    """submitted → approved. Side effects: the prior application for the planned cost (hook); the approvers'
+    待审批 notifications are resolved."""
     event = _transition(actor=actor, event_id=event_id, verb="approve")
+    notifications_resolve(task_key_of(event))
     ref = money.event_request_funding(actor=actor, event=event)
     event.approved_by, event.approved_at = actor, timezone.now()
     if ref:
@@ -312,6 +315,7 @@ def event_cancel(*, actor, event_id: int, reason: str = "") -> Event:
     if not reason:
         raise ApplicationError(_("请填写取消原因。"), {"field": "reason"})
     event = _transition(actor=actor, event_id=event_id, verb="cancel", extra={"reason": reason})
+    notifications_resolve(task_key_of(event))  # a submitted event's 待审批 notifications
     event.cancel_reason = reason
     event.save(update_fields=["cancel_reason", "updated_at"])
     money._release_funding(actor, event, reason)
