@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema
 
 from center.core.errors import ApplicationError
@@ -14,6 +13,7 @@ from center.reviews import drawing
 from center.reviews import rules as review_rules
 from center.reviews import selectors as review_selectors
 from center.reviews import services as review_services
+from center.reviews.explain import verify_problem
 
 router = Router(tags=["experts"])
 
@@ -110,7 +110,5 @@ def draw_verify(request, record: dict = Body(...)):  # noqa: B008 (ninja declare
         result = drawing.verify(record)
     except (KeyError, TypeError, ValueError) as exc:
         # a malformed body, not a missing object: 400 (it answered 404 before)
-        raise ApplicationError(
-            _("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}, {"field": "record"}
-        ) from None
+        raise ApplicationError(verify_problem(exc), {"field": "record"}) from None
     return {"ok": result["ok"], "checks": result["checks"]}

@@ -164,3 +164,19 @@ def test_database_server_unreachable_is_503_not_500():
         connection.settings_dict["HOST"], connection.settings_dict["PORT"] = saved
     _shaped(api, 503)
     assert page.status_code == 503 and "系统暂时无法访问数据库" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "record, words",
+    [({"pool": []}, "记录不完整：缺少"), ({"pool_hash": 5, "params": "x", "seed": None}, "记录不完整")],
+)
+def test_a_draw_record_that_cannot_be_read_is_explained_without_program_text(token, record, words):
+    response = Client().post(
+        "/api/v1/experts/draws/verify",
+        json.dumps(record),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert words in message and "Error" not in message and "'" not in message
