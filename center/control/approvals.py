@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from center.accounts.enums import AccountKind, Role
 from center.accounts.models import User
@@ -147,7 +148,7 @@ def chain_start(
         ladder = _resolve(step.rule, step, doc, owner_departments, directory)
         plan.append((step.name, step.kind, _pick(ladder, used, step.name)))
         if i == 0 and owner_review_departments:
-            name = _("项目指标归口部门审核")
+            name = gettext_noop("项目指标归口部门审核")  # stored in Chinese, shown by step_label
             ladder = _resolve(
                 ApproverRule.OWNER_DEPT_HEAD, None, doc, list(owner_review_departments), directory
             )
