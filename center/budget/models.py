@@ -488,7 +488,7 @@ class PerformanceIndicator(TranslatedName, models.Model):
         ordering = ["budget", "table_sort", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.target_display}"
+        return f"{self.display_name()} {self.target_display}"
 
     @property
     def target_display(self) -> str:

@@ -203,7 +203,7 @@ def _notify_pending(doc, tasks) -> None:
     if tasks:
         notify(
             [t.assignee for t in tasks],
-            title=_("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
+            title=lambda: _("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
             body=_("金额 %(amount)s 元，申请人 %(who)s。")
             % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name},
             link=doc_link(doc),
@@ -300,7 +300,7 @@ def act(
         )
         notify(
             [doc.applicant],
-            title=_("单据被驳回：%(no)s") % {"no": doc.number},
+            title=lambda: _("单据被驳回：%(no)s") % {"no": doc.number},
             body=comment,
             link=doc_link(doc),
         )
@@ -316,7 +316,7 @@ def act(
             )
             notify(
                 [doc.applicant],
-                title=_("单据被退回修改：%(no)s") % {"no": doc.number},
+                title=lambda: _("单据被退回修改：%(no)s") % {"no": doc.number},
                 body=comment,
                 link=doc_link(doc),
             )

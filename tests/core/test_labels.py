@@ -102,3 +102,23 @@ def test_action_labels_read_as_words(code, zh, en):
 def test_an_unknown_code_is_not_shown_raw():
     with translation.override("zh-hans"):
         assert labels.action_label("nowhere.thing.done") == "其他操作"
+
+
+def test_a_notification_title_is_shown_in_the_readers_language(org):
+    from django.utils.translation import gettext as _
+
+    from center.core.notifications import notify
+
+    (n,) = notify(
+        [org["finance"]],
+        title=lambda: _("待审批：%(no)s %(title)s") % {"no": "SQ-1", "title": "会议"},
+        email=False,
+    )
+    assert (n.title, n.title_en) == ("待审批：SQ-1 会议", "To approve: SQ-1 会议")
+    with translation.override("en"):
+        assert str(n) == "To approve: SQ-1 会议"
+    with translation.override("zh-hans"):
+        assert str(n) == "待审批：SQ-1 会议"
+    (plain,) = notify([org["finance"]], title="纯文本", email=False)
+    with translation.override("en"):
+        assert str(plain) == "纯文本"  # a plain string: one language, shown as written

@@ -356,7 +356,7 @@ def _notify_cashiers(doc) -> None:
     from center.accounts.models import User
 
     cashiers = list(User.objects.filter(is_active=True, roles__role=Role.CASHIER))
-    notify(cashiers, title=_("待支付：%(no)s") % {"no": doc.number}, link=approvals.doc_link(doc))
+    notify(cashiers, title=lambda: _("待支付：%(no)s") % {"no": doc.number}, link=approvals.doc_link(doc))
 
 
 @service
@@ -390,7 +390,7 @@ def application_act(
         _freeze_reviewed(app, actor=actor)
         notify(
             [app.applicant],
-            title=_("事前申请已批准：%(no)s") % {"no": app.number},
+            title=lambda: _("事前申请已批准：%(no)s") % {"no": app.number},
             link=approvals.doc_link(app),
         )
     return app

@@ -227,7 +227,7 @@ def _notify_invited(picks, rnd):
     if users:
         notify(
             users,
-            title=_("评审邀请：%(t)s") % {"t": rnd.title},
+            title=lambda: _("评审邀请：%(t)s") % {"t": rnd.title},
             body=_("您被随机抽取为评审专家，请在期限内答复是否参加。"),
             link=reverse("reviews:portal_home"),
         )
