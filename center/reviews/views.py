@@ -725,14 +725,45 @@ def public_notice(request, pk: int):
     )
 
 
+def _record_error(exc: Exception) -> str:
+    """Why a pasted draw record cannot be read, in a sentence (never Python's own error text)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return _(
+            "记录不是完整的 JSON 文本（第 %(line)d 行第 %(col)d 个字符附近有误）。请粘贴抽取页面导出的完整记录。"
+        ) % {
+            "line": exc.lineno,
+            "col": exc.colno,
+        }
+    if isinstance(exc, KeyError):
+        return _("记录缺少“%(key)s”一项。请粘贴抽取页面导出的完整记录。") % {"key": str(exc.args[0])[:40]}
+    return _("记录的内容不符合抽取记录的格式。请粘贴抽取页面导出的完整记录。")
+
+
 @access(PUBLIC)
 def public_verify(request):
-    """Anyone pastes a draw record (JSON) and re-runs it here; nothing is stored."""
-    result, error = None, None
+    """Anyone pastes a draw record (JSON) and re-runs it here; nothing is stored. Failures are said in words."""
+    result, error, failures = None, None, []
     text = request.POST.get("record", "") if request.method == "POST" else ""
     if text:
         try:
-            result = drawing.verify(json.loads(text))
-        except (ValueError, KeyError, TypeError) as exc:
-            error = _("记录格式不正确：%(e)s") % {"e": str(exc)[:100]}
-    return render(request, "reviews/public_verify.html", {"result": result, "error": error, "text": text})
+            record = json.loads(text)
+            if not isinstance(record, dict):
+                raise TypeError
+            result = drawing.verify(record)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            error = _record_error(exc)
+    if result and not result["ok"]:
+        sentences = {
+            "pool_hash": _("候选池或抽取参数与记录中的哈希不一致：记录在抽取之后被改动过。"),
+            "seed": _("记录中的种子不能由记录的来源值算出。"),
+            "result": _("按记录重新运行抽取，得到的名单与记录中的名单不同。"),
+            "result_hash": _("名单的哈希与记录中的哈希不一致。"),
+        }
+        failures = [
+            sentences.get(k, _("记录中有一项核对不一致。")) for k, ok in result["checks"].items() if not ok
+        ]
+    return render(
+        request,
+        "reviews/public_verify.html",
+        {"result": result, "error": error, "failures": failures, "text": text},
+    )
