@@ -16,6 +16,7 @@ register(
         "budget.line": pgettext_lazy("audit entity", "支出预算行"),
         "budget.procurement": pgettext_lazy("audit entity", "政府采购预算"),
         "budget.project": pgettext_lazy("audit entity", "预算项目"),
+        "budget.fiscalyear": pgettext_lazy("audit entity", "预算年度"),
     },
     actions={
         "budget.budget.consolidate": _("汇总部门预算"),

@@ -23,6 +23,10 @@ register(
         "events.survey": pgettext_lazy("audit entity", "满意度问卷"),
         "events.ticket": pgettext_lazy("audit entity", "入场码"),
         "events.upload": pgettext_lazy("audit entity", "报名材料"),
+        # target types (model labels) the codes' entities do not already name
+        "events.roadshowapplication": pgettext_lazy("audit entity", "路演报名"),
+        "events.eventtype": pgettext_lazy("audit entity", "活动类型"),
+        "events.surveyquestion": pgettext_lazy("audit entity", "满意度问卷"),
     },
     verbs={
         "answered": pgettext_lazy("audit verb", "填写"),

@@ -15,6 +15,10 @@ register(
         "experts.call": pgettext_lazy("audit entity", "专家征集"),
         "experts.organisation": pgettext_lazy("audit entity", "单位"),
         "experts.relation": pgettext_lazy("audit entity", "关联关系"),
+        # target types (model labels) the codes' entities do not already name
+        "experts.committeeactivity": pgettext_lazy("audit entity", "专委会活动"),
+        "experts.expertapplication": pgettext_lazy("audit entity", "入库申请"),
+        "experts.recruitmentcall": pgettext_lazy("audit entity", "专家征集"),
     },
     verbs={
         "admit": pgettext_lazy("audit verb", "入库"),

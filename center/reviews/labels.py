@@ -23,6 +23,12 @@ register(
         "reviews.objection": pgettext_lazy("audit entity", "异议"),
         "reviews.pick": pgettext_lazy("audit entity", "抽中专家"),
         "reviews.sheet": pgettext_lazy("audit entity", "评分表"),
+        # target types (model labels) the codes' entities do not already name
+        "reviews.reviewround": pgettext_lazy("audit entity", "评审轮次"),
+        "reviews.reviewgroup": pgettext_lazy("audit entity", "评审组"),
+        "reviews.publicnotice": pgettext_lazy("audit entity", "公示"),
+        "reviews.scoresheet": pgettext_lazy("audit entity", "评分表"),
+        "reviews.drawpick": pgettext_lazy("audit entity", "抽中专家"),
     },
     verbs={
         "resolve": pgettext_lazy("audit verb", "处理"),

@@ -122,3 +122,48 @@ def test_a_notification_title_is_shown_in_the_readers_language(org):
     (plain,) = notify([org["finance"]], title="纯文本", email=False)
     with translation.override("en"):
         assert str(plain) == "纯文本"  # a plain string: one language, shown as written
+
+
+def test_every_target_type_written_by_the_demo_has_a_kind(db):
+    """Targets show the kind of thing they are ("孙强（账号）"): every model an audited change points at is named,
+    by an area's registered entity or the model's own verbose name."""
+    from django.apps import apps
+
+    unnamed = [
+        m._meta.label_lower
+        for m in apps.get_models()
+        if m._meta.app_label in {"accounts", "budget", "control", "experts", "reviews", "events"}
+        and m._meta.label_lower in TARGETS
+        and not labels.entity_label(m._meta.label_lower)
+    ]
+    assert unnamed == []
+
+
+# What the demo's audit entries point at (manage.py demo_seed, then AuditEntry target types).
+TARGETS = {
+    "accounts.user",
+    "accounts.department",
+    "accounts.unit",
+    "budget.budget",
+    "budget.fiscalyear",
+    "control.application",
+    "control.reimbursement",
+    "control.quota",
+    "events.event",
+    "events.survey",
+    "events.roadshowapplication",
+    "experts.committeeactivity",
+    "experts.expert",
+    "experts.expertapplication",
+    "experts.organisation",
+    "experts.recruitmentcall",
+    "reviews.application",
+    "reviews.draw",
+    "reviews.drawpick",
+    "reviews.flag",
+    "reviews.objection",
+    "reviews.publicnotice",
+    "reviews.reviewgroup",
+    "reviews.reviewround",
+    "reviews.scoresheet",
+}
