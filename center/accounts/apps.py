@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "组织与账号"
 
     def ready(self):
-        from . import nav, signals, todos  # noqa: F401  (sidebar, audit of security events, workbench to-dos)
+        from . import labels, nav, signals, todos  # noqa: F401  (sidebar, audit of security events, workbench to-dos)

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 from center.core.locks import LockRank
@@ -47,7 +47,7 @@ class Department(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="department_code_unique")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name(get_language() or "")  # the reader's language (center/core/translated.py)
 
     def display_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name

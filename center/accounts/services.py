@@ -527,7 +527,7 @@ def delegation_create(*, actor, delegate_id: int, starts_at, ends_at, reason: st
 
     notify(
         [delegate],
-        title=_("%(name)s 将审批权限委托给您") % {"name": actor.full_name},
+        title=lambda: _("%(name)s 将审批权限委托给您") % {"name": actor.full_name},
         body=d.reason,
         link="/accounts/delegations/",
     )

@@ -6,4 +6,4 @@ class BudgetConfig(AppConfig):
     label = "budget"
 
     def ready(self):
-        from . import nav, todos  # noqa: F401  (register the sidebar entry and the workbench to-dos)
+        from . import labels, nav, todos  # noqa: F401  (register the sidebar entry and the workbench to-dos)

@@ -72,7 +72,10 @@ ZERO_SOURCES = (
     "unit.other",
     "carry",
 )
-DEMO_APPROVAL_DOC = "演示：种子未载明批复文号"
+# The seed does not print the document numbers; the demo uses numbers in the shape the Center receives them
+# (一下 control figures from the finance bureau, 二下 approval through the 市科协), not placeholder text.
+DEMO_CONTROL_DOC = "深财预〔2021〕186号"
+DEMO_APPROVAL_DOC = "深科协〔2022〕12号"
 
 
 def load_json(name: str) -> dict:
@@ -100,7 +103,7 @@ def seed(stdout, *, with_2023: bool = True) -> None:
         total="20990000.00",
         basic="13370000.00",
         project="7620000.00",
-        doc_no="演示：控制数",
+        doc_no=DEMO_CONTROL_DOC,
     )
     budget = services.budget_submit_second(actor=director, budget=budget)
     budget = services.budget_record_approval(actor=finance, budget=budget, doc_no=DEMO_APPROVAL_DOC)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from center.core.locks import LockRank
+from center.core.translated import TranslatedName
 
 from .enums import (
     BasicCategory,
@@ -50,10 +51,11 @@ class FiscalYear(models.Model):
         return str(self.year)
 
 
-class CatalogueEntry(models.Model):
+class CatalogueEntry(TranslatedName, models.Model):
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("编码"), max_length=20)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(_("级次"))  # 1 类, 2 款, 3 项
     sort = models.PositiveIntegerField(default=0)
 
@@ -62,7 +64,7 @@ class CatalogueEntry(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name()}"
 
 
 class FunctionalCode(CatalogueEntry):
@@ -208,11 +210,12 @@ class IncomeLine(models.Model):
         return f"{self.source_id} {self.amount}"
 
 
-class Project(models.Model):
+class Project(TranslatedName, models.Model):
     """A project (项目支出), drafted by a department, with items (明细) and performance targets."""
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(_("项目名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("编报部门"),
@@ -249,14 +252,15 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
 
 
-class ProjectItem(models.Model):
+class ProjectItem(TranslatedName, models.Model):
     """A project's item (明细): what the money is for. Its amount is the sum of its lines."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("明细名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     purpose = models.TextField(_("用途"), blank=True)
     sort = models.PositiveIntegerField(default=0)
 
@@ -267,7 +271,7 @@ class ProjectItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
 
 
 class ExpenditureLine(models.Model):
@@ -458,7 +462,7 @@ class ComparisonFigure(models.Model):
         return f"{self.key} {self.amount}"
 
 
-class PerformanceIndicator(models.Model):
+class PerformanceIndicator(TranslatedName, models.Model):
     """A 三级指标 with its target; 一级/二级 are its position in the framework (enums.INDICATOR_FRAMEWORK).
 
     `project` set: the project's target tree; `project` null: a unit-wide target. 表11 gathers all of a
@@ -472,6 +476,7 @@ class PerformanceIndicator(models.Model):
     level1 = models.CharField(_("一级指标"), max_length=30)
     level2 = models.CharField(_("二级指标"), max_length=30)
     name = models.CharField(_("三级指标"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=IndicatorKind.choices)
     comparator = models.CharField(_("比较"), max_length=2, choices=Comparator.choices, blank=True)
     value = models.CharField(_("目标值"), max_length=50)  # a number for quantitative, a phrase otherwise
@@ -483,7 +488,7 @@ class PerformanceIndicator(models.Model):
         ordering = ["budget", "table_sort", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.target_display}"
+        return f"{self.display_name()} {self.target_display}"
 
     @property
     def target_display(self) -> str:
@@ -494,7 +499,23 @@ class PerformanceIndicator(models.Model):
         sym = COMPARATOR_SYMBOL.get(self.comparator, "")
         if self.measure_unit == "%":
             return f"{sym}{self.value}%"
-        return f"{sym}{self.value} {self.measure_unit}".strip()
+        return f"{sym}{self.value} {self.display_measure_unit()}".strip()
+
+    # 一级/二级 names and units are a fixed vocabulary, translated by the catalogue (budget/labels.py).
+    def display_level1(self, language: str | None = None) -> str:
+        return _vocabulary(self.level1)
+
+    def display_level2(self, language: str | None = None) -> str:
+        return _vocabulary(self.level2)
+
+    def display_measure_unit(self, language: str | None = None) -> str:
+        return _vocabulary(self.measure_unit)
+
+
+def _vocabulary(word: str) -> str:
+    from .labels import INDICATOR_WORDS
+
+    return str(INDICATOR_WORDS.get(word, word))
 
 
 class PublishedDisclosure(models.Model):

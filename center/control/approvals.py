@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from center.accounts.enums import AccountKind, Role
 from center.accounts.models import User
@@ -147,7 +148,7 @@ def chain_start(
         ladder = _resolve(step.rule, step, doc, owner_departments, directory)
         plan.append((step.name, step.kind, _pick(ladder, used, step.name)))
         if i == 0 and owner_review_departments:
-            name = _("项目指标归口部门审核")
+            name = gettext_noop("项目指标归口部门审核")  # stored in Chinese, shown by step_label
             ladder = _resolve(
                 ApproverRule.OWNER_DEPT_HEAD, None, doc, list(owner_review_departments), directory
             )
@@ -206,7 +207,7 @@ def _notify_pending(doc, tasks) -> None:
     if tasks:
         notify(
             [t.assignee for t in tasks],
-            title=_("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
+            title=lambda: _("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
             body=_("金额 %(amount)s 元，申请人 %(who)s。")
             % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name},
             link=doc_link(doc),
@@ -352,7 +353,7 @@ def _act(
         )
         notify(
             [doc.applicant],
-            title=_("单据被驳回：%(no)s") % {"no": doc.number},
+            title=lambda: _("单据被驳回：%(no)s") % {"no": doc.number},
             body=comment,
             link=doc_link(doc),
         )
@@ -368,7 +369,7 @@ def _act(
             )
             notify(
                 [doc.applicant],
-                title=_("单据被退回修改：%(no)s") % {"no": doc.number},
+                title=lambda: _("单据被退回修改：%(no)s") % {"no": doc.number},
                 body=comment,
                 link=doc_link(doc),
                 task_key=task_key_of(doc),

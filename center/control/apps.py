@@ -7,6 +7,6 @@ class ControlConfig(AppConfig):
     verbose_name = "预算控制"
 
     def ready(self):
-        from . import config_cache, nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)
+        from . import config_cache, labels, nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)
 
         config_cache.connect()

@@ -66,6 +66,22 @@ FLOWS = [
         [("部门负责人", "dept_head"), ("财务审核", "finance"), ("单位负责人", "director")],
     ),
 ]
+NAMES_EN = {  # flows, steps and standards in English (the name_en convention, docs/architecture.md)
+    "公务接待审批": "Official reception approval",
+    "事前申请（5万元以下）": "Prior application (under ¥50,000)",
+    "事前申请（5万元及以上）": "Prior application (¥50,000 and over)",
+    "报销（5万元以下）": "Reimbursement (under ¥50,000)",
+    "报销（5万元及以上）": "Reimbursement (¥50,000 and over)",
+    "部门负责人": "Department head",
+    "归口部门（综合部）审核": "Review by the responsible department (General Affairs)",
+    "财务审核": "Finance review",
+    "分管领导": "Deputy director in charge",
+    "单位负责人": "Director",
+    "三类会议综合定额": "Class III meeting all-in rate",
+    "三类培训综合定额": "Class III training all-in rate",
+    "国内差旅住宿及伙食补助": "Domestic travel: lodging and meal allowance",
+    "公务接待工作餐": "Official reception working meal",
+}
 STANDARDS = [
     ("meeting", "", "三类会议综合定额", "450", True),
     ("training", "", "三类培训综合定额", "400", False),
@@ -95,6 +111,7 @@ def seed(stdout) -> None:
         for name, doc_type, types, lo, hi, prio, steps in FLOWS:
             flow = ApprovalFlow.objects.create(
                 name=name,
+                name_en=NAMES_EN[name],
                 doc_type=doc_type,
                 app_types=types,
                 min_amount=Decimal(lo),
@@ -102,13 +119,20 @@ def seed(stdout) -> None:
                 priority=prio,
             )
             for i, (step, rule) in enumerate(steps, start=1):
-                ApprovalStepDef.objects.create(flow=flow, order=i, name=step, rule=rule)
+                ApprovalStepDef.objects.create(
+                    flow=flow, order=i, name=step, name_en=NAMES_EN[step], rule=rule
+                )
     for app_type, city, name, limit, block in STANDARDS:
         SpendingStandard.objects.get_or_create(
             year=YEAR,
             app_type=app_type,
             city=city,
-            defaults={"name": name, "limit_per_person_day": Decimal(limit), "block_excess": block},
+            defaults={
+                "name": name,
+                "name_en": NAMES_EN[name],
+                "limit_per_person_day": Decimal(limit),
+                "block_excess": block,
+            },
         )
     users = {u.username: u for u in User.objects.all()}
     if not Quota.objects.filter(year=YEAR).exists():

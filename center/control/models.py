@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from center.core.locks import LockRank
+from center.core.translated import TranslatedName, is_english
 
 from .enums import (
     ApplicationType,
@@ -133,7 +134,19 @@ class Quota(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name in the reader's language: an issued quota's name is made of its project (or basic
+        category), item and economic code, each of which has its English name (center/core/translated.py)."""
+        if not is_english(language):
+            return self.name
+        parts = [
+            self.project.display_name(language) if self.project_id else self.basic_category_label,
+            self.item.display_name(language) if self.item_id else "",
+            str(self.economic) if self.economic_id else "",
+        ]
+        return " · ".join(p for p in parts if p) or self.name
 
     @property
     def basic_category_label(self) -> str:
@@ -224,7 +237,7 @@ class Adjustment(models.Model):
         return self.doc_no
 
 
-class SpendingStandard(models.Model):
+class SpendingStandard(TranslatedName, models.Model):
     """费用标准: a per-person-per-day limit by application type (and city), per year; editable by finance."""
 
     lock_rank = LockRank.MASTER
@@ -233,6 +246,7 @@ class SpendingStandard(models.Model):
     app_type = models.CharField(_("事项类型"), max_length=20, choices=ApplicationType.choices)
     city = models.CharField(_("城市"), max_length=50, blank=True)  # blank: any city
     name = models.CharField(_("标准名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     limit_per_person_day = models.DecimalField(_("每人每天限额（元）"), **AMOUNT)
     block_excess = models.BooleanField(
         _("超标准即阻断"), default=True
@@ -243,7 +257,7 @@ class SpendingStandard(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "app_type", "city"], name="standard_unique")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
 
 
 class Document(models.Model):
@@ -451,12 +465,13 @@ class Payment(models.Model):
         return f"{(self.reimbursement or self.advance).number} {self.amount}"
 
 
-class ApprovalFlow(models.Model):
+class ApprovalFlow(TranslatedName, models.Model):
     """An approval chain chosen for a document by type, amount band, department and quota owner (归口)."""
 
     lock_rank = LockRank.MASTER
 
     name = models.CharField(_("流程名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     doc_type = models.CharField(_("单据类型"), max_length=20)  # application | reimbursement
     app_types = models.JSONField(_("适用事项类型"), default=list, blank=True)  # empty: all types
     min_amount = models.DecimalField(_("金额下限（含）"), default=0, **AMOUNT)
@@ -479,13 +494,14 @@ class ApprovalFlow(models.Model):
         ordering = ["doc_type", "priority", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
 
 
-class ApprovalStepDef(models.Model):
+class ApprovalStepDef(TranslatedName, models.Model):
     flow = models.ForeignKey(ApprovalFlow, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("环节名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     kind = models.CharField(_("审批方式"), max_length=10, choices=StepKind.choices, default=StepKind.SINGLE)
     rule = models.CharField(_("审批人"), max_length=20, choices=ApproverRule.choices)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
@@ -495,7 +511,7 @@ class ApprovalStepDef(models.Model):
         constraints = [models.UniqueConstraint(fields=["flow", "order"], name="step_order_unique")]
 
     def __str__(self) -> str:
-        return f"{self.flow} · {self.order} {self.name}"
+        return f"{self.flow} · {self.order} {self.display_name()}"
 
 
 class ApprovalTask(models.Model):

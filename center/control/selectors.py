@@ -222,7 +222,7 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
         for r in _group_rows(
             quotas,
             lambda q: q.project_id or q.basic_category,
-            lambda q: q.project.name if q.project_id else q.basic_category_label,
+            lambda q: q.project.display_name() if q.project_id else q.basic_category_label,
         )
     ]
     by_item = [
@@ -230,7 +230,7 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
         for r in _group_rows(
             [q for q in quotas if q.item_id],
             lambda q: q.item_id,
-            lambda q: f"{q.project.name} · {q.item.name}",
+            lambda q: f"{q.project.display_name()} · {q.item.display_name()}",
         )
     ]
     lang = get_language()
@@ -240,9 +240,9 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
     ]
     from center.budget.models import EconomicCode
 
-    class_names = dict(
-        EconomicCode.objects.filter(fiscal_year__year=year, level=1).values_list("code", "name")
-    )
+    class_names = {
+        c.code: c.display_name() for c in EconomicCode.objects.filter(fiscal_year__year=year, level=1)
+    }
     by_econ = [
         flag(r)
         for r in _group_rows(
@@ -276,9 +276,7 @@ def execution_dashboard(user, scope, year: int, margin_pct: float) -> dict:
         "by_item": by_item,
         "by_department": by_dept,
         "by_economic": by_econ,
-        "three_public": _group_rows(
-            three, lambda q: q.economic.code, lambda q: f"{q.economic.code} {q.economic.name}"
-        ),
+        "three_public": _group_rows(three, lambda q: q.economic.code, lambda q: str(q.economic)),
         "near_limit": [q for q in quotas if q.used_pct >= 80],
         "trend": [(m, trend[m]) for m in range(1, 13)],
         "pending_applications": Application.objects.filter(state=DocState.PENDING, lines__quota__in=ids)

@@ -81,6 +81,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     title = models.CharField(_("标题"), max_length=200)
+    title_en = models.CharField(
+        _("标题（英文）"), max_length=200, blank=True
+    )  # the reader's language: display_title
     body = models.TextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -98,7 +101,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title()
+
+    def display_title(self, language: str | None = None) -> str:
+        from .translated import pick
+
+        return pick(language, self.title, self.title_en)
 
 
 class Attachment(models.Model):

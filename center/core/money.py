@@ -145,3 +145,11 @@ def rmb_upper(amount) -> str:
     if fen:
         parts.append(_DIGITS[fen] + "分")
     return "".join(parts)
+
+
+def format_yuan(value) -> str:
+    """The one display of an amount in yuan: 1234567.8 → 1,234,567.80 (thousands separators, two places);
+    nothing → "—". Templates use the `yuan` filter, exports and PDFs call this."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"

@@ -5,7 +5,7 @@ it; when the task is acted on, the area calls `notifications_resolve` in the sam
 notification is marked resolved and read, so it leaves the unread count.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification
 from .tasks import enqueue_on_commit, send_notification_email
@@ -16,12 +16,29 @@ def task_key_of(obj) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
+def titles(title) -> tuple[str, str]:
+    """A title in Chinese and in English: `title` is a string, or a function of no arguments that makes it
+    in the active language (`lambda: _("待审批：%(no)s") % {...}`), called once per language."""
+    if not callable(title):
+        return str(title), ""
+    with translation.override("zh-hans"):
+        zh = str(title())
+    with translation.override("en"):
+        en = str(title())
+    return zh, en
+
+
 def notify(
-    recipients, *, title: str, body: str = "", link: str = "", email: bool = True, task_key: str = ""
+    recipients, *, title, body: str = "", link: str = "", email: bool = True, task_key: str = ""
 ) -> list[Notification]:
-    """Create one notification per recipient. Side effect: e-mails are queued with the transaction, sent only after it commits."""
+    """Create one notification per recipient, its title in both languages when given as a function (`titles`),
+    so each reader sees it in theirs. Side effect: e-mails are queued with the transaction, sent only after it
+    commits."""
+    zh, en = titles(title)
     created = [
-        Notification(recipient=r, title=title[:200], body=body, link=link[:300], task_key=task_key[:60])
+        Notification(
+            recipient=r, title=zh[:200], title_en=en[:200], body=body, link=link[:300], task_key=task_key[:60]
+        )
         for r in recipients
     ]
     if created:

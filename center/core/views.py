@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import labels, selectors
 from .audit import audit_export_rows, audit_log
 from .errors import ApplicationError
 from .files import attachment_create, stored_response
@@ -111,9 +111,10 @@ def _audit_filters(request) -> dict:
 @access(AUDIT_READERS)
 def audit_list(request):
     entries = selectors.audit_entries_for(request.user, **_audit_filters(request))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("actor", "on_behalf_of"), 50).get_page(request.GET.get("page"))
+    rows = [(e, labels.audit_entry_words(e)) for e in page]
     template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"
-    return render(request, template, {"page": page, "query": request.GET.urlencode()})
+    return render(request, template, {"page": page, "rows": rows, "query": request.GET.urlencode()})
 
 
 class _Echo:

@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = "活动管理"
 
     def ready(self):
-        from . import nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)
+        from . import labels, nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)

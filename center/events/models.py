@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 from center.core.locks import LockRank
@@ -43,7 +43,7 @@ class EventType(models.Model):
         ordering = ["sort", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name(get_language() or "")
 
     def display_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name

@@ -356,8 +356,8 @@ def indicator_progress(year: int) -> list[IndicatorProgress]:
         out.append(
             IndicatorProgress(
                 indicator_id=ind.pk,
-                name=ind.name,
-                project=ind.project.name if ind.project else "",
+                name=ind.display_name(),
+                project=ind.project.display_name() if ind.project else "",
                 target_display=ind.target_display,
                 comparator=ind.comparator,
                 target=target,

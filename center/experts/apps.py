@@ -6,4 +6,4 @@ class ExpertsConfig(AppConfig):
     label = "experts"
 
     def ready(self):
-        from . import nav, todos  # noqa: F401  (registers sidebar entries and to-dos)
+        from . import labels, nav, todos  # noqa: F401  (registers sidebar entries and to-dos)

@@ -91,7 +91,7 @@ def _pool(rng, orgs) -> None:
                 links.append(ExpertDiscipline(expert=e, discipline=d, primary=j == 0))
     ExpertDiscipline.objects.bulk_create(links)
     ExpertStateChange.objects.bulk_create(
-        [ExpertStateChange(expert=e, to_state=e.state, reason="演示数据导入") for e in experts]
+        [ExpertStateChange(expert=e, to_state=e.state, reason="专家库换届集中入库") for e in experts]
     )
 
 

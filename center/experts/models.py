@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 from center.core.locks import LockRank
+from center.core.translated import TranslatedName
 
 from .enums import (
     ActivityKind,
@@ -27,7 +28,7 @@ from .enums import (
 from .identity import org_name_key
 
 
-class Discipline(models.Model):
+class Discipline(TranslatedName, models.Model):
     """A node of the discipline tree (GB/T 13745 学科分类与代码). `path` makes a subtree one prefix query."""
 
     code = models.CharField(_("学科代码"), max_length=12, unique=True)
@@ -42,14 +43,14 @@ class Discipline(models.Model):
         ordering = ["path"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name()}"
 
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
 
 
-class Organisation(models.Model):
+class Organisation(TranslatedName, models.Model):
     """An employer or applicant organisation; keyed by 统一社会信用代码 where it has one (checked, unique)."""
 
     name = models.CharField(pgettext_lazy("organisation", "单位名称"), max_length=120)

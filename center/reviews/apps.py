@@ -6,4 +6,4 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
 
     def ready(self):
-        from . import todos  # noqa: F401  (registers to-dos)
+        from . import labels, todos  # noqa: F401  (words for audit codes, to-dos)

@@ -78,12 +78,38 @@ def _finished_round(rng, staff, head) -> ReviewRound:
         fee_per_sheet=Decimal(300),
         fee_base=Decimal(500),
     )
-    services.criterion_add(actor=staff, round_id=rnd.pk, name="创新性与学术水平", min_score=0, max_score=40)
-    services.criterion_add(actor=staff, round_id=rnd.pk, name="主要贡献与成果", min_score=0, max_score=30)
     services.criterion_add(
-        actor=staff, round_id=rnd.pk, name="社会与经济效益", min_score=0, max_score=30, comment_required=True
+        actor=staff,
+        round_id=rnd.pk,
+        name="创新性与学术水平",
+        name_en="Innovation and academic merit",
+        min_score=0,
+        max_score=40,
     )
-    services.criterion_add(actor=staff, round_id=rnd.pk, name="存在科研失信行为", is_veto=True)
+    services.criterion_add(
+        actor=staff,
+        round_id=rnd.pk,
+        name="主要贡献与成果",
+        name_en="Main contributions and results",
+        min_score=0,
+        max_score=30,
+    )
+    services.criterion_add(
+        actor=staff,
+        round_id=rnd.pk,
+        name="社会与经济效益",
+        name_en="Social and economic benefits",
+        min_score=0,
+        max_score=30,
+        comment_required=True,
+    )
+    services.criterion_add(
+        actor=staff,
+        round_id=rnd.pk,
+        name="存在科研失信行为",
+        name_en="Research misconduct on record",
+        is_veto=True,
+    )
     group = services.group_create(
         actor=staff,
         round_id=rnd.pk,
@@ -224,11 +250,31 @@ def _round_in_progress(staff):
         blind=True,
         aggregation="mean",
     )
-    services.criterion_add(actor=staff, round_id=rnd.pk, name="选题意义", min_score=0, max_score=30)
     services.criterion_add(
-        actor=staff, round_id=rnd.pk, name="研究方案可行性", min_score=0, max_score=40, comment_required=True
+        actor=staff,
+        round_id=rnd.pk,
+        name="选题意义",
+        name_en="Significance of the topic",
+        min_score=0,
+        max_score=30,
     )
-    services.criterion_add(actor=staff, round_id=rnd.pk, name="预期成果与应用价值", min_score=0, max_score=30)
+    services.criterion_add(
+        actor=staff,
+        round_id=rnd.pk,
+        name="研究方案可行性",
+        name_en="Feasibility of the research plan",
+        min_score=0,
+        max_score=40,
+        comment_required=True,
+    )
+    services.criterion_add(
+        actor=staff,
+        round_id=rnd.pk,
+        name="预期成果与应用价值",
+        name_en="Expected results and application value",
+        min_score=0,
+        max_score=30,
+    )
     group = services.group_create(
         actor=staff,
         round_id=rnd.pk,

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from center.core.crypto import EncryptedTextField
 from center.core.locks import LockRank
+from center.core.translated import TranslatedName
 from center.experts.enums import TitleLevel
 from center.experts.models import Discipline, Expert, Organisation
 
@@ -84,12 +85,13 @@ class ReviewRound(models.Model):
         return self.state in (RoundState.APPROVED, RoundState.PUBLISHED)
 
 
-class Criterion(models.Model):
+class Criterion(TranslatedName, models.Model):
     """One line of the round's score sheet: a weighted score within a range, or a yes/no veto item."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("评分项"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=Decimal(1))
     min_score = models.DecimalField(_("最低分"), max_digits=6, decimal_places=2, default=Decimal(0))
     max_score = models.DecimalField(_("最高分"), max_digits=6, decimal_places=2, default=Decimal(100))
@@ -105,7 +107,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
 
 
 class ReviewGroup(models.Model):

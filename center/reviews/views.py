@@ -801,7 +801,7 @@ def public_notice(request, pk: int):
 
 @access(PUBLIC)
 def public_verify(request):
-    """Anyone pastes a draw record (JSON) and re-runs it here; nothing is stored."""
+    """Anyone pastes a draw record (JSON) and re-runs it here; nothing is stored. Failures are said in words."""
     result, error = None, None
     text = request.POST.get("record", "") if request.method == "POST" else ""
     if text:

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "center.core.context_processors.shell",
             ],
+            "builtins": ["center.core.templatetags.display"],  # yuan, day, moment, loc: one display each
         },
     }
 ]
@@ -203,6 +204,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format per language
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 

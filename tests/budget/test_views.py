@@ -164,7 +164,7 @@ def test_department_drafts_its_project(client_for, draft_budget):
         .get(reverse("budget:project", args=[draft_budget.pk, project.pk]))
         .content.decode()
     )
-    assert "1200.50" in body and "提交财务" in body
+    assert "1,200.50" in body and "提交财务" in body
     client_for("head_exp").post(reverse("budget:project_submit", args=[draft_budget.pk, project.pk]))
     project.refresh_from_db()
     assert project.state == "submitted"

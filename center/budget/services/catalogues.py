@@ -40,6 +40,7 @@ def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
                 fiscal_year=fy,
                 code=old.code,
                 name=old.name,
+                name_en=old.name_en,
                 level=old.level,
                 sort=old.sort,
                 parent=mapping.get(old.parent_id),
@@ -50,6 +51,7 @@ def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
             fiscal_year=fy,
             code=old.code,
             name=old.name,
+            name_en=old.name_en,
             level=old.level,
             sort=old.sort,
             is_leaf=old.is_leaf,
@@ -57,7 +59,9 @@ def catalogue_copy_year(*, actor, from_year: int, to_year: int) -> FiscalYear:
             parent=mapping.get(old.parent_id),
         )
     for old in ProcurementKind.objects.filter(fiscal_year=source):
-        ProcurementKind.objects.create(fiscal_year=fy, code=old.code, name=old.name, level=1, sort=old.sort)
+        ProcurementKind.objects.create(
+            fiscal_year=fy, code=old.code, name=old.name, name_en=old.name_en, level=1, sort=old.sort
+        )
     audit_log("budget.catalogue.copied", actor=actor, target=fy, extra={"from": from_year, "to": to_year})
     return fy
 

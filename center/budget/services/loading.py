@@ -1,6 +1,9 @@
 """Whole-budget and whole-catalogue loads (demo seed, JSON) and the xlsx import: validate everything first,
 write nothing when any part is bad."""
 
+import json
+from pathlib import Path
+
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
@@ -40,22 +43,25 @@ from .disclosure import _indicator, _validate_indicator
 from .lifecycle import version_record
 from .lines import _build_line
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
 
 @service
 def catalogue_load(*, actor, data: dict) -> FiscalYear:
     """Create a year's catalogues from a dict shaped like data/catalogue_2022.json (idempotent by code)."""
     year = int(data["year"])
     fy, _created = FiscalYear.objects.get_or_create(year=year)
-    _load_coded(FunctionalCode, fy, data.get("functional", []), _level_functional, 7)
-    _load_coded(EconomicCode, fy, data.get("economic", []), _level_economic, 5)
+    _load_coded(FunctionalCode, fy, _with_en(data, "functional"), _level_functional, 7)
+    _load_coded(EconomicCode, fy, _with_en(data, "economic"), _level_economic, 5)
     parents = {s.get("parent") for s in data.get("income_sources", [])}
     by_code = {}
-    for i, s in enumerate(data.get("income_sources", [])):
+    for i, s in enumerate(_with_en(data, "income_sources")):
         obj, _c = IncomeSource.objects.update_or_create(
             fiscal_year=fy,
             code=s["code"],
             defaults={
                 "name": s["name"],
+                "name_en": s["name_en"],
                 "level": s["code"].count(".") + (2 if s.get("parent") == "gov" else 1),
                 "parent": by_code.get(s.get("parent")),
                 "is_leaf": s["code"] not in parents,
@@ -64,12 +70,21 @@ def catalogue_load(*, actor, data: dict) -> FiscalYear:
             },
         )
         by_code[s["code"]] = obj
-    for i, k in enumerate(data.get("procurement_kinds", [])):
+    for i, k in enumerate(_with_en(data, "procurement_kinds")):
         ProcurementKind.objects.update_or_create(
-            fiscal_year=fy, code=k["code"], defaults={"name": k["name"], "level": 1, "sort": i}
+            fiscal_year=fy,
+            code=k["code"],
+            defaults={"name": k["name"], "name_en": k["name_en"], "level": 1, "sort": i},
         )
     audit_log("budget.catalogue.loaded", actor=actor, target=fy, extra={"year": year})
     return fy
+
+
+def _with_en(data: dict, key: str) -> list[dict]:
+    """A catalogue's entries with their English names: the file's own `name_en`, else the one of the same code
+    in data/catalogue_names_en.json (codes are the same every year)."""
+    names = json.loads((DATA / "catalogue_names_en.json").read_text(encoding="utf-8")).get(key, {})
+    return [{**e, "name_en": e.get("name_en") or names.get(e["code"], "")} for e in data.get(key, [])]
 
 
 def _load_coded(model, fy, entries, level_of, max_len):
@@ -86,7 +101,16 @@ def _load_coded(model, fy, entries, level_of, max_len):
                 parent = existing.get(code[: 3 if level == 2 else 5]) if level > 1 else None
                 if level > 1 and parent is None:
                     raise ApplicationError(_("科目“%(c)s”缺少上级科目。") % {"c": code})
-                batch.append(model(fiscal_year=fy, code=code, name=e["name"], level=level, parent=parent))
+                batch.append(
+                    model(
+                        fiscal_year=fy,
+                        code=code,
+                        name=e["name"],
+                        name_en=e["name_en"],
+                        level=level,
+                        parent=parent,
+                    )
+                )
             for obj in model.objects.bulk_create(batch):
                 existing[obj.code] = obj
         if len(existing) != len(entries):
@@ -103,11 +127,13 @@ def _load_coded(model, fy, entries, level_of, max_len):
             raise ApplicationError(_("科目“%(c)s”缺少上级科目“%(p)s”。") % {"c": code, "p": parent_code})
         obj = existing.get(code)
         if obj is None:
-            obj = model.objects.create(fiscal_year=fy, code=code, name=e["name"], level=level, parent=parent)
+            obj = model.objects.create(
+                fiscal_year=fy, code=code, name=e["name"], name_en=e["name_en"], level=level, parent=parent
+            )
             existing[code] = obj
-        elif obj.name != e["name"]:
-            obj.name = e["name"]
-            obj.save(update_fields=["name"])
+        elif (obj.name, obj.name_en) != (e["name"], e["name_en"]):
+            obj.name, obj.name_en = e["name"], e["name_en"]
+            obj.save(update_fields=["name", "name_en"])
 
 
 # --------------------------------------------------------------------------- whole-budget load (demo, import)
@@ -338,6 +364,7 @@ def budget_load(
         budget.save(update_fields=["carry_out"])
     if payload.get("published"):
         PublishedDisclosure.objects.update_or_create(budget=budget, defaults=payload["published"])
+    _fill_names_en(budget)
     audit_log(
         "budget.budget.loaded",
         actor=actor,
@@ -346,6 +373,22 @@ def budget_load(
     )
     version_record(actor=actor, budget=budget, step=step, note=note)
     return budget
+
+
+def _fill_names_en(budget) -> None:
+    """English names of the loaded projects, items and indicators left blank, from data/budget_names_en.json."""
+    names = json.loads((DATA / "budget_names_en.json").read_text(encoding="utf-8"))
+    for model, key, rows in (
+        (Project, "projects", budget.projects.filter(name_en="")),
+        (ProjectItem, "items", ProjectItem.objects.filter(project__budget=budget, name_en="")),
+        (PerformanceIndicator, "indicators", budget.indicators.filter(name_en="")),
+    ):
+        changed = []
+        for row in rows:
+            row.name_en = names[key].get(row.name, "")
+            if row.name_en:
+                changed.append(row)
+        model.objects.bulk_update(changed, ["name_en"])
 
 
 def _one_to_one(model, budget, data: dict, amounts=()):

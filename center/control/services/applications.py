@@ -444,7 +444,7 @@ def _notify_cashiers(doc) -> None:
     cashiers = list(User.objects.filter(is_active=True, roles__role=Role.CASHIER))
     notify(
         cashiers,
-        title=_("待支付：%(no)s") % {"no": doc.number},
+        title=lambda: _("待支付：%(no)s") % {"no": doc.number},
         link=approvals.doc_link(doc),
         task_key=task_key_of(doc),
     )
@@ -483,7 +483,7 @@ def application_act(
         _freeze_reviewed(app, actor=actor)
         notify(
             [app.applicant],
-            title=_("事前申请已批准：%(no)s") % {"no": app.number},
+            title=lambda: _("事前申请已批准：%(no)s") % {"no": app.number},
             link=approvals.doc_link(app),
         )
     return app

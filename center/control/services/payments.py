@@ -90,7 +90,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
     notifications_resolve(task_key_of(r))  # the cashiers' "待支付"
     notify(
         [r.applicant],
-        title=_("报销已支付：%(no)s") % {"no": r.number},
+        title=lambda: _("报销已支付：%(no)s") % {"no": r.number},
         body=f"{r.amount:,.2f}",
         link=approvals.doc_link(r),
     )

@@ -124,7 +124,9 @@ def _check_warnings(quotas, known: ControlSettings | None = None) -> None:
         )
         notify(
             people,
-            title=_("指标预警：%(q)s 已使用 %(p)d%%") % {"q": q.name, "p": int(used)},
+            title=lambda q=q, used=used: (
+                _("指标预警：%(q)s 已使用 %(p)d%%") % {"q": q.display_name(), "p": int(used)}
+            ),
             link=f"/control/quotas/{q.pk}/",
         )
         audit_log(

@@ -6,6 +6,7 @@ from uuid import uuid4
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
@@ -232,7 +233,7 @@ def reimbursement_submit(
         r,
         doc_type="reimbursement",
         owner_departments=_owners(quotas.values()),
-        extra_final_step=_("超申请金额审批") if over > 0 else None,
+        extra_final_step=gettext_noop("超申请金额审批") if over > 0 else None,  # stored in Chinese
         owner_review_departments=_reviewers(actor, quotas.values()),
     )
     audit_log(

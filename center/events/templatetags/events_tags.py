@@ -1,30 +1,15 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
-from django.utils.translation import get_language
 
+from center.core.money import format_yuan
+from center.core.templatetags.display import loc
 from center.events.selectors import PUBLIC_STATUS
 from center.events.selectors import public_status as status_of
 
 register = template.Library()
 
 
-@register.filter
-def loc(obj, attr: str):
-    """The English variant of a field on English pages when it is filled in: {{ event|loc:"title" }}."""
-    method = getattr(obj, f"display_{attr}", None)
-    if method is not None:
-        return method(get_language())
-    return getattr(obj, attr, "")
-
-
-@register.filter
-def yuan(value):
-    """Amounts in yuan with thousands separators and 2 decimals."""
-    if value in (None, ""):
-        return "—"
-    d = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{d:,.2f}"
+register.filter("loc", loc)  # core's builtins, kept here for the templates that load this library
+register.filter("yuan", format_yuan)
 
 
 @register.filter

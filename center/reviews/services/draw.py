@@ -223,7 +223,10 @@ def _notify_invited(picks, rnd, actor=None):
     picks = list(DrawPick.objects.filter(pk__in=[p.pk for p in picks]).select_related("expert__user"))
     activation = ensure_portal_accounts(picks, actor)  # drawn experts without an account get one
     users = [p.expert.user for p in picks if p.expert.user_id and p.expert.user_id not in activation]
-    title = _("评审邀请：%(t)s") % {"t": rnd.title}
+
+    def title():
+        return _("评审邀请：%(t)s") % {"t": rnd.title}
+
     if users:
         notify(
             users,

@@ -91,6 +91,7 @@ def criterion_add(
     max_score=100,
     comment_required=False,
     is_veto=False,
+    name_en: str = "",
 ) -> Criterion:
     _require_writer(actor)
     rnd = _round_for_update(round_id)
@@ -109,6 +110,7 @@ def criterion_add(
         round=rnd,
         order=order,
         name=name,
+        name_en=name_en.strip()[:200],
         weight=weight,
         min_score=lo,
         max_score=hi,

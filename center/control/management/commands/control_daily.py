@@ -28,8 +28,10 @@ class Command(BaseCommand):
             ):
                 notify(
                     [task.assignee],
-                    title=_("催办：%(no)s 已等待审批超过 %(h)d 小时")
-                    % {"no": doc.number, "h": limit.total_seconds() // 3600},
+                    title=lambda doc=doc, limit=limit: (
+                        _("催办：%(no)s 已等待审批超过 %(h)d 小时")
+                        % {"no": doc.number, "h": limit.total_seconds() // 3600}
+                    ),
                     link=approvals.doc_link(doc),
                     task_key=task_key_of(doc),
                 )
