@@ -184,7 +184,7 @@ def document_chase(*, actor, kind: str, document_id: int) -> list:
     holders = [t.assignee for t in tasks]
     notify(
         holders,
-        title=_("催办：%(no)s %(title)s 等待您审批") % {"no": doc.number, "title": doc.title},
+        title=lambda: _("催办：%(no)s %(title)s 等待您审批") % {"no": doc.number, "title": doc.title},
         body=_("%(who)s 催办了“%(step)s”环节。") % {"who": actor.full_name, "step": tasks[0].step_name},
         link=approvals.doc_link(doc),
         task_key=task_key_of(doc),

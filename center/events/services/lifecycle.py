@@ -230,7 +230,7 @@ def event_submit(*, actor, event_id: int) -> Event:
     event = _transition(actor=actor, event_id=event_id, verb="submit")
     notify(
         _approvers(event),
-        title=_("活动待审批：%(t)s") % {"t": event.title},
+        title=lambda: _("活动待审批：%(t)s") % {"t": event.title},
         body=_("%(who)s 提交了活动“%(t)s”（%(d)s）的审批，计划经费 %(c)s 元。")
         % {
             "who": actor.full_name or actor.username,
