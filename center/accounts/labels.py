@@ -23,6 +23,11 @@ register(
         "accounts.password.changed": _("修改密码"),
         "accounts.password.change_failed": _("修改密码失败"),
         "accounts.api_token.refused": _("接口令牌被拒绝"),
+        "accounts.signup.repeated": _("已注册邮箱再次申请注册"),
+        "accounts.user.activated_by_link": _("通过链接开通账号"),
+        "accounts.user.email_verified": _("邮箱验证通过"),
+        "accounts.user.signed_up": _("专家自助注册"),
+        "accounts.user.unlocked": _("解除账号锁定"),
     },
     fields={
         "full_name": pgettext_lazy("audit field", "姓名"),

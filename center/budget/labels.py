@@ -20,6 +20,8 @@ register(
     },
     actions={
         "budget.budget.consolidate": _("汇总部门预算"),
+        "budget.budget.prepare_next": _("由上年预算准备下一年预算"),
+        "budget.line.refused": _("预算行修改被拒绝"),
         "budget.budget.submit_first": _("报送预算（一上）"),
         "budget.budget.record_control": _("登记控制数（一下）"),
         "budget.budget.submit_second": _("报送预算（二上）"),

@@ -268,6 +268,8 @@ register(
         "core.uploads.orphans_removed": gettext_lazy("清理遗留上传文件"),
         "security.login.succeeded": gettext_lazy("登录成功"),
         "security.login.failed": gettext_lazy("登录失败"),
+        "security.password_reset.completed": gettext_lazy("通过链接重设密码"),
+        "security.password_reset.requested": gettext_lazy("申请重设密码"),
         "security.login.locked_out": gettext_lazy("登录被锁定"),
         "security.session.expired": gettext_lazy("会话超时"),
         "security.access.denied": gettext_lazy("越权访问被拒绝"),

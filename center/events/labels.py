@@ -36,6 +36,7 @@ register(
     },
     actions={
         "events.event.open_registration": _("活动开放报名"),
+        "events.registration.erased": _("删除超期报名个人信息"),
         "events.event.close_registration": _("活动截止报名"),
         "events.event.mark_held": _("标记活动已举办"),
         "events.event.report": _("提交活动总结"),

@@ -38,6 +38,7 @@ register(
     },
     actions={
         "reviews.round.start_scoring": _("评审开始评分"),
+        "reviews.sheet.draft_saved": _("保存评分草稿"),
         "reviews.round.approve": _("确认评审结果"),
         "reviews.round.publish": _("公示评审结果"),
         "reviews.round.computed": _("计算评审结果"),
