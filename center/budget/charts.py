@@ -5,6 +5,7 @@ from decimal import Decimal
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .rounding import fmt_wan
 
@@ -17,6 +18,21 @@ class Bar:
     value: Decimal
     link: str = ""
     value2: Decimal | None = None  # comparison (previous year)
+
+
+def _wan(value: Decimal, places: int = 0) -> str:
+    """An amount in 万元 with its unit, in the reader's language ("1,512 万元", "1,512 × 10,000 yuan")."""
+    return _("%(amount)s 万元") % {"amount": fmt_wan(value, places) if places else fmt_wan(value)}
+
+
+def _short(label: str, width: int) -> str:
+    """The label cut to about `width` half-width characters (a Chinese character counts two)."""
+    used = 0
+    for i, ch in enumerate(label):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > width:
+            return label[: max(i - 1, 1)] + "…"
+    return label
 
 
 def _role(bars: list[Bar], title: str) -> str:
@@ -48,15 +64,15 @@ def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, st
     for i, b in enumerate(bars):
         y = top + i * row_h
         w = float(b.value / vmax) * plot_w if vmax else 0
-        label = b.label if len(b.label) <= 14 else b.label[:13] + "…"
+        label = _short(b.label, 26)
         text = f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#24292f">{escape(label)}</text>'
         bar = (
             f'<rect x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="14" rx="2" '
             f'fill="{PALETTE[i % len(PALETTE)] if not legend else PALETTE[0]}"><title>{escape(b.label)} '
-            f"{fmt_wan(b.value, 2)} 万元</title></rect>"
+            f"{_wan(b.value, 2)}</title></rect>"
         )
         if b.link:
-            bar = f'<a href="{escape(b.link)}" aria-label="{escape(b.label)} {fmt_wan(b.value, 2)} 万元">{bar}</a>'
+            bar = f'<a href="{escape(b.link)}" aria-label="{escape(b.label)} {_wan(b.value, 2)}">{bar}</a>'
         parts += [f"<g>{text}{bar}"]
         parts.append(
             f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + 15}" font-size="12" fill="#57606a">{fmt_wan(b.value)}</text>'
@@ -65,7 +81,7 @@ def hbar(bars: list[Bar], *, title: str, width: int = 560, legend: tuple[str, st
             w2 = float(b.value2 / vmax) * plot_w if vmax else 0
             parts.append(
                 f'<rect x="{label_w}" y="{y + 20}" width="{max(w2, 1):.1f}" height="8" rx="2" fill="#9aa4b2">'
-                f"<title>{escape(legend[1] if legend else '')} {fmt_wan(b.value2, 2)} 万元</title></rect>"
+                f"<title>{escape(legend[1] if legend else '')} {_wan(b.value2, 2)}</title></rect>"
             )
             parts.append(
                 f'<text x="{label_w + max(w2, 1) + 4:.1f}" y="{y + 28}" font-size="10" fill="#57606a">{fmt_wan(b.value2)}</text>'
@@ -83,7 +99,7 @@ def donut(slices: list[Bar], *, title: str, size: int = 220) -> str:
     total = sum((s.value for s in slices), Decimal(0)) or Decimal(1)
     cx = cy = size / 2
     r, inner = size / 2 - 6, size / 2 - 40
-    width = size + 260
+    width = size + 300
     height = max(size, 22 * len(slices) + 10)
     out = [
         f'<svg class="budget-chart" {_role(slices, title)} viewBox="0 0 {width} {height}" '
@@ -108,20 +124,24 @@ def donut(slices: list[Bar], *, title: str, size: int = 220) -> str:
                 f"M{x1:.2f},{y1:.2f} A{r},{r} 0 {large} 1 {x2:.2f},{y2:.2f} L{x3:.2f},{y3:.2f} "
                 f"A{inner},{inner} 0 {large} 0 {x4:.2f},{y4:.2f} Z"
             )
-            seg = f'<path d="{path}" fill="{color}"><title>{escape(s.label)} {fmt_wan(s.value, 2)} 万元</title></path>'
-            name = f"{escape(s.label)} {fmt_wan(s.value, 2)} 万元"
+            seg = (
+                f'<path d="{path}" fill="{color}"><title>{escape(s.label)} {_wan(s.value, 2)}</title></path>'
+            )
+            name = f"{escape(s.label)} {_wan(s.value, 2)}"
             out.append(f'<a href="{escape(s.link)}" aria-label="{name}">{seg}</a>' if s.link else seg)
             angle = a2
         ly = 14 + i * 22
         pct = frac * 100
         out.append(f'<rect x="{size + 16}" y="{ly - 10}" width="12" height="12" fill="{color}"/>')
-        label = s.label if len(s.label) <= 12 else s.label[:11] + "…"
+        label = _short(s.label, 22)
         out.append(
             f'<text x="{size + 34}" y="{ly}" font-size="12" fill="#24292f">{escape(label)} '
-            f"{fmt_wan(s.value)} 万元（{pct:.1f}%）</text>"
+            + escape(_("%(amount)s（%(share)s%%）") % {"amount": fmt_wan(s.value), "share": f"{pct:.1f}"})
+            + "</text>"
         )
     out.append(
-        f'<text x="{cx}" y="{cy + 5}" font-size="15" text-anchor="middle" fill="#24292f">{fmt_wan(total)} 万元</text>'
+        f'<text x="{cx}" y="{cy + 5}" font-size="15" text-anchor="middle" fill="#24292f">{fmt_wan(total)}</text>'
+        f'<text x="{cx}" y="{cy + 22}" font-size="11" text-anchor="middle" fill="#57606a">{escape(_("万元"))}</text>'
     )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308

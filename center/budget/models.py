@@ -7,6 +7,7 @@ See docs/budget-model.md for the whole picture and for how the quota ledger iden
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from center.core.locks import LockRank
@@ -161,7 +162,7 @@ class Budget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.fiscal_year.year}年部门预算"
+        return gettext("%(unit)s %(year)s年部门预算") % {"unit": self.unit, "year": self.fiscal_year.year}
 
     @property
     def year(self) -> int:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
+from center.core.translated import pick
 
 from .enums import APPROVED_STATES, BudgetState, ExpenditureKind, ProjectState
 from .models import (
@@ -277,6 +278,16 @@ class BudgetData:
     functional_names: dict[str, str]
     economic_names: dict[str, str]
     previous: "BudgetData | None" = None
+    # English catalogue names (`name_en`) by code, for pages in English; the disclosure itself is Chinese
+    functional_names_en: dict[str, str] = field(default_factory=dict)
+    economic_names_en: dict[str, str] = field(default_factory=dict)
+
+    def functional_name(self, code: str) -> str:
+        """The 功能分类 name of a code in the active language (the Chinese name when no English is given)."""
+        return pick(None, self.functional_names.get(code, code), self.functional_names_en.get(code, ""))
+
+    def economic_name(self, code: str) -> str:
+        return pick(None, self.economic_names.get(code, code), self.economic_names_en.get(code, ""))
 
     @property
     def year(self) -> int:
@@ -335,6 +346,12 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
         comparison={c.key: c.amount for c in budget.comparison_figures.all()},
         functional_names=dict(FunctionalCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
         economic_names=dict(EconomicCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
+        functional_names_en=dict(
+            FunctionalCode.objects.filter(fiscal_year=fy).exclude(name_en="").values_list("code", "name_en")
+        ),
+        economic_names_en=dict(
+            EconomicCode.objects.filter(fiscal_year=fy).exclude(name_en="").values_list("code", "name_en")
+        ),
     )
     if with_previous:
         prev = (

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
@@ -71,6 +71,9 @@ def _render_tables(budget, tables):
                 cells.append(
                     {
                         "text": stripped,
+                        "zh": cell.zh,
+                        "lead": cell.lead,
+                        "body": cell.text,
                         "level": (len(text) - len(stripped)) // 2,
                         "amount": cell.is_amount,
                         "link": _drill_url(budget, cell.drill) if cell.is_amount else "",
@@ -141,14 +144,14 @@ def overview(request, pk: int):
         by_econ[ln.economic.code[:3]] = by_econ.get(ln.economic.code[:3], ZERO) + ln.amount
     fn_chart = charts.donut(
         [
-            charts.Bar(data.functional_names.get(c, c), v, _drill_url(budget, {"functional": c}))
+            charts.Bar(data.functional_name(c), v, _drill_url(budget, {"functional": c}))
             for c, v in sorted(by_class.items())
         ],
         title=_("按功能分类"),
     )
     econ_chart = charts.donut(
         [
-            charts.Bar(data.economic_names.get(c, c), v, _drill_url(budget, {"economic": c}))
+            charts.Bar(data.economic_name(c), v, _drill_url(budget, {"economic": c}))
             for c, v in sorted(by_econ.items())
         ],
         title=_("按经济分类"),
@@ -156,7 +159,7 @@ def overview(request, pk: int):
     proj_chart = charts.hbar(
         [
             charts.Bar(
-                p.name,
+                p.display_name(),
                 data.project_amount(p),
                 _drill_url(budget, {"project": p.pk}),
                 previous_figure(data, f"project:{p.name}")
@@ -204,6 +207,7 @@ def overview(request, pk: int):
             (p, fmt_wan(data.project_amount(p), 2))
             for p in project_list_for(request.user, request.access_scope, budget).order_by("sort", "id")
         ],
+        "table_links": [(n, _("表%(number)s") % {"number": n}) for n in range(1, 12)],
         "may_import": can_import(request.user, budget),
         "may_create_project": can_create_project(request.user, budget),
     }
@@ -269,7 +273,7 @@ def _disclosure_page(request, budget, *, public: bool):
     context = {
         "budget": budget,
         "sections": compose(data) if only != "tables" else [],
-        "tables": _render_tables(budget, all_tables(data)) if only != "text" else [],
+        "tables": _render_tables(budget, all_tables(data, get_language())) if only != "text" else [],
         "public": public,
         "drill": not public,
     }
@@ -280,7 +284,7 @@ def _disclosure_page(request, budget, *, public: bool):
 def table_page(request, pk: int, number: int):
     budget = budget_get_for(request.user, request.access_scope, pk)
     try:
-        table = table_by_number(budget_data(budget), f"表{number}")
+        table = table_by_number(budget_data(budget), f"表{number}", get_language())
     except KeyError:
         raise NotFoundError(_("没有这张表。")) from None
     return render(

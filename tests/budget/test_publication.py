@@ -120,11 +120,34 @@ def test_json_tables_equal_the_printed_ones(client, budget):
     assert "1,512" in figures and "761" in figures  # 表7 206 as printed
 
 
-def test_pdf_is_published(client, budget):
-    content = client.get(reverse("budget:public_pdf", args=[budget.pk])).content
-    assert content.startswith(
-        b"%PDF"
-    )  # its text is drawn with an embedded subset font (not extractable here)
+def pdf_table_texts(content: bytes) -> dict[str, str]:
+    """The text of each table's pages in the PDF (a table may run on over several pages), by number."""
+    import pypdfium2 as pdfium
+
+    out: dict[str, str] = {}
+    for page in pdfium.PdfDocument(content):
+        text = page.get_textpage().get_text_range().replace("\r", "")
+        m = re.search(r"(^|\n)(表\d+)\n", text)
+        if m:
+            out[m.group(2)] = out.get(m.group(2), "") + "\n" + text
+    return out
+
+
+def test_pdf_shows_every_printed_figure_and_name(client, budget):
+    response = client.get(reverse("budget:public_pdf", args=[budget.pk]))
+    assert response.content.startswith(b"%PDF")
+    pages = pdf_table_texts(response.content)
+    assert sorted(pages, key=lambda n: int(n[1:])) == [f"表{n}" for n in range(1, 12)]
+    for number, rows in printed(budget).items():
+        figures, names = figures_and_names(rows)
+        text = pages[number]
+        shown = Counter(t for t in text.split() if NUMBER.fullmatch(t))
+        for figure, count in figures.items():
+            assert shown[figure] >= count, (number, figure, shown[figure], count)
+        # a name may wrap inside its cell: compare without the line breaks and spaces the layout adds
+        flat = re.sub(r"\s+", "", text)
+        absent = {n for n in names if not all(re.sub(r"\s+", "", p) in flat for p in n.split("/"))}
+        assert not absent, (number, absent)
 
 
 # ---- the public site
