@@ -876,7 +876,7 @@ def national_functional_names() -> dict[str, str]:
     from pathlib import Path
 
     out: dict[str, str] = {}
-    for path in sorted((Path(__file__).resolve().parent / "data").glob("catalogue_*.json")):
+    for path in sorted((Path(__file__).resolve().parent / "data").glob("catalogue_[0-9]*.json")):
         for entry in json.loads(path.read_text(encoding="utf-8")).get("functional", []):
             if entry.get("national_name"):
                 out[entry["code"]] = entry["national_name"]
