@@ -307,11 +307,13 @@ def _send_verification(user, next_url: str) -> None:
     notify(
         [user],
         title=lambda: _("请验证您的邮箱：深圳市科技交流服务中心专家账号"),
-        body=_(
-            "您好，%(name)s：\n\n请打开下面的链接验证邮箱，验证后即可登录并填写专家入库申请。"
-            "链接 3 天内有效，只能使用一次。如果不是您本人注册，请忽略本邮件。"
-        )
-        % {"name": user.full_name},
+        body=lambda: (
+            _(
+                "您好，%(name)s：\n\n请打开下面的链接验证邮箱，验证后即可登录并填写专家入库申请。"
+                "链接 3 天内有效，只能使用一次。如果不是您本人注册，请忽略本邮件。"
+            )
+            % {"name": user.full_name}
+        ),
         link=verification_link(user, next_url),
     )
 
@@ -354,7 +356,7 @@ def external_signup(*, full_name: str, email: str, password: str, next_url: str 
             notify(
                 [existing],
                 title=lambda: _("有人使用您的邮箱申请注册"),
-                body=_(
+                body=lambda: _(
                     "此邮箱已注册过账号。如果是您本人，请直接登录；忘记密码可在登录页点击“忘记密码”找回。"
                     "如果不是您本人，请忽略本邮件。"
                 ),
@@ -414,11 +416,13 @@ def password_reset_request(*, email: str) -> None:
         notify(
             [user],
             title=lambda: _("重置您的密码：深圳市科技交流服务中心"),
-            body=_(
-                "您好，%(name)s：\n\n请打开下面的链接设置新密码（用户名：%(username)s）。链接 3 天内有效，"
-                "设置后即失效。如果不是您本人申请，请忽略本邮件，原密码仍然有效。"
-            )
-            % {"name": user.full_name, "username": user.username},
+            body=lambda user=user: (
+                _(
+                    "您好，%(name)s：\n\n请打开下面的链接设置新密码（用户名：%(username)s）。链接 3 天内有效，"
+                    "设置后即失效。如果不是您本人申请，请忽略本邮件，原密码仍然有效。"
+                )
+                % {"name": user.full_name, "username": user.username}
+            ),
             link=set_password_link(user),
         )
 

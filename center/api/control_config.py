@@ -75,6 +75,7 @@ class StandardIn(Schema):
     app_type: str
     city: str = ""
     name: str
+    name_en: str = ""  # optional English name (docs/architecture.md, "Words")
     limit_per_person_day: str
     block_excess: bool = True
 
@@ -85,6 +86,7 @@ class StandardOut(Schema):
     app_type: str
     city: str
     name: str
+    name_en: str
     limit_per_person_day: Decimal
     block_excess: bool
 
@@ -146,6 +148,7 @@ def standards_copy(request, payload: CopyIn):
 
 class StepIn(Schema):
     name: str
+    name_en: str = ""
     rule: str  # dept_head | deputy | director | finance | owner_dept_head | users
     kind: str = "single"  # single | all (会签) | any (或签)
     user_ids: list[int] = []
@@ -157,6 +160,7 @@ class StepOut(StepIn):
 
 class FlowIn(Schema):
     name: str
+    name_en: str = ""
     doc_type: str  # application | reimbursement | advance
     app_types: list[str] = []  # empty: every type
     min_amount: str = "0"
@@ -171,6 +175,7 @@ class FlowIn(Schema):
 class FlowOut(Schema):
     id: int
     name: str
+    name_en: str
     doc_type: str
     app_types: list[str]
     min_amount: Decimal
@@ -190,6 +195,7 @@ def _flow(flow) -> dict:
             {
                 "order": s.order,
                 "name": s.name,
+                "name_en": s.name_en,
                 "rule": s.rule,
                 "kind": s.kind,
                 "user_ids": sorted(u.pk for u in s.users.all()),

@@ -208,8 +208,10 @@ def _notify_pending(doc, tasks) -> None:
         notify(
             [t.assignee for t in tasks],
             title=lambda: _("待审批：%(no)s %(title)s") % {"no": doc.number, "title": doc.title},
-            body=_("金额 %(amount)s 元，申请人 %(who)s。")
-            % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name},
+            body=lambda: (
+                _("金额 %(amount)s 元，申请人 %(who)s。")
+                % {"amount": f"{doc.amount:,.2f}", "who": doc.applicant.full_name}
+            ),
             link=doc_link(doc),
             task_key=task_key_of(doc),
         )

@@ -120,7 +120,13 @@ def _step_rows(flow: ApprovalFlow | None) -> list[dict]:
     if flow is None:
         return []
     return [
-        {"name": s.name, "rule": s.rule, "kind": s.kind, "users": [u.pk for u in s.users.all()]}
+        {
+            "name": s.name,
+            "name_en": s.name_en,
+            "rule": s.rule,
+            "kind": s.kind,
+            "users": [u.pk for u in s.users.all()],
+        }
         for s in flow.steps.order_by("order").prefetch_related("users")
     ]
 
@@ -133,6 +139,7 @@ def flow_edit(request, pk: int | None = None):
     initial = (
         {
             "name": flow.name,
+            "name_en": flow.name_en,
             "doc_type": flow.doc_type,
             "app_types": flow.app_types,
             "min_amount": flow.min_amount,
@@ -157,6 +164,7 @@ def flow_edit(request, pk: int | None = None):
                 actor=request.user,
                 flow_id=pk,
                 name=d["name"],
+                name_en=d["name_en"],
                 doc_type=d["doc_type"],
                 app_types=d["app_types"],
                 min_amount=d["min_amount"],

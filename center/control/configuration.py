@@ -35,9 +35,10 @@ SETTINGS_FIELDS = [
     "warn_thresholds",
     "progress_margin_pct",
 ]
-STANDARD_FIELDS = ["year", "app_type", "city", "name", "limit_per_person_day", "block_excess"]
+STANDARD_FIELDS = ["year", "app_type", "city", "name", "name_en", "limit_per_person_day", "block_excess"]
 FLOW_FIELDS = [
     "name",
+    "name_en",
     "doc_type",
     "app_types",
     "min_amount",
@@ -150,7 +151,15 @@ def settings_update(*, actor, year, **values) -> ControlSettings:
     return obj
 
 
-def _standard_values(year, app_type, city, name, limit, block_excess) -> dict:
+def _name_en(value, field: str, limit: int) -> str:
+    """An optional English name (the `name_en` convention): trimmed, at most `limit` characters."""
+    value = " ".join(str(value or "").split())
+    if len(value) > limit:
+        raise ApplicationError(_("英文名称过长（%(n)d 个字符以内）。") % {"n": limit}, {"field": field})
+    return value
+
+
+def _standard_values(year, app_type, city, name, limit, block_excess, name_en="") -> dict:
     if app_type not in ApplicationType.values:
         raise ApplicationError(_("未知的申请类型。"), {"field": "app_type"})
     name = str(name or "").strip()
@@ -164,6 +173,7 @@ def _standard_values(year, app_type, city, name, limit, block_excess) -> dict:
         "app_type": app_type,
         "city": city,
         "name": name,
+        "name_en": _name_en(name_en, "name_en", 200),
         "limit_per_person_day": _decimal(
             limit, "limit_per_person_day", low=Decimal("0.01"), high=Decimal("99999999.99")
         ),
@@ -181,11 +191,20 @@ def _standard_clash(values: dict, exclude_pk=None) -> None:
 
 @service
 def standard_save(
-    *, actor, standard_id=None, year, app_type, city="", name, limit_per_person_day, block_excess=True
+    *,
+    actor,
+    standard_id=None,
+    year,
+    app_type,
+    city="",
+    name,
+    name_en="",
+    limit_per_person_day,
+    block_excess=True,
 ) -> SpendingStandard:
     """Create a spending standard, or change one (`standard_id`)."""
     _require_editor(actor)
-    values = _standard_values(year, app_type, city, name, limit_per_person_day, block_excess)
+    values = _standard_values(year, app_type, city, name, limit_per_person_day, block_excess, name_en)
     if standard_id is None:
         _standard_clash(values)
         std = SpendingStandard.objects.create(**values)
@@ -231,6 +250,7 @@ def standards_copy(*, actor, from_year, to_year) -> int:
             app_type=s.app_type,
             city=s.city,
             name=s.name,
+            name_en=s.name_en,
             limit_per_person_day=s.limit_per_person_day,
             block_excess=s.block_excess,
         )
@@ -266,6 +286,9 @@ def _steps(steps) -> list[dict]:
             raise ApplicationError(_("第 %(n)d 个环节：请填写环节名称。") % {"n": i}, {"field": "steps"})
         if len(name) > 50:
             raise ApplicationError(_("第 %(n)d 个环节：名称过长。") % {"n": i}, {"field": "steps"})
+        name_en = " ".join(str(raw.get("name_en") or "").split())
+        if len(name_en) > 100:
+            raise ApplicationError(_("第 %(n)d 个环节：英文名称过长。") % {"n": i}, {"field": "steps"})
         rule, kind = raw.get("rule"), raw.get("kind") or StepKind.SINGLE
         if rule not in ApproverRule.values:
             raise ApplicationError(_("第 %(n)d 个环节：未知的审批人规则。") % {"n": i}, {"field": "steps"})
@@ -284,7 +307,7 @@ def _steps(steps) -> list[dict]:
             raise ApplicationError(
                 _("第 %(n)d 个环节：只有“指定人员”规则可以选择人员。") % {"n": i}, {"field": "steps"}
             )
-        clean.append({"name": name, "rule": rule, "kind": kind, "users": users})
+        clean.append({"name": name, "name_en": name_en, "rule": rule, "kind": kind, "users": users})
     if not clean:
         raise ApplicationError(_("审批流程至少需要一个环节。"), {"field": "steps"})
     if len(clean) > MAX_STEPS:
@@ -302,7 +325,9 @@ def _flow_snapshot(flow: ApprovalFlow) -> dict:
     data["min_amount"] = str(data["min_amount"])
     data["max_amount"] = None if data["max_amount"] is None else str(data["max_amount"])
     data["steps"] = [
-        f"{s.order}. {s.name} [{s.rule}/{s.kind}]"
+        f"{s.order}. {s.name}"
+        + (f" ({s.name_en})" if s.name_en else "")
+        + f" [{s.rule}/{s.kind}]"
         + (f" {sorted(u.username for u in s.users.all())}" if s.rule == ApproverRule.USERS else "")
         for s in flow.steps.order_by("order")
     ]
@@ -315,6 +340,7 @@ def flow_save(
     actor,
     flow_id=None,
     name,
+    name_en="",
     doc_type,
     app_types=(),
     min_amount="0",
@@ -345,6 +371,7 @@ def flow_save(
             raise ApplicationError(_("金额上限须大于金额下限。"), {"field": "max_amount"})
     values = {
         "name": name,
+        "name_en": _name_en(name_en, "name_en", 200),
         "doc_type": doc_type,
         "app_types": app_types,
         "min_amount": low,
@@ -369,7 +396,12 @@ def flow_save(
         flow.steps.all().delete()
     for order, step in enumerate(clean_steps, start=1):
         sd = ApprovalStepDef.objects.create(
-            flow=flow, order=order, name=step["name"], rule=step["rule"], kind=step["kind"]
+            flow=flow,
+            order=order,
+            name=step["name"],
+            name_en=step["name_en"],
+            rule=step["rule"],
+            kind=step["kind"],
         )
         if step["users"]:
             sd.users.set(step["users"])

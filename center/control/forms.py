@@ -256,8 +256,9 @@ class SpendingStandardForm(BootstrapMixin, forms.ModelForm):
         from .models import SpendingStandard
 
         model = SpendingStandard
-        fields = ["app_type", "city", "name", "limit_per_person_day", "block_excess"]
+        fields = ["app_type", "city", "name", "name_en", "limit_per_person_day", "block_excess"]
         help_texts = {
+            "name_en": _("选填；英文页面显示。未填时英文页面显示中文名称。"),
             "city": _("留空表示适用于所有城市；同时有城市标准时以城市标准为准。"),
             "block_excess": _("不勾选时，超标准的申请须填写超标准说明。"),
         }
@@ -272,6 +273,12 @@ DOC_TYPE_CHOICES = [
 
 class ApprovalFlowForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("流程名称"), max_length=100)
+    name_en = forms.CharField(
+        label=_("英文名称"),
+        max_length=200,
+        required=False,
+        help_text=_("选填；英文页面显示。未填时英文页面显示中文名称。"),
+    )
     doc_type = forms.ChoiceField(label=_("单据类型"), choices=DOC_TYPE_CHOICES)
     app_types = forms.MultipleChoiceField(
         label=_("适用事项类型"),
@@ -319,6 +326,7 @@ class ApprovalFlowForm(BootstrapMixin, forms.Form):
 
 class ApprovalStepForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("环节名称"), max_length=50, required=False)
+    name_en = forms.CharField(label=_("英文名称"), max_length=100, required=False)
     rule = forms.ChoiceField(label=_("审批人"), choices=[("", "—"), *ApproverRule.choices], required=False)
     kind = forms.ChoiceField(label=_("审批方式"), choices=StepKind.choices, required=False)
     users = forms.TypedMultipleChoiceField(label=_("指定人员"), coerce=int, required=False)
@@ -335,6 +343,7 @@ class ApprovalStepForm(BootstrapMixin, forms.Form):
             return None
         return {
             "name": d.get("name", ""),
+            "name_en": d.get("name_en", ""),
             "rule": d.get("rule"),
             "kind": d.get("kind"),
             "user_ids": d.get("users"),

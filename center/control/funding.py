@@ -72,7 +72,9 @@ def cancel(*, actor, number: str, reason: str, matter: str) -> bool:
     notify(
         [app.applicant],
         title=lambda: _("活动已取消，请处理事前申请 %(no)s") % {"no": app.number},
-        body=_("“%(t)s”已取消。请作废该申请以释放冻结的指标（已有报销或借款的，请先撤回）。") % {"t": matter},
+        body=lambda: (
+            _("“%(t)s”已取消。请作废该申请以释放冻结的指标（已有报销或借款的，请先撤回）。") % {"t": matter}
+        ),
         link=link(app),
     )
     return False

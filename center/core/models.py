@@ -85,6 +85,7 @@ class Notification(models.Model):
         _("标题（英文）"), max_length=200, blank=True
     )  # the reader's language: display_title
     body = models.TextField(_("内容"), blank=True)
+    body_en = models.TextField(_("内容（英文）"), blank=True)  # the reader's language: display_body
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -107,6 +108,11 @@ class Notification(models.Model):
         from .translated import pick
 
         return pick(language, self.title, self.title_en)
+
+    def display_body(self, language: str | None = None) -> str:
+        from .translated import pick
+
+        return pick(language, self.body, self.body_en)
 
 
 class Attachment(models.Model):

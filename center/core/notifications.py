@@ -17,8 +17,8 @@ def task_key_of(obj) -> str:
 
 
 def titles(title) -> tuple[str, str]:
-    """A title in Chinese and in English: `title` is a string, or a function of no arguments that makes it
-    in the active language (`lambda: _("待审批：%(no)s") % {...}`), called once per language."""
+    """A title (or body) in Chinese and in English: `title` is a string, or a function of no arguments that
+    makes it in the active language (`lambda: _("待审批：%(no)s") % {...}`), called once per language."""
     if not callable(title):
         return str(title), ""
     with translation.override("zh-hans"):
@@ -29,15 +29,22 @@ def titles(title) -> tuple[str, str]:
 
 
 def notify(
-    recipients, *, title, body: str = "", link: str = "", email: bool = True, task_key: str = ""
+    recipients, *, title, body="", link: str = "", email: bool = True, task_key: str = ""
 ) -> list[Notification]:
-    """Create one notification per recipient, its title in both languages when given as a function (`titles`),
-    so each reader sees it in theirs. Side effect: e-mails are queued with the transaction, sent only after it
-    commits."""
+    """Create one notification per recipient, its title and body in both languages when given as functions
+    (`titles`), so each reader sees it in theirs. Side effect: e-mails are queued with the transaction, sent only
+    after it commits."""
     zh, en = titles(title)
+    body_zh, body_en = titles(body)
     created = [
         Notification(
-            recipient=r, title=zh[:200], title_en=en[:200], body=body, link=link[:300], task_key=task_key[:60]
+            recipient=r,
+            title=zh[:200],
+            title_en=en[:200],
+            body=body_zh,
+            body_en=body_en,
+            link=link[:300],
+            task_key=task_key[:60],
         )
         for r in recipients
     ]

@@ -25,5 +25,7 @@ def send_notification_email(notification_id: int) -> None:
     n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if n is None or not n.recipient.email:
         return
-    body = n.body + (f"\n\n{n.link}" if n.link else "")
-    send_mail(n.title, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+    # The recipient's language when the account keeps one (no such preference yet: Chinese, the Center's).
+    language = getattr(n.recipient, "language", "") or "zh-hans"
+    body = n.display_body(language) + (f"\n\n{n.link}" if n.link else "")
+    send_mail(n.display_title(language), body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])

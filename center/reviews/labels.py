@@ -63,6 +63,7 @@ register(
         "application": pgettext_lazy("audit field", "申报项目"),
         "applications": pgettext_lazy("audit field", "申报项目"),
         "criterion": pgettext_lazy("audit field", "评分项"),
+        "criterion_en": pgettext_lazy("audit field", "评分项英文名称"),
         "draw": pgettext_lazy("audit field", "抽取"),
         "rank": pgettext_lazy("audit field", "顺位"),
         "conflicts": pgettext_lazy("audit field", "回避冲突"),

@@ -130,6 +130,7 @@ def criterion_add(request, pk: int):
             actor=request.user,
             round_id=pk,
             name=p.get("name", "").strip() or "—",
+            name_en=p.get("name_en", ""),
             weight=p.get("weight") or 1,
             min_score=p.get("min_score") or 0,
             max_score=p.get("max_score") or 100,

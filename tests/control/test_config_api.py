@@ -69,10 +69,16 @@ def test_spending_standards_create_refuse_duplicates_update_copy_delete(api):
     std = {"year": 2031, "app_type": "meeting", "name": "会议费", "limit_per_person_day": "550.00"}
     created = api("finance", "post", "/standards", std)
     assert created.status_code == 201 and created.json()["block_excess"] is True
+    assert created.json()["name_en"] == ""
     sid = created.json()["id"]
     assert api("finance", "post", "/standards", std).status_code == 409
-    r = api("finance", "put", f"/standards/{sid}", {**std, "limit_per_person_day": "600.00"})
-    assert r.json()["limit_per_person_day"] == "600.00"
+    r = api(
+        "finance",
+        "put",
+        f"/standards/{sid}",
+        {**std, "limit_per_person_day": "600.00", "name_en": "Meetings"},
+    )
+    assert r.json()["limit_per_person_day"] == "600.00" and r.json()["name_en"] == "Meetings"
     assert (
         api("finance", "put", f"/standards/{sid}", {**std, "limit_per_person_day": "-1"}).status_code == 400
     )
@@ -93,7 +99,7 @@ def test_flows_are_configured_and_deactivated_with_their_steps(api, org):
         "min_amount": "50000",
         "priority": 10,
         "steps": [
-            {"name": "部门负责人", "rule": "dept_head"},
+            {"name": "部门负责人", "name_en": "Department head", "rule": "dept_head"},
             {
                 "name": "指定复核",
                 "rule": "users",
@@ -106,6 +112,7 @@ def test_flows_are_configured_and_deactivated_with_their_steps(api, org):
     assert r.status_code == 201
     body = r.json()
     assert [s["order"] for s in body["steps"]] == [1, 2]
+    assert body["name_en"] == "" and [s["name_en"] for s in body["steps"]] == ["Department head", ""]
     assert body["steps"][1]["user_ids"] == sorted([org["auditor"].pk, org["finance"].pk])
     assert api("finance", "post", "/flows", flow, key="flow-create-1").json()["id"] == body["id"]  # retried
     off = api("finance", "put", f"/flows/{body['id']}", {**flow, "active": False})

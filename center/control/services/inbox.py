@@ -26,6 +26,7 @@ from center.core.services import service
 from .. import approvals, rules
 from ..enums import TaskState
 from ..models import Advance, Application, ApprovalTask, Reimbursement
+from ..templatetags.money import step_label
 from ._base import settings_for
 from .advances import advance_act
 from .applications import application_act
@@ -185,7 +186,10 @@ def document_chase(*, actor, kind: str, document_id: int) -> list:
     notify(
         holders,
         title=lambda: _("催办：%(no)s %(title)s 等待您审批") % {"no": doc.number, "title": doc.title},
-        body=_("%(who)s 催办了“%(step)s”环节。") % {"who": actor.full_name, "step": tasks[0].step_name},
+        body=lambda: (
+            _("%(who)s 催办了“%(step)s”环节。")
+            % {"who": actor.full_name, "step": step_label(tasks[0].step_name)}
+        ),
         link=approvals.doc_link(doc),
         task_key=task_key_of(doc),
     )

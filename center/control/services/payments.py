@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from center.core.errors import ApplicationError, ConflictError, ForbiddenError
 from center.core.locks import lock_one
+from center.core.money import format_yuan
 from center.core.notifications import notifications_resolve, notify, task_key_of
 from center.core.rules import require
 from center.core.services import service
@@ -91,7 +92,7 @@ def payment_record(*, actor, reimbursement_id: int, method: str, reference: str 
     notify(
         [r.applicant],
         title=lambda: _("报销已支付：%(no)s") % {"no": r.number},
-        body=f"{r.amount:,.2f}",
+        body=lambda: _("支付金额 %(amount)s 元。") % {"amount": format_yuan(r.amount)},
         link=approvals.doc_link(r),
     )
     return payment

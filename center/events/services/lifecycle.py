@@ -231,13 +231,15 @@ def event_submit(*, actor, event_id: int) -> Event:
     notify(
         _approvers(event),
         title=lambda: _("活动待审批：%(t)s") % {"t": event.title},
-        body=_("%(who)s 提交了活动“%(t)s”（%(d)s）的审批，计划经费 %(c)s 元。")
-        % {
-            "who": actor.full_name or actor.username,
-            "t": event.title,
-            "d": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-            "c": f"{event.planned_cost:,.2f}",
-        },
+        body=lambda: (
+            _("%(who)s 提交了活动“%(t)s”（%(d)s）的审批，计划经费 %(c)s 元。")
+            % {
+                "who": actor.full_name or actor.username,
+                "t": event.title,
+                "d": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "c": f"{event.planned_cost:,.2f}",
+            }
+        ),
         link=reverse("events:detail", args=[event.pk]),
         task_key=task_key_of(event),
     )

@@ -231,7 +231,7 @@ def _notify_invited(picks, rnd, actor=None):
         notify(
             users,
             title=title,
-            body=_("您被随机抽取为评审专家，请在期限内答复是否参加。"),
+            body=lambda: _("您被随机抽取为评审专家，请在期限内答复是否参加。"),
             link=reverse("reviews:portal_home"),
         )
     for p in picks:
@@ -239,11 +239,13 @@ def _notify_invited(picks, rnd, actor=None):
             notify(
                 [p.expert.user],
                 title=title,
-                body=_(
-                    "您被随机抽取为评审专家。中心已为您开通专家账号（用户名：%(u)s）：请打开下面的链接设置密码，"
-                    "登录后在“我的评审任务”中答复邀请并评分。链接 3 天内有效。"
-                )
-                % {"u": p.expert.user.username},
+                body=lambda u=p.expert.user.username: (
+                    _(
+                        "您被随机抽取为评审专家。中心已为您开通专家账号（用户名：%(u)s）：请打开下面的链接设置密码，"
+                        "登录后在“我的评审任务”中答复邀请并评分。链接 3 天内有效。"
+                    )
+                    % {"u": u}
+                ),
                 link=activation[p.expert.user_id],
             )
 

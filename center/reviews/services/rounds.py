@@ -105,12 +105,15 @@ def criterion_add(
         weight, lo, hi = Decimal(0), Decimal(0), Decimal(1)
     if hi <= lo or weight < 0:
         raise ApplicationError(_("分值范围无效：最高分须大于最低分。"), {"field": "max_score"})
+    name_en = " ".join(str(name_en or "").split())
+    if len(name_en) > 200:
+        raise ApplicationError(_("英文名称过长（%(n)d 个字符以内）。") % {"n": 200}, {"field": "name_en"})
     order = (rnd.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
     c = Criterion.objects.create(
         round=rnd,
         order=order,
         name=name,
-        name_en=name_en.strip()[:200],
+        name_en=name_en,
         weight=weight,
         min_score=lo,
         max_score=hi,
@@ -118,7 +121,10 @@ def criterion_add(
         is_veto=is_veto,
     )
     audit_log(
-        "reviews.criterion.added", actor=actor, target=rnd, extra={"criterion": name, "weight": str(weight)}
+        "reviews.criterion.added",
+        actor=actor,
+        target=rnd,
+        extra={"criterion": name, "criterion_en": name_en, "weight": str(weight)},
     )
     return c
 
