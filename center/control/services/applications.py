@@ -35,7 +35,7 @@ from ..models import (
     Quota,
 )
 from ..rules import CANCELLABLE
-from ._base import ZERO, _finalize_number, settings_for
+from ._base import ZERO, _finalize_number, _release_lines, settings_for
 from .quotas import _check_warnings
 
 
@@ -385,20 +385,7 @@ def _lock_application(application_id: int) -> Application:
 
 
 def _release_application(app: Application, *, actor, note: str) -> None:
-    lines = list(app.lines.all())
-    quotas = lock_quotas([ln.quota_id for ln in lines])
-    for ln in lines:
-        if ln.frozen > 0:
-            post(
-                quotas[ln.quota_id],
-                EntryKind.RELEASE,
-                ln.frozen,
-                actor=actor,
-                doc=Doc("application", app.pk, app.number),
-                note=note,
-            )
-            ln.frozen = ZERO
-            ln.save(update_fields=["frozen"])
+    _release_lines(app.lines.all(), Doc("application", app.pk, app.number), actor=actor, note=note)
 
 
 OUTCOME_VERB = {DocState.APPROVED: "approve", DocState.REJECTED: "reject", DocState.RETURNED: "return"}

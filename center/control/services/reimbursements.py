@@ -29,7 +29,7 @@ from ..models import (
     Reimbursement,
     ReimbursementLine,
 )
-from ._base import ZERO, _finalize_number, _insert, settings_for
+from ._base import ZERO, _finalize_number, _insert, _release_lines, settings_for
 from .applications import (
     _attachment_of,
     _check_dates,
@@ -334,19 +334,7 @@ def _lock_reimbursement(pk: int) -> Reimbursement:
 
 
 def _release_reimbursement(r: Reimbursement, *, actor, note: str) -> None:
-    lines = [ln for ln in r.lines.all() if ln.frozen > 0]
-    quotas = lock_quotas([ln.quota_id for ln in lines]) if lines else {}
-    for ln in lines:
-        post(
-            quotas[ln.quota_id],
-            EntryKind.RELEASE,
-            ln.frozen,
-            actor=actor,
-            doc=Doc("reimbursement", r.pk, r.number),
-            note=note,
-        )
-        ln.frozen = ZERO
-        ln.save(update_fields=["frozen"])
+    _release_lines(r.lines.all(), Doc("reimbursement", r.pk, r.number), actor=actor, note=note)
 
 
 @service
