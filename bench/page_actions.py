@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 PY = sys.executable
 PASSWORD = "Center#2026"
 TARGET_MS = 300
+DEMO_YEAR = 2022  # the demo's budget year: a matter's dates must lie in its quota's year
 
 
 class Forms(HTMLParser):
@@ -59,7 +60,7 @@ class Forms(HTMLParser):
             if kind == "submit":
                 self._form["buttons"].append((a["name"], a.get("value", "")))
             elif kind in ("checkbox", "radio"):
-                if "checked" in a:
+                if "checked" in a or (kind == "checkbox" and "required" in a):  # a required box is ticked
                     self._form["fields"][a["name"]] = a.get("value", "on")
                 elif kind == "radio" and "required" in a:
                     self._form["fields"].setdefault(a["name"], a.get("value", ""))
@@ -173,12 +174,19 @@ def actions(base: str, repeat: int):
         yield ("评审活动：添加评分指标",) + c.post(path, data)[1:3]
 
         c = users["staff_gen"]
+        page = c.get("/control/applications/new/")[0].text
+        office = re.search(r'<option value="(\d+)"[^>]*>[^<]*30201 ', page).group(
+            1
+        )  # 办公费: an "other" matter
         path, data = c.form(
             "/control/applications/new/",
             r"applications/new|^$",
             title=f"测试事前申请{i}",
             amount="100.00",
             app_type="other",
+            quota=office,
+            start_date=f"{DEMO_YEAR}-06-01",
+            end_date=f"{DEMO_YEAR}-06-01",
         )
         location, post_ms, follow_ms, _ = c.post(path, data)
         yield "事前申请：提交", post_ms, follow_ms
