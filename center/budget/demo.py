@@ -1,4 +1,5 @@
-"""Demo data: the 2022 catalogues and the seed's 2022 budget, approved, through the services.
+"""Demo data: the 2022 catalogues and the seed's 2022 budget, approved and published, through the services;
+then the current year's budget prepared from 2022 through 二上二下 and published (`seed_current`).
 
 Amounts: the seed prints whole 万元 only. Lines are loaded in yuan chosen so that rounding each cell
 independently (the rule in rounding.py) reproduces every printed figure; where the printed parts of a
@@ -8,8 +9,11 @@ printed value. The choices are listed in BASIC_YUAN / PROJECT_LINES and explaine
 """
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from django.utils import timezone
 
 from center.accounts.models import Unit, User
 
@@ -82,14 +86,20 @@ def load_json(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def seed(stdout, *, with_2023: bool = True) -> None:
+def seed(stdout, *, with_current: bool = True) -> None:
     unit = Unit.objects.filter(code="SZSTEC").first()
     if unit is None:
         return
     if not FiscalYear.objects.filter(year=2022).exists():
         services.catalogue_load(actor=None, data=load_json("catalogue_2022.json"))
-    if Budget.objects.filter(unit=unit, fiscal_year__year=2022).exists():
-        return
+    budget = Budget.objects.filter(unit=unit, fiscal_year__year=2022).first()
+    if budget is None:
+        budget = _seed_2022(stdout, unit)
+    if with_current:
+        seed_current(stdout, budget)
+
+
+def _seed_2022(stdout, unit) -> Budget:
     users = {u.username: u for u in User.objects.filter(username__in=["finance", "director"])}
     finance, director = users.get("finance"), users.get("director")
     seed_data = load_json("budget_2022.json")
@@ -106,14 +116,15 @@ def seed(stdout, *, with_2023: bool = True) -> None:
         doc_no=DEMO_CONTROL_DOC,
     )
     budget = services.budget_submit_second(actor=director, budget=budget)
-    budget = services.budget_record_approval(actor=finance, budget=budget, doc_no=DEMO_APPROVAL_DOC)
+    budget = services.budget_record_approval(
+        actor=finance, budget=budget, doc_no=DEMO_APPROVAL_DOC, approved_on=date(2022, 1, 18)
+    )
     # Published as the seed was: the check's findings are all warnings (the seed's own contradictions, listed
     # in docs/budget-seed-2022.md), which finance confirms; the confirmation is in the audit entry.
     services.budget_publish(actor=finance, budget=budget, confirm_warnings=True)
     assert Budget.objects.get(pk=budget.pk).state == BudgetState.PUBLISHED
     stdout.write("  budget: 2022 部门预算 loaded (approved and published)")
-    if with_2023:
-        seed_2023(stdout, budget)
+    return budget
 
 
 def payload_2022(b: dict) -> dict:
@@ -330,23 +341,32 @@ def _overall_goals(goals: list[str]) -> dict[str, str]:
     return out
 
 
-def seed_2023(stdout, budget_2022: Budget) -> None:
-    """The 2023 budget prepared from 2022 (autumn 2022) and carried through 二上二下 with a version at every
-    step: amounts +3 %, each project back to its 编报部门, the department heads correct and submit theirs,
-    finance corrects a line between rounds, 二下 approved in January 2023."""
-    from datetime import date
+SEED_YEAR = 2022  # the seed's year: closed in the demo story
+SCALE = "8"  # the current year's amounts: the seed year's + 8 %
 
+
+def current_year() -> int:
+    """The demo's live year: the year of the day the demo is loaded (after the seed year)."""
+    return max(timezone.localdate().year, SEED_YEAR + 1)
+
+
+def seed_current(stdout, budget_2022: Budget, year: int | None = None) -> None:
+    """The current year's budget prepared from the seed year (the latest closed one) in the autumn before and
+    carried through 二上二下 with a version at every step: amounts +8 %, each project back to its 编报部门,
+    the department heads correct and submit theirs, finance corrects a line between rounds, 二下 approved in
+    January and the disclosure published (warnings confirmed, as for 2022)."""
     from .models import ExpenditureLine
 
-    if Budget.objects.filter(unit=budget_2022.unit, fiscal_year__year=2023).exists():
+    year = year or current_year()
+    if Budget.objects.filter(unit=budget_2022.unit, fiscal_year__year=year).exists():
         return
     users = {
         u.username: u
         for u in User.objects.filter(username__in=["finance", "director", "head_exp", "head_gen", "head_inn"])
     }
     finance, director = users.get("finance"), users.get("director")
-    b = services.budget_prepare_next(actor=finance, source=budget_2022, scale="3")
-    # 2022-09 部门编报: 专家服务部 moves 10,000 yuan between two lines of its project, then every head submits
+    b = services.budget_prepare_next(actor=finance, source=budget_2022, scale=SCALE, year=year)
+    # September before: 专家服务部 moves 10,000 yuan between two lines of its project, then every head submits
     think_tank = b.projects.get(name="科技智库与交流")
     lines = list(ExpenditureLine.objects.filter(project=think_tank).order_by("amount", "pk"))
     if len(lines) >= 2:
@@ -358,8 +378,8 @@ def seed_2023(stdout, budget_2022: Budget) -> None:
         head = users.get(heads.get(project.department.code if project.department else "", ""), finance)
         project.budget = b
         services.project_submit(actor=head, project=project)
-    b = services.budget_consolidate(actor=finance, budget=b)  # 2022-10 财务汇总
-    b = services.budget_submit_first(actor=director, budget=b)  # 2022-10 一上
+    b = services.budget_consolidate(actor=finance, budget=b)  # October: 财务汇总
+    b = services.budget_submit_first(actor=director, budget=b)  # 一上
     total = sum((ln.amount for ln in b.lines.all()), Decimal(0))
     basic = sum((ln.amount for ln in b.lines.filter(kind="basic")), Decimal(0))
     b = services.budget_record_control(
@@ -368,9 +388,9 @@ def seed_2023(stdout, budget_2022: Budget) -> None:
         total=str(total),
         basic=str(basic),
         project=str(total - basic),
-        doc_no="演示：2023年预算控制数（2022年11月）",
+        doc_no=f"深财预〔{year - 1}〕186号",
     )
-    # 2022-11 between 一下 and 二上: finance moves 5,000 yuan between two 公用经费 lines (a version of its own)
+    # November, between 一下 and 二上: finance moves 5,000 yuan between two 公用经费 lines (a version of its own)
     public = list(
         b.lines.filter(kind="basic", basic_category="public", source__code="gpb.basic").order_by(
             "-amount", "pk"
@@ -379,8 +399,12 @@ def seed_2023(stdout, budget_2022: Budget) -> None:
     if len(public) >= 2:
         services.line_update(actor=finance, line=public[0], amount=str(public[0].amount - 5000))
         services.line_update(actor=finance, line=public[1], amount=str(public[1].amount + 5000))
-    b = services.budget_submit_second(actor=director, budget=b)  # 2022-12 二上
-    services.budget_record_approval(
-        actor=finance, budget=b, doc_no="演示：2023年部门预算批复", approved_on=date(2023, 1, 18)
+    b = services.budget_submit_second(actor=director, budget=b)  # December: 二上
+    b = services.budget_record_approval(  # 二下 in January (or today, when the demo is loaded earlier)
+        actor=finance,
+        budget=b,
+        doc_no=f"深科协〔{year}〕12号",
+        approved_on=min(date(year, 1, 18), timezone.localdate()),
     )
-    stdout.write("  budget: 2023 部门预算 prepared from 2022 and approved (二上二下, with versions)")
+    services.budget_publish(actor=finance, budget=b, confirm_warnings=True)
+    stdout.write(f"  budget: {year} 部门预算 prepared from {SEED_YEAR} (二上二下, with versions), published")

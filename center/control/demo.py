@@ -1,16 +1,42 @@
-"""Demo of budget control on the seed's 2022 budget: quotas, approval flows, spending standards and a
-few documents in every state (one walked through to payment). Needs the budget demo; idempotent."""
+"""Demo of budget control over two years (needs the budget demo; idempotent, deterministic).
 
-from datetime import date
-from decimal import Decimal
+- The seed year 2022, **closed**: its quotas issued and a full year of spending executed through the ledger
+  month by month — salaries and social insurance, public costs, receptions, project work, the 8 office
+  devices — each an application approved, a claim approved and paid, dated within 2022 (the documents,
+  approval tasks, payments and ledger entries carry the story's dates; the audit trail keeps the day the demo
+  was loaded). The events demo then adds its 2022 events on the room left for them (`_reserved`), so the
+  year ends near 97 % executed.
+- The current year (the year of the day the demo is loaded), **live**: its quotas issued from the budget
+  prepared from 2022, the months before this one spent the same way, and documents in every state so that
+  each demo role has work: approvals waiting at a head, a deputy, finance and the director, a claim for the
+  cashier to pay, a returned application, a rejected one.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from center.accounts.models import User
+from center.budget.demo import SEED_YEAR, current_year
 from center.budget.models import Budget
 
 from . import approvals, services
-from .models import Application, ApprovalFlow, ApprovalStepDef, ControlSettings, Quota, SpendingStandard
+from .models import (
+    Application,
+    ApprovalFlow,
+    ApprovalStepDef,
+    ApprovalTask,
+    ControlSettings,
+    LedgerEntry,
+    Payment,
+    Quota,
+    Reimbursement,
+    SpendingStandard,
+)
 
-YEAR = 2022
+YEAR = SEED_YEAR  # kept for the areas that import it
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 FLOWS = [
@@ -90,41 +116,66 @@ STANDARDS = [
 ]
 
 
+# Execution shares of the year, per kind of quota: salaries are paid in full, public costs nearly, 三公 less.
+SHARE = {"personnel": Decimal("0.995"), "family_subsidy": Decimal("0.99"), "public": Decimal("0.95")}
+PROJECT_SHARE = Decimal("0.97")
+RECEPTIONS = [  # (month, day, visitors, guests, companions, amount)
+    (3, 17, "广州市科技交流中心", 6, 3, "1250.00"),
+    (6, 9, "香港科学会", 8, 4, "1700.00"),
+    (11, 4, "澳门科学技术协进会", 5, 3, "1100.00"),
+]
+DEVICES = "台式计算机 5 台、笔记本电脑 2 台、激光打印机 1 台（共 8 台）"
+
+
 def seed(stdout) -> None:
-    budget = Budget.objects.filter(fiscal_year__year=YEAR, state__in=["approved", "published"]).first()
-    if budget is None:
+    years = [y for y in (SEED_YEAR, current_year()) if _budget(y) is not None]
+    if SEED_YEAR not in years:
         stdout.write("control demo skipped: no approved 2022 budget")
         return
-    cfg, _created = ControlSettings.objects.get_or_create(year=YEAR)
-    # The 2022 budget has no 会议费 (30215), 培训费 (30216) or 差旅费 (30211) line: the Center's meetings and
-    # trainings are project work bought as 委托业务费 (30227), its trips paid from 其他交通费用 (30239). Finance
-    # records that on the control-settings page; the demo does it here.
+    if not ApprovalFlow.objects.exists():
+        _flows()
+    users = {u.username: u for u in User.objects.all()}
+    for year in years:
+        _settings(year)
+        if not Quota.objects.filter(year=year).exists():
+            budget = _budget(year)
+            services.quotas_issue_from_budget(actor=users["finance"], budget=budget)
+            issued = min(max(budget.approved_on or date(year, 1, 20), date(year, 1, 1)), date(year, 12, 31))
+            LedgerEntry.objects.filter(quota__year=year, kind="issue").update(
+                created_at=_at(issued, 9), period=issued.month
+            )
+    if not Application.objects.exists():
+        _close_seed_year(users)
+        if len(years) > 1:
+            _current_year(users, years[1])
+    stdout.write(
+        f"control demo: {Quota.objects.count()} quotas ({', '.join(map(str, years))}),"
+        f" {Application.objects.count()} applications"
+    )
+
+
+def _budget(year: int) -> Budget | None:
+    return Budget.objects.filter(fiscal_year__year=year, state__in=["approved", "published"]).first()
+
+
+def _settings(year: int) -> None:
+    cfg, _created = ControlSettings.objects.get_or_create(year=year)
+    # The budget has no 会议费 (30215), 培训费 (30216) or 差旅费 (30211) line: the Center's meetings and
+    # trainings are project work bought as 委托业务费 (30227), its trips paid from 其他交通费用 (30239); salaries,
+    # social insurance and pensions (301, 303) are paid monthly as "other" applications. Finance records that
+    # on the control-settings page; the demo does it here.
     if cfg.type_codes.get("meeting") == ["30215"]:
         cfg.type_codes = {
             **cfg.type_codes,
             "meeting": ["30215", "30227"],
             "training": ["30216", "30227"],
             "travel": ["30211", "30239"],
+            "other": ["301", "302", "303", "310"],
         }
         cfg.save(update_fields=["type_codes"])
-    if not ApprovalFlow.objects.exists():
-        for name, doc_type, types, lo, hi, prio, steps in FLOWS:
-            flow = ApprovalFlow.objects.create(
-                name=name,
-                name_en=NAMES_EN[name],
-                doc_type=doc_type,
-                app_types=types,
-                min_amount=Decimal(lo),
-                max_amount=Decimal(hi) if hi else None,
-                priority=prio,
-            )
-            for i, (step, rule) in enumerate(steps, start=1):
-                ApprovalStepDef.objects.create(
-                    flow=flow, order=i, name=step, name_en=NAMES_EN[step], rule=rule
-                )
     for app_type, city, name, limit, block in STANDARDS:
         SpendingStandard.objects.get_or_create(
-            year=YEAR,
+            year=year,
             app_type=app_type,
             city=city,
             defaults={
@@ -134,20 +185,29 @@ def seed(stdout) -> None:
                 "block_excess": block,
             },
         )
-    users = {u.username: u for u in User.objects.all()}
-    if not Quota.objects.filter(year=YEAR).exists():
-        services.quotas_issue_from_budget(actor=users["finance"], budget=budget)
-    if not Application.objects.exists():
-        _documents(users)
-    stdout.write(
-        f"control demo: {Quota.objects.filter(year=YEAR).count()} quotas, {Application.objects.count()} applications"
-    )
 
 
-def _quota(project: str, economic: str) -> Quota:
-    qs = Quota.objects.filter(year=YEAR, economic__code=economic)
+def _flows() -> None:
+    for name, doc_type, types, lo, hi, prio, steps in FLOWS:
+        flow = ApprovalFlow.objects.create(
+            name=name,
+            name_en=NAMES_EN[name],
+            doc_type=doc_type,
+            app_types=types,
+            min_amount=Decimal(lo),
+            max_amount=Decimal(hi) if hi else None,
+            priority=prio,
+        )
+        for i, (step, rule) in enumerate(steps, start=1):
+            ApprovalStepDef.objects.create(flow=flow, order=i, name=step, name_en=NAMES_EN[step], rule=rule)
+
+
+def _quota(project: str, economic: str, year: int = YEAR, item: str = "") -> Quota:
+    qs = Quota.objects.filter(year=year, economic__code=economic)
     qs = qs.filter(project__name=project) if project else qs.filter(kind="basic")
-    return qs.order_by("-approved").first()
+    if item:
+        qs = qs.filter(item__name=item)
+    return qs.order_by("-approved", "pk").first()
 
 
 def approve_all(doc, act, key):
@@ -164,106 +224,372 @@ def approve_all(doc, act, key):
         act(actor=task.assignee, task_id=task.pk, action="approve", comment="同意", **{key: doc.pk})
 
 
-def _documents(u) -> None:
+# --------------------------------------------------------------------------- walking a matter to payment
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0))
+
+
+def redate(doc, start: date, end: date) -> None:
+    """Give a document walked today the dates of the story: submitted on `start`, decided on `end`; its
+    approval tasks acted in between, its ledger entries posted on those days (and in that month's period)."""
+    model = type(doc)
+    model.objects.filter(pk=doc.pk).update(
+        created_at=_at(start, 9), submitted_at=_at(start, 9), decided_at=_at(end, 16)
+    )
+    if isinstance(doc, Application):
+        Application.objects.filter(pk=doc.pk, closed_at__isnull=False).update(closed_at=_at(end, 17))
+    ct = ContentType.objects.get_for_model(model)
+    ApprovalTask.objects.filter(content_type=ct, object_id=doc.pk).update(
+        created_at=_at(start, 9), activated_at=_at(start, 9), acted_at=_at(end, 15)
+    )
+    if isinstance(doc, Reimbursement):
+        Payment.objects.filter(reimbursement=doc).update(paid_at=_at(end, 11))
+    kind = "application" if isinstance(doc, Application) else "reimbursement"
+    LedgerEntry.objects.filter(doc_type=kind, doc_id=doc.pk).update(created_at=_at(end, 16), period=end.month)
+    if isinstance(doc, Application):  # its freeze was posted when it was submitted
+        LedgerEntry.objects.filter(doc_type=kind, doc_id=doc.pk, kind="freeze").update(
+            created_at=_at(start, 9), period=start.month
+        )
+
+
+def spend(
+    u,
+    *,
+    applicant: str,
+    app_type: str,
+    title: str,
+    year: int,
+    lines: list[tuple[Quota, Decimal]],
+    day: date,
+    details: dict | None = None,
+    letter: str = "",
+    stop: str = "paid",
+    claim_share: Decimal = Decimal(1),
+    seller: str = "",
+) -> Application:
+    """One matter through the control services: the prior application (with the 三重一大 minutes above the
+    collective threshold), approved; the claim with its invoice, approved; paid by the cashier — each step
+    `stop` allows. Dated `day` (application), +5 days (claim and invoice), +8 days (payment), never after today."""
     from center.core.files import attachment_create
 
-    week = _quota("科技创新与交流", "30227")
-    think = _quota("科技智库与交流", "30227")
-    reception = _quota("", "30217")
-    office = _quota("", "30201")
-    # 1. Walked to payment: an Innovation Week themed event.
+    today = timezone.localdate()
+    who = u[applicant]
+    amount = sum((a for _q, a in lines), Decimal(0))
+    extra = {}
+    if app_type == "reception":
+        extra["letter_id"] = attachment_create(actor=who, name=f"{letter}来访公函.pdf", data=PDF).pk
+    if amount >= services.settings_for(year).collective_threshold:
+        extra["minutes_id"] = attachment_create(
+            actor=who, name="主任办公会会议纪要.pdf", data=PDF, purpose="general"
+        ).pk
+    dated = {"start_date": day.isoformat(), "end_date": day.isoformat(), **(details or {})}
     app = services.application_submit(
-        actor=u["staff_inn"],
-        app_type="event",
-        title="2022 创新周主题活动：人工智能论坛",
-        year=YEAR,
-        lines=[(week.pk, "180000.00")],
-        details={"city": "深圳", "days": 1, "attendees": 300},
+        actor=who,
+        app_type=app_type,
+        title=title,
+        year=year,
+        lines=[(q.pk, a) for q, a in lines],
+        details=dated,
+        **extra,
     )
+    if stop == "pending":
+        return app
     app = approve_all(app, services.application_act, "application_id")
+    claim_day = min(day + timedelta(days=5), date(year, 12, 31), today)
+    redate(app, day, min(day + timedelta(days=2), claim_day))
+    if stop == "approved":
+        return app
+    claim_and_pay(u, app, claim_day, claim_share=claim_share, seller=seller, pay=stop == "paid")
+    return app
+
+
+def claim_and_pay(u, app, claim_day: date, *, claim_share=Decimal(1), seller: str = "", pay: bool = True):
+    """The claim of an approved application (its amount × `claim_share`, one invoice dated `claim_day`),
+    approved, and paid by the cashier three days later (never after today or the year's end) when `pay`; the
+    claim and the application carry those dates. Also used by the reviews demo for its expert fees."""
+    year = app.year
+    who = app.applicant
+    claimed = [(ln.quota, (ln.amount * claim_share).quantize(Decimal("0.01"))) for ln in app.lines.all()]
+    total = sum((a for _q, a in claimed), Decimal(0))
     r = services.reimbursement_submit(
-        actor=u["staff_inn"],
-        title="人工智能论坛会务服务费",
+        actor=who,
+        title=app.title,
         application_id=app.pk,
-        lines=[(week.pk, "172600.00")],
+        lines=[(q.pk, a) for q, a in claimed],
         invoices=[
             {
-                "code": "044032200111",
-                "number": "10234567",
-                "amount": "172600.00",
-                "issued_on": date(2022, 6, 20),
-                "file_name": "会务发票.pdf",
+                "code": "",
+                "number": f"{year}{claim_day:%m%d}{app.pk:06d}{int(total) % 1000000:06d}",
+                "amount": total,
+                "issued_on": claim_day,
+                "seller": seller,
+                "file_name": "发票.pdf",
                 "file_data": PDF,
             }
         ],
     )
-    approve_all(r, services.reimbursement_act, "reimbursement_id")
-    services.payment_record(
-        actor=u["cashier"], reimbursement_id=r.pk, method="bank", reference="ICBC-20220628-0001"
+    r = approve_all(r, services.reimbursement_act, "reimbursement_id")
+    pay_day = min(claim_day + timedelta(days=3), date(year, 12, 31), timezone.localdate())
+    if pay:
+        services.payment_record(
+            actor=u["cashier"],
+            reimbursement_id=r.pk,
+            method="bank",
+            reference=f"ICBC-{pay_day:%Y%m%d}-{r.pk:04d}",
+        )
+    redate(r, claim_day, pay_day)
+    app.refresh_from_db()
+    if app.closed_at:  # paid: the application closed and released what the claim did not use
+        Application.objects.filter(pk=app.pk).update(closed_at=_at(pay_day, 11))
+        LedgerEntry.objects.filter(doc_type="application", doc_id=app.pk, kind="release").update(
+            created_at=_at(pay_day, 16), period=pay_day.month
+        )
+    return r
+
+
+def _split(total: Decimal, parts: int) -> list[Decimal]:
+    """`total` in `parts` instalments of whole yuan, the rest on the last one."""
+    each = (total / parts).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return [each] * (parts - 1) + [total - each * (parts - 1)]
+
+
+def _reserved(year: int) -> dict[str, Decimal]:
+    """What the events demo will draw on the seed year's project items (by item name): their planned cost is
+    frozen when each is approved."""
+    out: dict[str, Decimal] = {}
+    if year != SEED_YEAR:
+        return out
+    from center.events.demo import EVENTS_2022
+
+    for row in EVENTS_2022:
+        item, cost = row[6], Decimal(row[10])
+        out[item] = out.get(item, Decimal(0)) + cost
+    return out
+
+
+def _monthly(u, year: int, months: list[int]) -> None:
+    """Salaries and social insurance, pensions and public costs: one payment a month."""
+    quotas = list(
+        Quota.objects.filter(year=year, kind="basic").exclude(economic__code="30217").order_by("pk")
     )
-    # 2. Approved, waiting for reimbursement: expert consultation conference.
-    app2 = services.application_submit(
-        actor=u["staff_exp"],
+    plans = {q.pk: _split((q.approved * SHARE[q.basic_category]).quantize(Decimal("1")), 12) for q in quotas}
+    for m in months:
+        spend(
+            u,
+            applicant="staff_gen",
+            app_type="other",
+            title=f"{year}年{m}月工资、社会保险、退休费及公用经费",
+            year=year,
+            lines=[(q, plans[q.pk][m - 1]) for q in quotas if plans[q.pk][m - 1] > 0],
+            day=date(year, m, 10),
+        )
+
+
+def _projects(u, year: int, months: list[int], share: Decimal) -> None:
+    """Project work: each project's quotas spent in quarterly instalments over the year's months (one matter
+    per project and quarter), leaving the room the events and reviews demos need."""
+    if not months:
+        return
+    reserved = _reserved(year)
+    owners = {"INN": "staff_inn", "EXP": "staff_exp", "GEN": "staff_gen", "EXC": "staff_exc"}
+    types = {"30227": "event", "30213": "other", "31007": "procurement"}
+    parts = [m for m in months if m % 3 == 0] or months[-1:]
+    plans: dict[tuple, list] = {}
+    quotas = Quota.objects.filter(year=year, kind="project").select_related("project", "item", "department")
+    for q in quotas.exclude(economic__code="31002").order_by("pk"):
+        name = q.item.name if q.item else q.project.name
+        total = (q.approved * share - reserved.get(name, Decimal(0))).quantize(Decimal("1"))
+        if total > 0:
+            plans.setdefault((q.project.name, q.economic.code), []).append((q, _split(total, len(parts))))
+    for (project, economic), rows in plans.items():
+        dept = rows[0][0].department
+        for i, m in enumerate(parts):
+            spend(
+                u,
+                applicant=owners.get(dept.code if dept else "GEN", "staff_gen"),
+                app_type=types.get(economic, "other"),
+                title=f"{project}（{year}年第{(m + 2) // 3}季度）",
+                year=year,
+                lines=[(q, amounts[i]) for q, amounts in rows],
+                day=date(year, m, 15),
+                details={"city": "深圳", "attendees": 30, "days": 1} if economic == "30227" else {},
+            )
+
+
+def _devices(u, year: int, day: date, stop: str = "paid") -> Application:
+    """办公设备采购: the 8 devices of the year's procurement budget, bought in one purchase."""
+    lines = [(q, q.approved) for q in Quota.objects.filter(year=year, economic__code="31002").order_by("pk")]
+    return spend(
+        u,
+        applicant="staff_gen",
+        app_type="procurement",
+        title=f"{year}年办公设备采购：{DEVICES}",
+        year=year,
+        lines=lines,
+        day=day,
+        stop=stop,
+        claim_share=Decimal("0.985"),
+        seller="深圳市华强电脑有限公司",
+    )
+
+
+def _receptions(u, year: int, rows) -> None:
+    reception = _quota("", "30217", year)
+    for m, d, guest, guests, companions, amount in rows:
+        spend(
+            u,
+            applicant="staff_gen",
+            app_type="reception",
+            title=f"接待{guest}来深交流",
+            year=year,
+            lines=[(reception, Decimal(amount))],
+            day=date(year, m, d),
+            details={"guests": guests, "companions": companions, "days": 1, "meals": 1},
+            letter=guest,
+        )
+
+
+def _close_seed_year(u) -> None:
+    """2022: January to December spent and paid; nothing left pending, approved or frozen."""
+    months = list(range(1, 13))
+    _monthly(u, SEED_YEAR, months)
+    _receptions(u, SEED_YEAR, RECEPTIONS)
+    _devices(u, SEED_YEAR, date(SEED_YEAR, 4, 12))
+    _projects(u, SEED_YEAR, months, PROJECT_SHARE)
+
+
+def _current_year(u, year: int) -> None:
+    """The live year: the months before this one spent, and documents in every state for the workbenches."""
+    today = timezone.localdate()
+    done = list(range(1, today.month))
+    elapsed = Decimal((today - date(year, 1, 1)).days) / Decimal(365)
+    _monthly(u, year, done)
+    _receptions(u, year, [r for r in RECEPTIONS if r[0] < today.month])
+    if today.month > 4:
+        _devices(u, year, date(year, 4, 12))
+    _projects(u, year, done, (elapsed * Decimal("0.9")).quantize(Decimal("0.0001")))
+    _documents(u, year)
+
+
+def _documents(u, year: int) -> None:
+    """The live year's documents in every state, so that each role has something on its workbench."""
+    from center.core.files import attachment_create
+
+    today = timezone.localdate()
+    soon = min(today + timedelta(days=10), date(year, 12, 31))
+    think = _quota("科技智库与交流", "30227", year, item="项目评审组织协调工作")
+    consult = _quota("科技智库与交流", "30227", year, item="深圳市科技专家咨询大会工作")
+    week = _quota("科技创新与交流", "30227", year, item="中国“深圳”科技创新周及科技交流与合作工作")
+    haizhi = _quota("科技创新与交流", "30227", year, item="中国科协“海智计划”广东（深圳）工作基地工作")
+    calls = _quota("科技智库与交流", "30227", year, item="专家库专家征集工作")
+    system = _quota("信息化新建项目（非政府投资项目）", "31007", year)
+    reception = _quota("", "30217", year)
+    office = _quota("", "30201", year)
+    # Approved, waiting for its claim (staff_exp): the expert consultation conference.
+    spend(
+        u,
+        applicant="staff_exp",
         app_type="event",
-        title="深圳市科技专家咨询大会会务",
-        year=YEAR,
-        lines=[(think.pk, "32000.00")],
+        title=f"{year}年深圳市科技专家咨询大会会务",
+        year=year,
+        lines=[(consult, Decimal("32000.00"))],
+        day=soon,
         details={"city": "深圳", "days": 1, "attendees": 120},
+        stop="approved",
     )
-    approve_all(app2, services.application_act, "application_id")
-    # 3. Pending at the department head: an official reception (公函 attached).
+    # Claim approved, waiting for the cashier: the Innovation Week's publicity materials.
+    spend(
+        u,
+        applicant="staff_inn",
+        app_type="event",
+        title=f"{year} 创新周宣传资料印制",
+        year=year,
+        lines=[(week, Decimal("18600.00"))],
+        day=today,
+        details={"city": "深圳", "days": 1, "attendees": 200},
+        stop="claimed",
+    )
+    # Pending at the department head (head_gen): an official reception (公函 attached).
     letter = attachment_create(actor=u["staff_gen"], name="广州市科技交流中心来访公函.pdf", data=PDF)
     services.application_submit(
         actor=u["staff_gen"],
         app_type="reception",
         title="接待广州市科技交流中心来深交流",
-        year=YEAR,
+        year=year,
         lines=[(reception.pk, "1200.00")],
-        details={"guests": 5, "companions": 3, "days": 1, "meals": 1},
+        details={"guests": 5, "companions": 3, "days": 1, "meals": 1, "start_date": soon.isoformat()},
         letter_id=letter.pk,
     )
-    # 4. Pending at the deputy: a large expert-review organisation application.
+    # Pending at the department head (head_exp): the expert-recruitment advertisement.
+    services.application_submit(
+        actor=u["staff_exp"],
+        app_type="event",
+        title=f"{year}年专家库专家征集广告发布",
+        year=year,
+        lines=[(calls.pk, "6000.00")],
+        details={"city": "深圳", "days": 1, "attendees": 1},
+    )
+    # Pending at the deputy (deputy1): a large expert-review organisation application.
     big = services.application_submit(
         actor=u["staff_exp"],
         app_type="event",
-        title="2022 年度青年科技奖评审组织",
-        year=YEAR,
+        title=f"{year} 年度青年科技奖评审组织",
+        year=year,
         lines=[(think.pk, "80000.00")],
         details={"city": "深圳", "days": 2, "attendees": 40},
     )
-    head = approvals.task_for_actor(big, u["head_exp"])
-    services.application_act(
-        actor=u["head_exp"],
-        application_id=big.pk,
-        task_id=head.pk,
-        action="approve",
-        comment="同意，按评审规程执行",
+    _act(big, u["head_exp"], "approve", "同意，按评审规程执行")
+    # Pending at the deputy (deputy2): the internal-control system's second phase.
+    sys2 = services.application_submit(
+        actor=u["staff_gen"],
+        app_type="procurement",
+        title="内控管理系统二期功能开发",
+        year=year,
+        lines=[(system.pk, "55000.00")],
     )
-    # 5. Rejected: freeze released.
+    _act(sys2, u["head_gen"], "approve", "同意")
+    # Pending at finance: a Haizhi workstation visit approved by its head.
+    visit = services.application_submit(
+        actor=u["staff_inn"],
+        app_type="event",
+        title="海智工作站走访调研",
+        year=year,
+        lines=[(haizhi.pk, "12000.00")],
+        details={"city": "深圳", "days": 1, "attendees": 12, "start_date": soon.isoformat()},
+    )
+    _act(visit, u["head_inn"], "approve", "同意")
+    # Pending at the director: a roadshow service purchase past the head, the deputy and finance.
+    road = services.application_submit(
+        actor=u["staff_inn"],
+        app_type="event",
+        title="“科创中国”路演专场会务服务",
+        year=year,
+        lines=[(week.pk, "60000.00")],
+        details={"city": "深圳", "days": 1, "attendees": 80},
+    )
+    for who in ("head_inn", "deputy1", "finance"):
+        _act(road, u[who], "approve", "同意")
+    # Rejected: freeze released.
     rej = services.application_submit(
         actor=u["staff_inn"],
         app_type="event",
         title="重复申报的路演活动",
-        year=YEAR,
+        year=year,
         lines=[(week.pk, "20000.00")],
     )
-    head = approvals.task_for_actor(rej, u["head_inn"])
-    services.application_act(
-        actor=u["head_inn"],
-        application_id=rej.pk,
-        task_id=head.pk,
-        action="reject",
-        comment="与已批准的路演活动重复",
-    )
-    # 7. Returned for correction, corrected (its page lists what changed) and returned again: the applicant
+    _act(rej, u["head_inn"], "reject", "与已批准的路演活动重复")
+    # Returned for correction, corrected (its page lists what changed) and returned again: the applicant
     # can edit it once more.
+    day = soon.isoformat()
     meet = services.application_submit(
         actor=u["staff_inn"],
         app_type="meeting",
         title="海智计划工作座谈会",
-        year=YEAR,
+        year=year,
         lines=[(week.pk, "9000.00")],
-        details={"start_date": "2022-09-15", "end_date": "2022-09-15", "city": "深圳", "attendees": 20},
+        details={"start_date": day, "end_date": day, "city": "深圳", "attendees": 20},
     )
     _return(meet, u["head_inn"], "会场费偏高，请按参会人数核减。")
     services.application_resubmit(
@@ -271,25 +597,32 @@ def _documents(u) -> None:
         application_id=meet.pk,
         title="海智计划工作座谈会（核减后）",
         lines=[(week.pk, "7200.00")],
-        details={"start_date": "2022-09-15", "end_date": "2022-09-15", "city": "深圳", "attendees": 16},
+        details={"start_date": day, "end_date": day, "city": "深圳", "attendees": 16},
     )
     _return(meet, u["head_inn"], "请补充会议议程后再提交。")
-    # 6. A small reimbursement without application, pending.
+    # A small reimbursement without application, pending at the head.
     services.reimbursement_submit(
         actor=u["staff_gen"],
         title="办公用品（打印纸、墨盒）",
-        year=YEAR,
+        year=year,
         lines=[(office.pk, "386.00")],
         invoices=[
             {
                 "code": "044032200222",
-                "number": "20345678",
+                "number": f"2{year % 100:02d}45678",
                 "amount": "386.00",
-                "issued_on": date(2022, 7, 8),
+                "issued_on": today,
                 "file_name": "办公用品发票.pdf",
                 "file_data": PDF,
             }
         ],
+    )
+
+
+def _act(doc, who, action: str, comment: str) -> None:
+    task = approvals.task_for_actor(doc, who)
+    services.application_act(
+        actor=who, application_id=doc.pk, task_id=task.pk, action=action, comment=comment
     )
 
 

@@ -20,7 +20,7 @@ REGION_MIX = ["sz"] * 60 + ["gd"] * 12 + ["hk"] * 8 + ["mo"] * 4 + ["cn"] * 12 +
 
 
 def seed(stdout) -> None:
-    if RecruitmentCall.objects.filter(title__startswith="2026年深圳市科技专家库专家征集").exists():
+    if RecruitmentCall.objects.filter(title__startswith="2022年深圳市科技专家库专家征集").exists():
         return
     from .disciplines import load
 
@@ -32,6 +32,7 @@ def seed(stdout) -> None:
     _pool(rng, orgs)
     me = _demo_expert(staff, orgs)
     _relations(rng, me, orgs)
+    _calls_2022(staff)
     _calls(rng, staff, head)
     _activities(staff)
     stdout.write(
@@ -152,26 +153,55 @@ def _relations(rng, me, orgs) -> None:
         )
 
 
+CRITERIA_2022 = "具有副高级及以上专业技术职称，熟悉本领域国内外发展动态，遵守科研诚信要求。"
+
+
+def _calls_2022(staff) -> None:
+    """The seed year's two calls (批次), published and closed in 2022 (表11 counts them): published through
+    the service, then given the story's dates."""
+    from datetime import datetime
+
+    from .enums import CallState
+
+    for batch, published, deadline in (("第一批", (3, 1), (3, 31)), ("第二批", (8, 15), (9, 15))):
+        call = services.call_create(
+            actor=staff,
+            year=2022,
+            title=f"2022年深圳市科技专家库专家征集（{batch}）",
+            criteria=CRITERIA_2022,
+            deadline=timezone.localdate(),
+        )
+        services.call_publish(actor=staff, call_id=call.pk)
+        when = timezone.make_aware(datetime(2022, *published, 10, 0))
+        RecruitmentCall.objects.filter(pk=call.pk).update(
+            state=CallState.CLOSED,
+            created_at=when,
+            published_at=when,
+            deadline=datetime(2022, *deadline).date(),
+        )
+
+
 def _calls(rng, staff, head) -> None:
     today = timezone.localdate()
+    year_end = today.replace(month=12, day=31)
     call = services.call_create(
         actor=staff,
         year=today.year,
-        title="2026年深圳市科技专家库专家征集（第一批）",
+        title=f"{today.year}年深圳市科技专家库专家征集（第一批）",
         criteria="一、具有副高级及以上专业技术职称，或在相关领域具有较高知名度的企业技术负责人；\n"
         "二、熟悉本领域国内外发展动态，具有较强的综合分析和判断能力；\n"
         "三、遵守科研诚信要求，能够独立、客观、公正地参加评审和咨询；\n"
         "四、身体健康，年龄一般不超过 70 周岁；港澳及海外专家欢迎申报。",
-        deadline=today + timedelta(days=45),
+        deadline=min(today + timedelta(days=45), year_end),
         discipline_ids=list(Discipline.objects.filter(parent=None).values_list("pk", flat=True)[:6]),
     )
     services.call_publish(actor=staff, call_id=call.pk)
     services.call_create(
         actor=staff,
         year=today.year,
-        title="2026年深圳市科技专家库专家征集（第二批，草稿）",
+        title=f"{today.year}年深圳市科技专家库专家征集（第二批，草稿）",
         criteria="面向人工智能、集成电路、生物医药领域。",
-        deadline=today + timedelta(days=120),
+        deadline=min(today + timedelta(days=120), year_end),
     )
     applicants = list(Expert.objects.filter(state=ExpertState.APPLICANT)[:6])
     from .models import ExpertApplication
@@ -191,11 +221,12 @@ def _calls(rng, staff, head) -> None:
 def _activities(staff) -> None:
     some = list(Expert.objects.filter(state=ExpertState.ADMITTED).values_list("pk", flat=True)[:12])
     today = timezone.localdate()
+    first = today.replace(month=1, day=1)
     services.activity_create(
         actor=staff,
         kind=ActivityKind.CONSULTATION,
-        title="深圳市科技专家委员会 2026 年咨询大会",
-        date=today - timedelta(days=40),
+        title=f"深圳市科技专家委员会 {today.year} 年咨询大会",
+        date=max(today - timedelta(days=40), first),
         location="深圳市民中心",
         summary="围绕人工智能产业政策开展咨询。",
         expert_ids=some[:8],
@@ -204,7 +235,7 @@ def _activities(staff) -> None:
         actor=staff,
         kind=ActivityKind.SURVEY,
         title="前海深港现代服务业合作区实地调研",
-        date=today - timedelta(days=12),
+        date=max(today - timedelta(days=12), first),
         location="前海",
         expert_ids=some[8:12],
     )

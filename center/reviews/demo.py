@@ -3,7 +3,7 @@ objection answered, fees) and a round in progress where the demo `expert` has an
 Idempotent. Runs after the experts demo."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,6 +16,7 @@ from . import drawing, services
 from .enums import FlagDecision, FlagState, PartyRole, PickState
 from .models import ReviewRound, ScoreSheet
 
+FEE_ITEM = "项目评审组织协调工作"  # the budget item (科技智库与交流) that pays review fees
 PROJECTS = [
     ("面向工业质检的小样本视觉缺陷检测方法", "南方科技大学", "陈立新"),
     ("城市交通大模型与信号协同控制", "深圳市城市交通规划设计研究中心", "林海"),
@@ -28,15 +29,48 @@ PROJECTS = [
 ]
 
 
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def _since(days: int) -> datetime:
+    """`days` ago, but not before the current year's first working morning: the review work of this year's
+    rounds stays in this year (its fees are paid from this year's quotas)."""
+    now = timezone.now()
+    first = timezone.make_aware(datetime(now.year, 1, 2, 9, 0))
+    return max(now - timedelta(days=days), min(first, now))
+
+
 def seed(stdout) -> None:
-    if ReviewRound.objects.filter(code="QNKJ-2026").exists():
+    year = current_year()
+    if ReviewRound.objects.filter(code=f"QNKJ-{year}").exists():
         return
     staff = User.objects.get(username="staff_exp")
     head = User.objects.get(username="head_exp")
     rng = random.Random(137)
-    finished = _finished_round(rng, staff, head)
-    _round_in_progress(staff)
-    stdout.write(f"  reviews: round {finished.code} finished and published; SKT-2026 in progress")
+    finished = _finished_round(rng, staff, head, year)
+    _pay_fees(finished, staff)
+    _round_in_progress(staff, year)
+    stdout.write(f"  reviews: round {finished.code} finished and published; SKT-{year} in progress")
+
+
+def _pay_fees(rnd, staff) -> None:
+    """The round's expert fees raised as a prior application on the year's 项目评审组织协调工作 quota (when
+    the control demo issued it), approved, claimed and paid."""
+    from center.control import demo as control_demo
+    from center.control.models import Quota
+
+    quota = (
+        Quota.objects.filter(year=rnd.year, item__name=FEE_ITEM, economic__code="30227")
+        .order_by("-available")
+        .first()
+    )
+    if quota is None:
+        return
+    app = services.round_fees_request_funding(actor=staff, round_id=rnd.pk, quota_id=quota.pk)
+    app = control_demo.approve_all(app, control_demo.services.application_act, "application_id")
+    users = {u.username: u for u in User.objects.filter(username__in=["cashier"])}
+    control_demo.claim_and_pay(users, app, timezone.localdate(), seller="深圳市税务局（劳务费代开）")
 
 
 def _applications(rng, staff, rnd, group, projects, prefix):
@@ -66,14 +100,14 @@ def _code(rng):
     return credit_code(rng)
 
 
-def _finished_round(rng, staff, head) -> ReviewRound:
+def _finished_round(rng, staff, head, year: int) -> ReviewRound:
     rnd = services.round_create(
         actor=staff,
-        code="QNKJ-2026",
-        title="2026年深圳市青年科技奖评审",
+        code=f"QNKJ-{year}",
+        title=f"{year}年深圳市青年科技奖评审",
         kind="youth_award",
-        year=2026,
-        budget_item_ref="2026-专家委员会工作经费-评审费",
+        year=year,
+        budget_item_ref=f"{year}-{FEE_ITEM}",
         aggregation="trimmed",
         fee_per_sheet=Decimal(300),
         fee_base=Decimal(500),
@@ -121,7 +155,7 @@ def _finished_round(rng, staff, head) -> ReviewRound:
         min_non_local=1,
     )
     _applications(rng, staff, rnd, group, PROJECTS[:6], "QN")
-    draw = services.draw_fix_pool(actor=staff, group_id=group.pk, as_of=timezone.now() - timedelta(days=30))
+    draw = services.draw_fix_pool(actor=staff, group_id=group.pk, as_of=_since(30))
     draw = services.draw_enter_seed(actor=staff, draw_id=draw.pk, source="two_staff", value="58213")
     draw = services.draw_enter_seed(actor=head, draw_id=draw.pk, source="two_staff", value="90447")
     _give_accounts(draw)
@@ -151,7 +185,7 @@ def _finished_round(rng, staff, head) -> ReviewRound:
     n1 = services.notice_publish(
         actor=head,
         round_id=rnd.pk,
-        title="2026年深圳市青年科技奖评审结果公示",
+        title=f"{year}年深圳市青年科技奖评审结果公示",
         days=7,
         body="经形式审查、专家评审，现将评审结果予以公示。公示期内如有异议，请实名提出。",
     )
@@ -166,7 +200,7 @@ def _finished_round(rng, staff, head) -> ReviewRound:
     services.notice_publish(
         actor=head,
         round_id=rnd.pk,
-        title="2026年深圳市青年科技奖评审结果公示（更正）",
+        title=f"{year}年深圳市青年科技奖评审结果公示（更正）",
         days=7,
         change_note="更正第 3 名申报单位名称",
         corrections={third["code"]: {"applicant": "深圳市芯算微电子有限公司"}},
@@ -206,7 +240,7 @@ def _score(rng, rnd, group):
     one suspiciously fast reviewer. Times are set in the past, as if the review ran last week."""
     criteria = list(rnd.criteria.all())
     quality = {app.pk: rng.uniform(0.55, 0.92) for app in group.applications.all()}
-    start = timezone.now() - timedelta(days=10)
+    start = _since(10)
     for k, a in enumerate(group.assignments.select_related("expert__user").order_by("id")):
         user = a.expert.user
         services.assignment_sign(actor=user, assignment_id=a.pk, pledge=True)
@@ -237,16 +271,16 @@ def _score(rng, rnd, group):
             )
 
 
-def _round_in_progress(staff):
+def _round_in_progress(staff, year: int):
     """软课题 round: drawn, the demo expert invited (the seed value was chosen so that the demo account is on the
     panel: demo only — a real draw takes the value from its public source)."""
     rnd = services.round_create(
         actor=staff,
-        code="SKT-2026",
-        title="2026年度深圳市科协软课题评审",
+        code=f"SKT-{year}",
+        title=f"{year}年度深圳市科协软课题评审",
         kind="soft_topic",
-        year=2026,
-        budget_item_ref="2026-学会发展专项-软课题",
+        year=year,
+        budget_item_ref=f"{year}-{FEE_ITEM}",
         blind=True,
         aggregation="mean",
     )

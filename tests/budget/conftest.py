@@ -9,9 +9,9 @@ from center.budget.models import Budget
 @pytest.fixture
 def budget(org):
     """The seed's 2022 budget, loaded through the services, approved (二下) and published (warnings confirmed);
-    the demo's 2023 story is left out (tests prepare 2023 themselves; tests/budget/test_demo.py runs the whole
+    the demo's current year is left out (tests prepare 2023 themselves; tests/budget/test_demo.py runs the whole
     demo)."""
-    demo.seed(io.StringIO(), with_2023=False)
+    demo.seed(io.StringIO(), with_current=False)
     return Budget.objects.select_related("fiscal_year", "unit").get(
         unit__code="SZSTEC", fiscal_year__year=2022
     )

@@ -14,7 +14,7 @@ def demo_budget(org):
     from center.budget import demo
     from center.budget.models import Budget
 
-    demo.seed(io.StringIO(), with_2023=False)  # one budget on the list: the 2022 one
+    demo.seed(io.StringIO(), with_current=False)  # one budget on the list: the 2022 one
     return Budget.objects.get(fiscal_year__year=2022)
 
 

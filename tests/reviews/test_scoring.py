@@ -156,6 +156,21 @@ def _fees_become_an_expert_fee_application(org, rnd):
     control.quotas_issue_from_budget(actor=org["finance"], budget=budget)
     quota = Quota.objects.get(year=rnd.year, economic__code="30226")
     total = sum(ExpertFee.objects.filter(round=rnd).values_list("gross", flat=True))
+    # a review done in another year than the quota's is not paid from it: refused, nothing frozen
+    from datetime import timedelta
+
+    from center.reviews.models import ScoreSheet
+
+    sheets = ScoreSheet.objects.filter(assignment__group__round=rnd, submitted_at__isnull=False)
+    kept = dict(sheets.values_list("pk", "submitted_at"))
+    last = max(kept.values())
+    sheets.filter(submitted_at=last).update(submitted_at=last + timedelta(days=400))
+    with pytest.raises(ApplicationError, match="不在所用指标的预算年度"):
+        services.round_fees_request_funding(actor=org["staff_exp"], round_id=rnd.pk, quota_id=quota.pk)
+    assert Quota.objects.get(pk=quota.pk).frozen == 0
+    assert not ExpertFee.objects.filter(round=rnd).exclude(spending_ref="").exists()
+    for pk, when in kept.items():
+        ScoreSheet.objects.filter(pk=pk).update(submitted_at=when)
     app = services.round_fees_request_funding(actor=org["staff_exp"], round_id=rnd.pk, quota_id=quota.pk)
     quota.refresh_from_db()
     assert app.app_type == "expert_fee" and app.amount == total and quota.frozen == total

@@ -21,6 +21,7 @@ from .lifecycle import budget_create
 from .loading import _indicator_payload, budget_load
 
 CENT = Decimal("0.01")
+MAX_GAP = 10  # years between the source budget and the one prepared from it
 # Texts that speak of the year itself move with it (三公 explanations: "各单位2022年因公出国（境）经费…").
 YEAR_TEXTS = (
     "overseas_note",
@@ -45,23 +46,43 @@ def parse_scale(value) -> Decimal:
     return pct
 
 
+def parse_target_year(source_year: int, value) -> int:
+    """The year to prepare: after the source's, at most MAX_GAP years later (empty = the next year). A unit
+    whose latest closed year is a few years back (the demo: 2022 → today's year) prepares from it directly."""
+    if value in (None, ""):
+        return source_year + 1
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise ApplicationError(_("年度“%(v)s”不是数字。") % {"v": value}, {"field": "year"}) from None
+    if not source_year < year <= source_year + MAX_GAP:
+        raise ApplicationError(
+            _("只能由%(y)s年预算准备其后 %(n)d 年内（%(a)s—%(b)s年）的预算。")
+            % {"y": source_year, "n": MAX_GAP, "a": source_year + 1, "b": source_year + MAX_GAP},
+            {"field": "year"},
+        )
+    return year
+
+
 @service
-def budget_prepare_next(*, actor, source: Budget, scale="") -> Budget:
-    """Create the unit's budget of the year after `source` with everything carried over (see module doc).
-    The year's catalogue is copied from the source year's when it does not exist yet."""
+def budget_prepare_next(*, actor, source: Budget, scale="", year=None) -> Budget:
+    """Create the unit's budget of `year` (default: the year after `source`) with everything carried over
+    from `source` (see module doc). The year's catalogue is copied from the source year's when it does not
+    exist yet."""
     require(can_manage_budgets, actor)
     pct = parse_scale(scale)
-    year = source.fiscal_year.year + 1
+    source_year = source.fiscal_year.year
+    year = parse_target_year(source_year, year)
     if not FiscalYear.objects.filter(year=year).exists():
-        catalogue_copy_year(actor=actor, from_year=year - 1, to_year=year)
+        catalogue_copy_year(actor=actor, from_year=source_year, to_year=year)
     target = budget_create(actor=actor, unit=source.unit, year=year)
-    payload = next_year_payload(budget_data(source, with_previous=False), pct)
+    payload = next_year_payload(budget_data(source, with_previous=False), pct, to_year=year)
     budget_load(
         actor=actor,
         budget=target,
         payload=payload,
         step=VersionStep.IMPORT,
-        note=_("由%(y)s年预算准备") % {"y": year - 1} + (f"（{pct:+}%）" if pct else ""),
+        note=_("由%(y)s年预算准备") % {"y": source_year} + (f"（{pct:+}%）" if pct else ""),
     )
     audit_log(
         "budget.budget.prepare_next",
@@ -69,7 +90,8 @@ def budget_prepare_next(*, actor, source: Budget, scale="") -> Budget:
         target=target,
         extra={
             "from": source.pk,
-            "from_year": year - 1,
+            "from_year": source_year,
+            "year": year,
             "scale": str(pct),
             "projects": len(payload["projects"]),
         },
@@ -81,12 +103,12 @@ def _scaled(amount: Decimal, factor: Decimal) -> Decimal:
     return (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def next_year_payload(data, pct: Decimal) -> dict:
-    """The `budget_load` payload of next year: the source's content with amounts × (1 + pct/100). Income is
-    scaled with the lines and the difference (rounding, or an imbalance of the source) put on its largest
-    source, so the prepared budget's income equals its expenditure."""
+def next_year_payload(data, pct: Decimal, to_year: int | None = None) -> dict:
+    """The `budget_load` payload of next year (or of `to_year`): the source's content with amounts ×
+    (1 + pct/100). Income is scaled with the lines and the difference (rounding, or an imbalance of the
+    source) put on its largest source, so the prepared budget's income equals its expenditure."""
     factor = 1 + pct / 100
-    year, nxt = data.year, data.year + 1
+    year, nxt = data.year, to_year or data.year + 1
 
     def line(ln) -> dict:
         return {
@@ -153,7 +175,7 @@ def next_year_payload(data, pct: Decimal) -> dict:
     staffing = _fields(data.staffing)
     assets = _fields(data.assets)
     if assets.get("as_of", "")[:4].isdigit():  # "截至2021年10月" → "截至2022年10月"
-        assets["as_of"] = str(int(assets["as_of"][:4]) + 1) + assets["as_of"][4:]
+        assets["as_of"] = str(int(assets["as_of"][:4]) + nxt - year) + assets["as_of"][4:]
     narrative = _fields(data.narrative)
     if narrative:
         narrative["change_reasons"] = []  # why 2023 differs from 2022 is to be written for 2023

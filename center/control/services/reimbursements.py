@@ -1,5 +1,6 @@
 """Reimbursements (报销): submit with invoices, approval outcome, withdraw."""
 
+from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
@@ -164,6 +165,32 @@ def _claim_plan(actor, *, year, app, amounts, quotas, cfg) -> tuple[dict[int, De
     return own_freeze, over
 
 
+def _check_invoice_dates(year: int, invoices) -> None:
+    """Every invoice of a claim is dated in the budget year of the quotas it is paid from: a 2027 invoice is
+    not paid from 2022 quotas (the matter-date rule of applications, for what a claim carries)."""
+    for inv in invoices:
+        code, number, day = (
+            (inv["code"], inv["number"], inv["issued_on"])
+            if isinstance(inv, dict)
+            else (inv.code, inv.number, inv.issued_on)
+        )
+        if not isinstance(day, date):
+            try:
+                day = date.fromisoformat(str(day))
+            except ValueError as exc:
+                raise ApplicationError(
+                    _("日期格式应为 年-月-日，如 2026-05-01。"), {"field": "invoices"}
+                ) from exc
+        if day.year != year:
+            raise ApplicationError(
+                _(
+                    "发票 %(n)s 的开票日期 %(d)s 不在所用指标的预算年度（%(y)d 年）内：%(y)d 年的指标只能报销当年发生的支出。"
+                )
+                % {"n": f"{code}-{number}" if code else number, "d": day.isoformat(), "y": year},
+                {"field": "invoices"},
+            )
+
+
 def _check_invoice_total(total: Decimal, invoice_total: Decimal) -> None:
     if total > invoice_total:
         raise ApplicationError(
@@ -205,6 +232,7 @@ def reimbursement_submit(
     year = year or timezone.localdate().year
     cfg = settings_for(year)
     stored = _store_invoices(actor, invoices)
+    _check_invoice_dates(year, [i for i, _att in stored])
     _check_invoice_total(total, sum((i["amount"] for i, _att in stored), ZERO))
     quotas = lock_quotas(amounts)
     own_freeze, over = _claim_plan(actor, year=year, app=app, amounts=amounts, quotas=quotas, cfg=cfg)
@@ -283,6 +311,7 @@ def reimbursement_resubmit(
     # the invoices taken off the claim may be used again (by this claim, re-entered, or another one)
     Invoice.objects.filter(reimbursement=r).exclude(pk__in=[i.pk for i in kept]).delete()
     stored = _store_invoices(actor, invoices, kept=kept)
+    _check_invoice_dates(r.year, [*kept, *(i for i, _att in stored)])
     total = sum(amounts.values(), ZERO)
     _check_invoice_total(
         total, sum((i.amount for i in kept), ZERO) + sum((i["amount"] for i, _att in stored), ZERO)

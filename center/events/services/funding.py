@@ -28,6 +28,9 @@ def event_request_funding(*, actor, event: Event) -> str:
         details={
             "attendees": event.capacity,
             "days": max((ends.date() - starts.date()).days + 1, 1),
+            # the event's dates: budget control refuses a quota of another year than the one it is held in
+            "start_date": starts.date().isoformat(),
+            "end_date": ends.date().isoformat(),
             "city": event.venue[:50],
         },
     )

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.audit import audit_log
@@ -17,6 +19,7 @@ from ..fees import labour_tax
 from ..models import (
     Assignment,
     ExpertFee,
+    ScoreSheet,
 )
 from .common import _require_writer, _round_for_update
 
@@ -77,6 +80,16 @@ def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
     if any(f.spending_ref for f in fees):
         raise ConflictError(_("专家费已提交支出申请：%(no)s。") % {"no": fees[0].spending_ref})
     total = sum((f.gross for f in fees), Decimal(0))
+    # The review work's first and last day (its scores' submission): budget control refuses a quota of
+    # another year than the one the review took place in.
+    span = ScoreSheet.objects.filter(
+        assignment__group__round=rnd, state=SheetState.SUBMITTED, submitted_at__isnull=False
+    ).aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    dates = {
+        key: timezone.localtime(span[field]).date().isoformat()
+        for key, field in (("start_date", "first"), ("end_date", "last"))
+        if span[field]
+    }
     app = funding.request(
         applicant=actor,
         app_type="expert_fee",
@@ -87,6 +100,7 @@ def round_fees_request_funding(*, actor, round_id: int, quota_id: int):
             "experts": len(fees),
             "tax_withheld": str(sum((f.tax for f in fees), Decimal(0))),
             "round": rnd.code,
+            **dates,
         },
     )
     ExpertFee.objects.filter(pk__in=[f.pk for f in fees]).update(spending_ref=app.number)
