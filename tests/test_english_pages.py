@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 THRESHOLD = 12  # per page, outside the allowance
@@ -159,7 +159,7 @@ def main_pages() -> list[tuple[str | None, str]]:
     from center.reviews.models import ReviewRound
 
     budget = Budget.objects.order_by("pk").first()
-    rnd = ReviewRound.objects.get(code="QNKJ-2026")
+    rnd = ReviewRound.objects.get(code=f"QNKJ-{timezone.localdate().year}")
     event = Event.objects.filter(state="reported").order_by("pk").first()
     return [
         ("finance", reverse("core:workbench")),

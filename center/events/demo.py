@@ -264,7 +264,7 @@ CURRENT = [
         "Expert seminar: embodied intelligence",
         "staff_exp",
         21,
-        EventState.REGISTRATION_OPEN,
+        EventState.APPROVED,
         30,
     ),
     (

@@ -4,6 +4,7 @@ resolved flags, a ranking and 公示 (with a superseded version), and a round in
 import io
 
 import pytest
+from django.utils import timezone
 
 from center.experts import demo as experts_demo
 from center.experts.models import Expert, RecruitmentCall
@@ -16,12 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_data(org, client_for):
+    year = timezone.localdate().year
     out = io.StringIO()
     experts_demo.seed(out)
     reviews_demo.seed(out)
     assert Expert.objects.count() >= 300
     assert RecruitmentCall.objects.filter(published_at__isnull=False).exists()
-    rnd = ReviewRound.objects.get(code="QNKJ-2026")
+    rnd = ReviewRound.objects.get(code=f"QNKJ-{year}")
     assert rnd.state == RoundState.PUBLISHED
     draw = rnd.groups.get().draws.get()
     assert services.draw_verify(draw)["ok"]
@@ -36,11 +38,11 @@ def test_demo_data(org, client_for):
         NoticeState.SUPERSEDED,
         NoticeState.CURRENT,
     ]
-    live = ReviewRound.objects.get(code="SKT-2026").groups.get().draws.get()
+    live = ReviewRound.objects.get(code=f"SKT-{year}").groups.get().draws.get()
     assert live.picks.filter(expert__user__username="expert", state=PickState.INVITED).exists()
     experts_demo.seed(out)  # idempotent
     reviews_demo.seed(out)
-    assert ReviewRound.objects.filter(code="QNKJ-2026").count() == 1
+    assert ReviewRound.objects.filter(code=f"QNKJ-{year}").count() == 1
     # The staff pages of the finished round render.
     c = client_for("head_exp")
     for url in [
