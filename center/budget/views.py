@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -969,14 +970,21 @@ def prepare_next(request, pk: int):
     data = budget_data(budget, with_previous=False)
     year = data.year + 1
     existing = budget.unit.budgets.filter(fiscal_year__year=year).first()
+    # the years it may prepare: the next one, up to this calendar year (a unit whose latest closed year is a
+    # few years back prepares the current one from it), those without a budget yet
+    taken = set(budget.unit.budgets.values_list("fiscal_year__year", flat=True))
+    choices = [y for y in range(year, max(year, timezone.localdate().year) + 1) if y not in taken]
     scale, error = "", ""
-    if request.method == "POST" and existing is None:
+    if request.method == "POST" and choices:
         scale = request.POST.get("scale", "")
         try:
-            new = services.budget_prepare_next(actor=request.user, source=budget, scale=scale)
+            new = services.budget_prepare_next(
+                actor=request.user, source=budget, scale=scale, year=request.POST.get("year", "")
+            )
             messages.success(
                 request,
-                _("已由%(a)s年预算准备%(b)s年预算，各项目已退回编报部门。") % {"a": year - 1, "b": year},
+                _("已由%(a)s年预算准备%(b)s年预算，各项目已退回编报部门。")
+                % {"a": data.year, "b": new.fiscal_year.year},
             )
             return redirect("budget:overview", pk=new.pk)
         except ApplicationError as exc:
@@ -1000,6 +1008,7 @@ def prepare_next(request, pk: int):
             "budget": budget,
             "year": year,
             "existing": existing,
+            "choices": choices,
             "carried": carried,
             "inputs": inputs,
             "total_wan": fmt_wan(data.total(), 2),

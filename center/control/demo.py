@@ -124,6 +124,17 @@ RECEPTIONS = [  # (month, day, visitors, guests, companions, amount)
     (6, 9, "香港科学会", 8, 4, "1700.00"),
     (11, 4, "澳门科学技术协进会", 5, 3, "1100.00"),
 ]
+# What the information projects' instalments paid for (表11 counts these: 2 maintenances, 1 system, 1 platform).
+HALF_YEARLY = {"信息化系统运行维护"}
+MATTERS = {
+    "信息化系统运行维护": ["专家委网站和专家库维护（上半年）", "专家委网站和专家库维护（下半年）"],
+    "信息化新建项目（非政府投资项目）": [
+        "内控管理系统建设：需求与设计",
+        "内控管理系统建设：开发与试运行",
+        "信息平台建设：会展、联盟、海智平台",
+        "内控管理系统及信息平台验收",
+    ],
+}
 DEVICES = "台式计算机 5 台、笔记本电脑 2 台、激光打印机 1 台（共 8 台）"
 
 
@@ -391,30 +402,37 @@ def _monthly(u, year: int, months: list[int]) -> None:
 
 def _projects(u, year: int, months: list[int], share: Decimal) -> None:
     """Project work: each project's quotas spent in quarterly instalments over the year's months (one matter
-    per project and quarter), leaving the room the events and reviews demos need."""
+    per project and quarter; the website maintenance half-yearly), leaving the room the events demo needs."""
     if not months:
         return
     reserved = _reserved(year)
     owners = {"INN": "staff_inn", "EXP": "staff_exp", "GEN": "staff_gen", "EXC": "staff_exc"}
     types = {"30227": "event", "30213": "other", "31007": "procurement"}
-    parts = [m for m in months if m % 3 == 0] or months[-1:]
+    quarters = [m for m in months if m % 3 == 0] or months[-1:]
     plans: dict[tuple, list] = {}
     quotas = Quota.objects.filter(year=year, kind="project").select_related("project", "item", "department")
-    for q in quotas.exclude(economic__code="31002").order_by("pk"):
+
+    def _share(q) -> Decimal:
         name = q.item.name if q.item else q.project.name
-        total = (q.approved * share - reserved.get(name, Decimal(0))).quantize(Decimal("1"))
-        if total > 0:
-            plans.setdefault((q.project.name, q.economic.code), []).append((q, _split(total, len(parts))))
+        return (q.approved * share - reserved.get(name, Decimal(0))).quantize(Decimal("1"))
+
+    for q in quotas.exclude(economic__code="31002").order_by("pk"):
+        if _share(q) > 0:
+            plans.setdefault((q.project.name, q.economic.code), []).append(q)
     for (project, economic), rows in plans.items():
-        dept = rows[0][0].department
+        dept = rows[0].department
+        parts = ([m for m in quarters if m % 6 == 0] or quarters[-1:]) if project in HALF_YEARLY else quarters
+        names = MATTERS.get(project)
         for i, m in enumerate(parts):
             spend(
                 u,
                 applicant=owners.get(dept.code if dept else "GEN", "staff_gen"),
                 app_type=types.get(economic, "other"),
-                title=f"{project}（{year}年第{(m + 2) // 3}季度）",
+                title=f"{year}年{names[min(i, len(names) - 1)]}"
+                if names
+                else f"{project}（{year}年第{(m + 2) // 3}季度）",
                 year=year,
-                lines=[(q, amounts[i]) for q, amounts in rows],
+                lines=[(q, _split(_share(q), len(parts))[i]) for q in rows],
                 day=date(year, m, 15),
                 details={"city": "深圳", "attendees": 30, "days": 1} if economic == "30227" else {},
             )

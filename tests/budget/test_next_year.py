@@ -90,3 +90,41 @@ def test_bad_scale_is_refused(budget, org, scale):
     with pytest.raises(ApplicationError):
         services.budget_prepare_next(actor=org["finance"], source=budget, scale=scale)
     assert not Budget.objects.filter(fiscal_year__year=2023).exists()
+
+
+def test_a_later_year_is_prepared_from_the_latest_closed_one(budget, org):
+    """2026 prepared straight from 2022 (the demo's story): the catalogue copied from 2022, the texts that
+    name the year moved to 2026, the audit entry says from which year."""
+    from center.budget.models import FiscalYear
+    from center.core.models import AuditEntry
+
+    b26 = services.budget_prepare_next(actor=org["finance"], source=budget, scale="8", year=2026)
+    assert b26.fiscal_year.year == 2026 and FiscalYear.objects.get(year=2026).copied_from.year == 2022
+    assert not Budget.objects.filter(fiscal_year__year__in=[2023, 2024, 2025]).exists()
+    d22, d26 = budget_data(budget), budget_data(b26)
+    assert abs(d26.total() - d22.total() * Decimal("1.08")) < 100  # each line scaled and rounded
+    assert "2026年" in d26.three_public.overseas_note and "2022年" not in d26.three_public.overseas_note
+    assert d26.assets.as_of.startswith(str(int(d22.assets.as_of[:4]) + 4))
+    extra = AuditEntry.objects.get(action="budget.budget.prepare_next").extra
+    assert (extra["from_year"], extra["year"]) == (2022, 2026)
+
+
+@pytest.mark.parametrize("year", ["2022", "2021", "2033", "abc"])
+def test_a_target_year_not_after_the_source_or_too_far_is_refused(budget, org, year):
+    with pytest.raises(ApplicationError):
+        services.budget_prepare_next(actor=org["finance"], source=budget, year=year)
+    assert Budget.objects.count() == 1
+
+
+def test_the_page_offers_the_years_up_to_this_one(budget, client_for):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    c = client_for("finance")
+    url = reverse("budget:prepare_next", args=[budget.pk])
+    this = timezone.localdate().year
+    html = c.get(url).content.decode()
+    assert f'<option value="{this}">' in html and '<option value="2023">' in html
+    r = c.post(url, {"scale": "0", "year": str(this)})
+    assert r.status_code == 302 and Budget.objects.filter(fiscal_year__year=this).exists()
+    assert f'<option value="{this}">' not in c.get(url).content.decode()
