@@ -123,6 +123,7 @@ def _seed_2022(stdout, unit) -> Budget:
     # in docs/budget-seed-2022.md), which finance confirms; the confirmation is in the audit entry.
     services.budget_publish(actor=finance, budget=budget, confirm_warnings=True)
     assert Budget.objects.get(pk=budget.pk).state == BudgetState.PUBLISHED
+    _published_on_time(budget)
     stdout.write("  budget: 2022 部门预算 loaded (approved and published)")
     return budget
 
@@ -345,6 +346,17 @@ SEED_YEAR = 2022  # the seed's year: closed in the demo story
 SCALE = "8"  # the current year's amounts: the seed year's + 8 %
 
 
+def _published_on_time(budget: Budget) -> None:
+    """The story's publication date: twelve days after the approval (within the 20-day rule), not the day the
+    demo was loaded (the audit entry keeps that one)."""
+    from datetime import datetime, time, timedelta
+
+    budget.refresh_from_db()
+    day = budget.approved_on + timedelta(days=12)
+    when = min(timezone.make_aware(datetime.combine(day, time(10, 0))), timezone.now())
+    Budget.objects.filter(pk=budget.pk).update(published_at=when)
+
+
 def current_year() -> int:
     """The demo's live year: the year of the day the demo is loaded (after the seed year)."""
     return max(timezone.localdate().year, SEED_YEAR + 1)
@@ -407,4 +419,5 @@ def seed_current(stdout, budget_2022: Budget, year: int | None = None) -> None:
         approved_on=min(date(year, 1, 18), timezone.localdate()),
     )
     services.budget_publish(actor=finance, budget=b, confirm_warnings=True)
+    _published_on_time(b)
     stdout.write(f"  budget: {year} 部门预算 prepared from {SEED_YEAR} (二上二下, with versions), published")

@@ -241,7 +241,8 @@ def approve_all(doc, act, key):
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0))
+    """`hour` o'clock on `day`, or now if that is still to come."""
+    return min(timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0)), timezone.now())
 
 
 def redate(doc, start: date, end: date) -> None:
@@ -284,7 +285,8 @@ def spend(
 ) -> Application:
     """One matter through the control services: the prior application (with the 三重一大 minutes above the
     collective threshold), approved; the claim with its invoice, approved; paid by the cashier — each step
-    `stop` allows. Dated `day` (application), +5 days (claim and invoice), +8 days (payment), never after today."""
+    `stop` allows. The matter on `day`, applied for then (or today, for a matter still to come), claimed five
+    days later (its invoice dated then), paid three days after that — never after today or the year's end."""
     from center.core.files import attachment_create
 
     today = timezone.localdate()
@@ -310,8 +312,9 @@ def spend(
     if stop == "pending":
         return app
     app = approve_all(app, services.application_act, "application_id")
+    submitted = min(day, today)  # a matter still to come was applied for today
     claim_day = min(day + timedelta(days=5), date(year, 12, 31), today)
-    redate(app, day, min(day + timedelta(days=2), claim_day))
+    redate(app, submitted, min(submitted + timedelta(days=2), claim_day))
     if stop == "approved":
         return app
     claim_and_pay(u, app, claim_day, claim_share=claim_share, seller=seller, pay=stop == "paid")
