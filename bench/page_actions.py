@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 PY = sys.executable
 PASSWORD = "Center#2026"
 TARGET_MS = 300
-DEMO_YEAR = dt.date.today().year  # the demo's live year (its quotas are the form's): a matter's dates lie in it
+DEMO_YEAR = (
+    dt.date.today().year
+)  # the demo's live year (its quotas are the form's): a matter's dates lie in it
 
 
 class Forms(HTMLParser):

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from center.accounts.models import User
-from center.control.demo import PDF, approve_all
+from center.control.demo_docs import PDF, approve_all
 from center.core.crypto import blind_index
 
 from . import services
@@ -529,7 +529,7 @@ def _advance(event: Event, final: str, users, rng: random.Random, n: int, past: 
 def _redate_money(event: Event) -> None:
     """The event's application and claim carry the story's dates too (approved 45 days before the event,
     claimed when it was reported, in the event's year): the ledger shows the year month by month."""
-    from center.control.demo import _at, redate
+    from center.control.demo_docs import _at, redate
     from center.control.models import Application, LedgerEntry
 
     app = Application.objects.filter(number=event.application_ref).first()

@@ -57,7 +57,7 @@ def seed(stdout) -> None:
 def _pay_fees(rnd, staff) -> None:
     """The round's expert fees raised as a prior application on the year's 项目评审组织协调工作 quota (when
     the control demo issued it), approved, claimed and paid."""
-    from center.control import demo as control_demo
+    from center.control import demo_docs as control_demo
     from center.control.models import Quota
 
     quota = (
