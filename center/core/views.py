@@ -16,7 +16,7 @@ from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
-from .workbench import TABS, TODO, todos_for, work_counts, work_for
+from .workbench import TABS, TODO, WorkRows, todos_for, work_counts
 
 
 def apply_errors(form, exc: ApplicationError) -> None:
@@ -53,13 +53,14 @@ def workbench(request):
         tab = TODO
     todos = todos_for(user)
     counts = work_counts(user)
+    rows = WorkRows(user, tab, counts[tab])
     counts[TODO] += sum(t.count or 1 for t in todos)
     labels = {"todo": _("待办"), "done": _("已办"), "started": _("我发起的"), "finished": _("办结")}
     context = {
         "tab": tab,
         "tabs": [(key, labels[key], counts[key]) for key in TABS],
         "todos": todos if tab == TODO else [],
-        "page": Paginator(work_for(user, tab), 20).get_page(request.GET.get("page")),
+        "page": Paginator(rows, 20).get_page(request.GET.get("page")),
         "query": f"tab={tab}",
         "notifications": user.notifications.filter(resolved_at__isnull=True)[:8],
     }
