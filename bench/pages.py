@@ -196,7 +196,7 @@ def measure(repeat: int, out: str) -> None:
                 skipped.setdefault(name, f"{r.status_code} {kind.split(';')[0]}")
                 continue
             times = []
-            for _i in range(repeat):
+            for _i in range(max(1, repeat)):
                 t = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - t) * 1000)

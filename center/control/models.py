@@ -547,6 +547,11 @@ class ApprovalTask(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "round"]),
             models.Index(fields=["assignee", "state"]),
+            # 已办 (the actions a person took, newest first) and the documents a person has a task on
+            models.Index(fields=["acted_by", "acted_at"], name="control_task_acted_idx"),
+            models.Index(
+                fields=["assignee", "content_type", "object_id"], name="control_task_assignee_doc_idx"
+            ),
         ]
 
     def __str__(self) -> str:

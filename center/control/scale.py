@@ -2,7 +2,7 @@
 
 - Every year 2022–2026: its settings (the demo's type codes), spending standards and the quotas issued from
   its approved budget (`quotas_issue_from_budget`).
-- The current year (2026): 800 × factor matters, each walked through the services exactly as people do it:
+- The current year (2026): 300 × factor matters, each walked through the services exactly as people do it:
   prior application (1–4 quota lines) → approval chain step by step → claim with an invoice → approval
   chain → payment, stopped on the way for a realistic share (pending, approved, claimed, rejected,
   withdrawn).
@@ -45,7 +45,7 @@ YEARS = range(2022, 2027)
 CURRENT = 2026
 CENT = Decimal("0.01")
 ENTRIES_PER_FACTOR = 100_000
-CYCLES_PER_FACTOR = 800
+CYCLES_PER_FACTOR = 300
 STAFF = ["staff_gen", "staff_exp", "staff_inn", "staff_exc"]
 # where a matter stops, with its share
 OUTCOMES = [

@@ -131,8 +131,16 @@ def _query_without(request, name: str) -> str:
 def approvals_inbox(request):
     """待我审批: my documents' tasks (with bulk approval of the simple ones) and the other areas' approvals
     (events), read from the workbench registry."""
+    years = {}  # the year settings, read once a year rather than once a row
     rows = [
-        (task, doc, services.bulk_refusal(doc, task), approvals.doc_link(doc))
+        (
+            task,
+            doc,
+            services.bulk_refusal(
+                doc, task, years.get(doc.year) or years.setdefault(doc.year, selectors.settings_for(doc.year))
+            ),
+            approvals.doc_link(doc),
+        )
         for task, doc in selectors.pending_tasks_for(request.user)
     ]
     others = [w for w in work_for(request.user, TODO) if w.approval and w.area != "control"]

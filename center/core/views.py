@@ -14,6 +14,7 @@ from .audit import audit_export_rows, audit_log
 from .errors import ApplicationError
 from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
+from .paging import IdPaginator
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
 from .workbench import TABS, TODO, WorkRows, todos_for, work_counts
@@ -155,7 +156,9 @@ def attachments(request):
             else:
                 messages.success(request, _("文件已上传。"))
         return redirect("core:attachments")
-    items = selectors.attachments_for(user, request.access_scope)
+    items = IdPaginator(selectors.attachments_for(user, request.access_scope), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "core/attachments.html", {"items": items, "scope": request.access_scope})
 
 
