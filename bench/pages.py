@@ -250,6 +250,7 @@ def main():
     ap.add_argument("--factors", default="1,10")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--reuse", action="store_true", help="keep a database an earlier run built")
+    ap.add_argument("--keep", default="", help="factors whose figures of an earlier run are reused (e.g. 1)")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
@@ -257,8 +258,11 @@ def main():
     factors = args.factors.split(",")
     data = {}
     for f in factors:
+        out = ROOT / "var" / f"bench_pages_{'pg_' if os.environ.get('DATABASE_URL') else ''}{f}.json"
+        if f in args.keep.split(",") and out.exists():
+            data[f] = json.loads(out.read_text())
+            continue
         build(f, args.reuse)
-        out = ROOT / "var" / f"bench_pages_{f}.json"
         subprocess.run(
             [PY, __file__, "--measure", str(out), "--repeat", str(args.repeat)],
             cwd=ROOT,
@@ -267,6 +271,8 @@ def main():
         )
         data[f] = json.loads(out.read_text())
     print(f"database: {data[factors[0]]['vendor']}")
+    timeit = subprocess.run([PY, "-m", "timeit", "sum(range(1000))"], capture_output=True, text=True).stdout
+    print(f"machine: timeit sum(range(1000)): {timeit.strip()}; load average {os.getloadavg()}")
     report(factors, data)
 
 
