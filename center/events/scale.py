@@ -42,7 +42,7 @@ def generate(factor: float, stdout, rng) -> None:
     # ~1 in 12 events lies ahead (the last two months of the span): the rest are held and closed.
     starts = sorted(first + timedelta(seconds=span * (i + rng.random()) / n) for i in range(n))
     total = round(REGISTRATIONS_PER_FACTOR * factor)
-    upcoming = [s for s in starts if s > now + timedelta(days=1)]
+    upcoming = [s for s in starts if s > now]  # the rest has begun: it can be marked held
     live = round(total * LIVE_SHARE)
     per_past = (total - live) / max(1, len(starts) - len(upcoming))
     per_live = live / max(1, len(upcoming))
