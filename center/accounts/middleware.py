@@ -20,8 +20,14 @@ _GATE_EXEMPT = {
 }
 
 
+# The idle clock moves in steps of a minute: a page read within a minute of the last recorded activity
+# changes nothing in the session, so it is not written (and its database row not updated) on every request.
+LAST_SEEN_STEP = 60
+
+
 class SessionTimeoutMiddleware:
-    """Idle timeout (SESSION_COOKIE_AGE, refreshed per request) and an absolute limit from login."""
+    """Idle timeout (SESSION_COOKIE_AGE, refreshed by activity, in steps of LAST_SEEN_STEP) and an absolute
+    limit from login."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,7 +50,8 @@ class SessionTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"message": _("会话已超时，请重新登录。"), "extra": {}}, status=401)
                 return redirect(settings.LOGIN_URL)
-            request.session["last_seen"] = now
+            if "last_seen" not in request.session or now - last_seen >= LAST_SEEN_STEP:
+                request.session["last_seen"] = now  # a write at most once a minute, not on every page
         return self.get_response(request)
 
 

@@ -285,6 +285,8 @@ class Document(models.Model):
     class Meta:
         abstract = True
         ordering = ["-id"]
+        # a person's documents by state (the workbench's tabs count them; their lists read them newest first)
+        indexes = [models.Index(fields=["applicant", "state"], name="%(class)s_mine_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -547,6 +549,11 @@ class ApprovalTask(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "round"]),
             models.Index(fields=["assignee", "state"]),
+            # 已办 (the actions a person took, newest first) and the documents a person has a task on
+            models.Index(fields=["acted_by", "acted_at"], name="control_task_acted_idx"),
+            models.Index(
+                fields=["assignee", "content_type", "object_id"], name="control_task_assignee_doc_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,14 +26,17 @@ def _doc_q(user, scope) -> Q:
     return q
 
 
-def _task_doc_ids(user, model) -> list[int]:
+def _task_doc_ids(user, model):
+    """The ids of the documents of `model` with a task of the user's (or a principal's): a subquery (without
+    the tasks' default ordering, which would make DISTINCT keep every task)."""
     principals = [p.pk for p in acting_principals(user)]
-    return list(
+    return (
         ApprovalTask.objects.filter(
             content_type__app_label="control",
             content_type__model=model._meta.model_name,
             assignee__in=principals,
         )
+        .order_by()
         .values_list("object_id", flat=True)
         .distinct()
     )
@@ -72,28 +75,43 @@ def pending_tasks_for(user):
 DOCUMENT_MODELS = (Application, Reimbursement, Advance)
 
 
-def my_documents(user, states=None) -> list:
-    """The documents `user` submitted (applications, claims, advances), optionally in `states`."""
+def my_documents(user, states=None, *, where=None, limit: int = 500) -> list:
+    """The documents `user` submitted (applications, claims, advances), optionally in `states` or matching
+    `where(model)` (a Q), the newest `limit` of each kind."""
     out = []
     for model in DOCUMENT_MODELS:
-        qs = model.objects.filter(applicant=user).select_related("department")
-        if states is not None:
-            qs = qs.filter(state__in=states)
-        out.extend(qs.order_by("-id")[:500])
+        out.extend(_mine(user, model, states, where).select_related("department").order_by("-id")[:limit])
     return out
+
+
+def my_documents_count(user, states=None, *, where=None) -> int:
+    return sum(_mine(user, model, states, where).count() for model in DOCUMENT_MODELS)
+
+
+def _mine(user, model, states, where):
+    qs = model.objects.filter(applicant=user)
+    if states is not None:
+        qs = qs.filter(state__in=states)
+    if where is not None:
+        qs = qs.filter(where(model))
+    return qs
+
+
+def _task_actions(user):
+    return ApprovalTask.objects.filter(
+        acted_by=user,
+        state__in=[TaskState.APPROVED, TaskState.REJECTED, TaskState.RETURNED, TaskState.TRANSFERRED],
+    )
 
 
 def my_task_actions(user, limit: int = 500) -> list[tuple]:
     """(task, document) for every approval action `user` took (themself or as a delegate), newest first."""
-    tasks = list(
-        ApprovalTask.objects.filter(
-            acted_by=user,
-            state__in=[TaskState.APPROVED, TaskState.REJECTED, TaskState.RETURNED, TaskState.TRANSFERRED],
-        )
-        .select_related("content_type")
-        .order_by("-acted_at", "-id")[:limit]
-    )
+    tasks = list(_task_actions(user).select_related("content_type").order_by("-acted_at", "-id")[:limit])
     return _with_documents(tasks)
+
+
+def my_task_actions_count(user) -> int:
+    return _task_actions(user).count()
 
 
 def _with_documents(tasks) -> list[tuple]:
@@ -167,8 +185,10 @@ def quota_get_for(user, scope, pk: int) -> Quota:
     raise NotFoundError(_("指标不存在。"))
 
 
-def ledger_for(quota: Quota, limit: int = 200):
-    return LedgerEntry.objects.filter(quota=quota).select_related("actor", "reverses").order_by("-id")[:limit]
+def ledger_for(quota: Quota, limit: int | None = 200):
+    """The quota's entries, newest first (the first `limit`; None: all, for a paginated page)."""
+    qs = LedgerEntry.objects.filter(quota=quota).select_related("actor", "reverses").order_by("-id")
+    return qs if limit is None else qs[:limit]
 
 
 def time_elapsed_pct(year: int, today: date | None = None) -> float:

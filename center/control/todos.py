@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,14 @@ from center.core.workbench import (
 
 from .enums import DocState
 from .models import Quota, Reimbursement, SpendingStandard
-from .selectors import my_documents, my_task_actions, pending_holders, pending_tasks_for
+from .selectors import (
+    my_documents,
+    my_documents_count,
+    my_task_actions,
+    my_task_actions_count,
+    pending_holders,
+    pending_tasks_for,
+)
 
 
 @register_todo_provider
@@ -85,9 +93,36 @@ def _doc_item(doc, *, when, step="", holder="", note="", approval=False) -> Work
     )
 
 
+def _open(model) -> Q:
+    """Still in progress for its applicant (我发起的): pending, returned or waiting after approval."""
+    after = [state for (name, state) in _OPEN_AFTER_APPROVAL if name == model._meta.model_name]
+    return Q(state__in=[DocState.PENDING, DocState.RETURNED, *after])
+
+
+def _finished(model) -> Q:
+    return ~_open(model)
+
+
+def control_work_count(user, tab: str) -> int:
+    """How many rows `control_work` answers for the tab, by COUNT queries (the workbench's tab counts)."""
+    if not user.is_staff_account:
+        return 0
+    if tab == TODO:
+        return len(pending_tasks_for(user)) + my_documents_count(user, [DocState.RETURNED])
+    if tab == DONE:
+        return my_task_actions_count(user)
+    if tab == STARTED:
+        return my_documents_count(user, where=_open)
+    if tab == FINISHED:
+        return my_documents_count(user, where=_finished)
+    return 0
+
+
 @register_work_provider
-def control_work(user, tab: str) -> list[WorkItem]:
-    """The user's documents and approval tasks, for the workbench tabs."""
+def control_work(user, tab: str, limit: int | None = None) -> list[WorkItem]:
+    """The user's documents and approval tasks, for the workbench tabs (with `limit`: at least the newest
+    `limit` rows of the tab)."""
+    limit = 500 if limit is None else limit
     if not user.is_staff_account:
         return []
     if tab == TODO:
@@ -117,25 +152,18 @@ def control_work(user, tab: str) -> list[WorkItem]:
                 step=f"{task.step_name} · {_ACTION_WORDS.get(task.state, task.get_state_display())}",
                 note=task.comment,
             )
-            for task, doc in my_task_actions(user)
+            for task, doc in my_task_actions(user, limit)
         ]
     if tab not in (STARTED, FINISHED):
         return []
-    docs = my_documents(user)
-    open_docs, done_docs = [], []
-    for doc in docs:
-        key = (doc._meta.model_name, doc.state)
-        if doc.state in (DocState.PENDING, DocState.RETURNED) or key in _OPEN_AFTER_APPROVAL:
-            open_docs.append(doc)
-        else:
-            done_docs.append(doc)
     if tab == FINISHED:
         return [
             _doc_item(
                 doc, when=doc.decided_at or doc.submitted_at, step=doc.get_state_display(), note=_amount(doc)
             )
-            for doc in done_docs
+            for doc in my_documents(user, where=_finished, limit=limit)
         ]
+    open_docs = my_documents(user, where=_open, limit=limit)
     holders = pending_holders([d for d in open_docs if d.state == DocState.PENDING])
     rows = []
     for doc in open_docs:
@@ -154,3 +182,6 @@ def control_work(user, tab: str) -> list[WorkItem]:
             )
         )
     return rows
+
+
+control_work.count = control_work_count

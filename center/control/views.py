@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from center.accounts.models import User
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.idempotency import once_per_item
+from center.core.paging import IdPaginator
 from center.core.permissions import access
 from center.core.rules import require
 from center.core.views import apply_errors
@@ -30,6 +32,8 @@ from .models import Advance, Application, Reimbursement
 
 # The policies live in rules.py; imported here under their old names for the areas that still read them here.
 from .rules import ADJUSTERS, APPLICANTS, CASHIERS, CONTROL_USERS, MONITOR_READERS  # noqa: F401
+
+LIST_PAGE = 50  # rows a page on the document lists
 
 
 def _year(request) -> int:
@@ -86,7 +90,9 @@ def quota_detail(request, pk: int):
         "control/quota_detail.html",
         {
             "quota": quota,
-            "entries": selectors.ledger_for(quota),
+            "entries": Paginator(selectors.ledger_for(quota, limit=None), LIST_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "can_set_level": request.user.has_role(Role.FINANCE),
             "levels": ControlLevel.choices,
         },
@@ -95,29 +101,46 @@ def quota_detail(request, pk: int):
 
 @access(CONTROL_USERS)
 def application_list(request):
-    docs = selectors.documents_for(
-        request.user,
-        Application,
-        request.access_scope,
-        state=request.GET.get("state", ""),
-        mine=request.GET.get("mine") == "1",
-    )[:200]
-    reims = selectors.documents_for(
-        request.user, Reimbursement, request.access_scope, mine=request.GET.get("mine") == "1"
-    )[:200]
+    """Both lists paginated (50 rows a page each: "page" for the applications, "rpage" for the claims)."""
+    mine = request.GET.get("mine") == "1"
+    state = request.GET.get("state", "")
+    docs = selectors.documents_for(request.user, Application, request.access_scope, state=state, mine=mine)
+    reims = selectors.documents_for(request.user, Reimbursement, request.access_scope, mine=mine)
+    applications = IdPaginator(docs, LIST_PAGE).get_page(request.GET.get("page"))
+    reimbursements = IdPaginator(reims, LIST_PAGE).get_page(request.GET.get("rpage"))
     return render(
         request,
         "control/application_list.html",
-        {"applications": docs, "reimbursements": reims, "states": DocState.choices},
+        {
+            "applications": applications,
+            "reimbursements": reimbursements,
+            "states": DocState.choices,
+            "query": _query_without(request, "page"),
+            "rquery": _query_without(request, "rpage"),
+        },
     )
+
+
+def _query_without(request, name: str) -> str:
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
 
 
 @access(CONTROL_USERS)
 def approvals_inbox(request):
     """待我审批: my documents' tasks (with bulk approval of the simple ones) and the other areas' approvals
     (events), read from the workbench registry."""
+    years = {}  # the year settings, read once a year rather than once a row
     rows = [
-        (task, doc, services.bulk_refusal(doc, task), approvals.doc_link(doc))
+        (
+            task,
+            doc,
+            services.bulk_refusal(
+                doc, task, years.get(doc.year) or years.setdefault(doc.year, selectors.settings_for(doc.year))
+            ),
+            approvals.doc_link(doc),
+        )
         for task, doc in selectors.pending_tasks_for(request.user)
     ]
     others = [w for w in work_for(request.user, TODO) if w.approval and w.area != "control"]

@@ -27,7 +27,8 @@ def audit_entries_for(user, *, action="", actor="", target="", outcome="", since
 
 
 def attachments_for(user, scope):
-    return Attachment.objects.filter(scope_q(user, scope)).select_related("owner", "department")[:200]
+    """The attachments the user may see, newest first (a queryset: the page paginates it)."""
+    return Attachment.objects.filter(scope_q(user, scope)).select_related("owner", "department")
 
 
 def attachment_get_for(user, scope, pk: int) -> Attachment:

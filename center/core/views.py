@@ -14,9 +14,10 @@ from .audit import audit_export_rows, audit_log
 from .errors import ApplicationError
 from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
+from .paging import IdPaginator
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
-from .workbench import TABS, TODO, todos_for, work_counts, work_for
+from .workbench import TABS, TODO, WorkRows, todos_for, work_counts
 
 
 def apply_errors(form, exc: ApplicationError) -> None:
@@ -53,13 +54,14 @@ def workbench(request):
         tab = TODO
     todos = todos_for(user)
     counts = work_counts(user)
+    rows = WorkRows(user, tab, counts[tab])
     counts[TODO] += sum(t.count or 1 for t in todos)
     labels = {"todo": _("待办"), "done": _("已办"), "started": _("我发起的"), "finished": _("办结")}
     context = {
         "tab": tab,
         "tabs": [(key, labels[key], counts[key]) for key in TABS],
         "todos": todos if tab == TODO else [],
-        "page": Paginator(work_for(user, tab), 20).get_page(request.GET.get("page")),
+        "page": Paginator(rows, 20).get_page(request.GET.get("page")),
         "query": f"tab={tab}",
         "notifications": user.notifications.filter(resolved_at__isnull=True)[:8],
     }
@@ -154,7 +156,9 @@ def attachments(request):
             else:
                 messages.success(request, _("文件已上传。"))
         return redirect("core:attachments")
-    items = selectors.attachments_for(user, request.access_scope)
+    items = IdPaginator(selectors.attachments_for(user, request.access_scope), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "core/attachments.html", {"items": items, "scope": request.access_scope})
 
 

@@ -49,10 +49,14 @@ class WorkItem:
     approval: bool = False  # 待办 rows that are approvals (listed in 待我审批 as well)
 
 
-_work_providers: list[Callable[[object, str], list[WorkItem]]] = []
+_work_providers: list[Callable[..., list[WorkItem]]] = []
 
 
-def register_work_provider(func: Callable[[object, str], list[WorkItem]]):
+def register_work_provider(func: Callable[..., list[WorkItem]]):
+    """`func(user, tab)` answers the area's rows of a tab. A provider that also has `func.count(user, tab)`
+    (the number of its rows, by COUNT queries) is called as `func(user, tab, limit=n)` and then answers at
+    least its newest n rows of the tab (all when n is None): the workbench counts and pages without building
+    every row (its lists grow with the years)."""
     _work_providers.append(func)
     return func
 
@@ -61,14 +65,40 @@ def _sort_key(item: WorkItem):
     return item.when.timestamp() if item.when is not None else 0.0
 
 
-def work_for(user, tab: str) -> list[WorkItem]:
-    """The rows of one tab, newest first (待办: oldest first, what waits longest comes first)."""
+def work_for(user, tab: str, limit: int | None = None) -> list[WorkItem]:
+    """The rows of one tab, newest first (待办: oldest first, what waits longest comes first); with `limit`,
+    at least the first `limit` of them (what a page up to that row needs)."""
     items: list[WorkItem] = []
     for provider in _work_providers:
-        items.extend(provider(user, tab))
+        if hasattr(provider, "count"):
+            items.extend(provider(user, tab, limit=limit))
+        else:
+            items.extend(provider(user, tab))
     items.sort(key=_sort_key, reverse=tab != TODO)
     return items
 
 
 def work_counts(user) -> dict[str, int]:
-    return {tab: len(work_for(user, tab)) for tab in TABS}
+    counts = dict.fromkeys(TABS, 0)
+    for provider in _work_providers:
+        counter = getattr(provider, "count", None)
+        for tab in TABS:
+            counts[tab] += counter(user, tab) if counter else len(provider(user, tab))
+    return counts
+
+
+class WorkRows:
+    """A tab's rows for a Paginator: counted by the providers' counters, built only up to the page shown."""
+
+    def __init__(self, user, tab: str, total: int):
+        self.user, self.tab, self.total = user, tab, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        stop = key.stop if isinstance(key, slice) else key + 1
+        return work_for(self.user, self.tab, limit=stop)[key]

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +53,25 @@ class EventForm(BootstrapMixin, forms.ModelForm):
         from center.budget.models import PerformanceIndicator, ProjectItem
 
         self.fields["type"].queryset = EventType.objects.filter(active=True)
-        self.fields["budget_item"].queryset = ProjectItem.objects.select_related("project", "project__budget")
-        self.fields["budget_item"].label_from_instance = lambda i: f"{i.project.name} / {i.name}"
-        self.fields["indicators"].queryset = PerformanceIndicator.objects.select_related("project").filter(
-            level2__in=["数量指标", "满意度指标", "服务对象满意度指标", "质量指标"]
+        # The budgets of this year and later (an event is planned ahead), plus what the event already names:
+        # the lists do not grow with every year of history.
+        year = timezone.localdate().year
+        instance = self.instance if self.instance.pk else None
+        kept_item = Q(pk=instance.budget_item_id) if instance and instance.budget_item_id else Q(pk__in=[])
+        self.fields["budget_item"].queryset = ProjectItem.objects.select_related(
+            "project", "project__budget__fiscal_year"
+        ).filter(Q(project__budget__fiscal_year__year__gte=year) | kept_item)
+        self.fields["budget_item"].label_from_instance = lambda i: (
+            f"{i.project.budget.fiscal_year.year} {i.project.name} / {i.name}"
+        )
+        kept = Q(pk__in=instance.indicators.values("pk")) if instance else Q(pk__in=[])
+        self.fields["indicators"].queryset = (
+            PerformanceIndicator.objects.select_related("project", "budget__fiscal_year")
+            .filter(level2__in=["数量指标", "满意度指标", "服务对象满意度指标", "质量指标"])
+            .filter(Q(budget__fiscal_year__year__gte=year) | kept)
         )
         self.fields["indicators"].label_from_instance = lambda i: (
-            f"{i.project.name if i.project else ''} · {i}"
+            f"{i.budget.fiscal_year.year} {i.project.name if i.project else ''} · {i}"
         )
         for name in ("starts_at", "ends_at", "registration_closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

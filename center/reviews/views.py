@@ -4,6 +4,7 @@ the expert portal (invitations, pledge and conflicts, scoring) and the public si
 import json
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -69,7 +70,7 @@ def round_list(request):
         )
         if rnd:
             return redirect("reviews:round_detail", rnd.pk)
-    rounds = ReviewRound.objects.all()
+    rounds = Paginator(ReviewRound.objects.all(), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/round_list.html",
@@ -319,7 +320,10 @@ def group_detail(request, pk: int):
             return redirect("reviews:group_detail", pk)
     rules_by_kind = {r.kind: r for r in group.avoidance_rules.all()}
     avoid = [{"kind": k, "rule": rules_by_kind.get(k.value), "unit": PARAM_UNITS[k]} for k in AvoidanceKind]
-    live = group.draws.exclude(state=DrawState.VOID).first()
+    # The pool and the exclusion record (one entry per expert of the pool or left out of it) are not shown
+    # here: not read either (they grow with the expert pool).
+    draws = list(group.draws.defer("pool", "exclusions"))
+    live = next((d for d in draws if d.state != DrawState.VOID), None)
     return render(
         request,
         "reviews/group_detail.html",
@@ -327,7 +331,7 @@ def group_detail(request, pk: int):
             "g": group,
             "avoid": avoid,
             "live": live,
-            "draws": group.draws.all(),
+            "draws": draws,
             "apps": group.applications.all(),
             "matches": DisciplineMatch.choices,
             "can_write": rules.can_write(request.user),

@@ -155,7 +155,9 @@ TRUSTED_PROXY_COUNT = 0
 
 # Sessions: idle timeout refreshed on every request, plus an absolute limit from login.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed (the idle-timeout middleware records activity once a minute, which also moves the cookie's
+# and the stored session's expiry): not on every request (a write and a commit per page read).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

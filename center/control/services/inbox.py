@@ -40,9 +40,10 @@ _ACT = {
 _MODELS = {"application": Application, "reimbursement": Reimbursement, "advance": Advance}
 
 
-def bulk_refusal(doc, task) -> str | None:
-    """Why this document must be approved on its own page (None: it is simple enough for bulk approval)."""
-    threshold = settings_for(doc.year).collective_threshold
+def bulk_refusal(doc, task, cfg=None) -> str | None:
+    """Why this document must be approved on its own page (None: it is simple enough for bulk approval).
+    `cfg`: the year's settings when the caller has them (a list of many documents reads them once a year)."""
+    threshold = (cfg or settings_for(doc.year)).collective_threshold
     if doc.amount >= threshold:
         return _("金额达到“三重一大”集体决策标准（%(t)s 元），须逐件审批") % {"t": f"{threshold:,.2f}"}
     if getattr(doc, "justification", ""):

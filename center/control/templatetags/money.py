@@ -1,7 +1,10 @@
+from contextvars import ContextVar
+
 from django import template
 from django.utils.translation import gettext
 
 from center.control.models import ApprovalStepDef
+from center.core.context import current_request_info
 from center.core.money import format_yuan
 from center.core.translated import is_english
 
@@ -30,10 +33,22 @@ def step_label(task_or_name) -> str:
     name = getattr(task_or_name, "step_name", task_or_name) or ""
     if not is_english():
         return name
-    en = (
-        ApprovalStepDef.objects.filter(name=name)
-        .exclude(name_en="")
-        .values_list("name_en", flat=True)
-        .first()
-    )
-    return en or gettext(name)
+    return _step_names_en().get(name) or gettext(name)
+
+
+# (the request it was read for, step name → English): read once per request, not once per row.
+_names_en: ContextVar[tuple] = ContextVar("control_step_names_en", default=(None, None))
+
+
+def _step_names_en() -> dict[str, str]:
+    """Every step definition's English name by its Chinese name (the first definition that has one), read in
+    one query per request (a page lists many tasks); outside a request, read on each call."""
+    info = current_request_info()
+    seen, names = _names_en.get()
+    if names is not None and seen is info and info.path:
+        return names
+    names = {}
+    for name, name_en in ApprovalStepDef.objects.exclude(name_en="").values_list("name", "name_en"):
+        names.setdefault(name, name_en)
+    _names_en.set((info, names))
+    return names
