@@ -332,11 +332,15 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
             "kind", "sort", "id"
         )
     )
-    sources = {s.code: s for s in IncomeSource.objects.filter(fiscal_year=fy).order_by()}
+    sources = {s.code: s for s in IncomeSource.objects.filter(fiscal_year=fy)}
     code_of = {s.pk: s.code for s in sources.values()}
     income: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for source_id, amount in budget.income_lines.order_by().values_list("source_id", "amount"):
-        income[code_of.get(source_id) or IncomeSource.objects.get(pk=source_id).code] += amount
+    rows = list(budget.income_lines.values_list("source_id", "amount"))  # in the sources' order
+    missing = {source_id for source_id, _amount in rows if source_id not in code_of}
+    if missing:  # a source of another year's catalogue (not expected): its code all the same
+        code_of.update(IncomeSource.objects.filter(pk__in=missing).values_list("pk", "code"))
+    for source_id, amount in rows:
+        income[code_of[source_id]] += amount
     projects = list(budget.projects.select_related("department").order_by("sort", "id"))
     items: dict[int, list] = defaultdict(list)
     for it in ProjectItem.objects.filter(project__budget=budget).order_by("project", "sort", "id"):
@@ -360,7 +364,8 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
         assets=_one(budget, "assets"),
         narrative=_one(budget, "narrative"),
         comparison={
-            key: amount for key, amount in budget.comparison_figures.order_by("key").values_list("key", "amount")
+            key: amount
+            for key, amount in budget.comparison_figures.order_by("key").values_list("key", "amount")
         },
         functional_names=functional_names,
         economic_names=economic_names,
