@@ -310,6 +310,19 @@ def _one(budget, name):
         return None
 
 
+def _catalogue_names(model, fy) -> tuple[dict[str, str], dict[str, str]]:
+    """({code: Chinese name}, {code: English name} for the codes that have one) of a year's catalogue, in one
+    query."""
+    zh, en = {}, {}
+    for code, name, name_en in (
+        model.objects.filter(fiscal_year=fy).order_by().values_list("code", "name", "name_en")
+    ):
+        zh[code] = name
+        if name_en:
+            en[code] = name_en
+    return zh, en
+
+
 def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
     from .models import EconomicCode, IncomeSource
 
@@ -320,9 +333,14 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
         )
     )
     sources = {s.code: s for s in IncomeSource.objects.filter(fiscal_year=fy)}
+    code_of = {s.pk: s.code for s in sources.values()}
     income: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in budget.income_lines.select_related("source"):
-        income[row.source.code] += row.amount
+    rows = list(budget.income_lines.values_list("source_id", "amount"))  # in the sources' order
+    missing = {source_id for source_id, _amount in rows if source_id not in code_of}
+    if missing:  # a source of another year's catalogue (not expected): its code all the same
+        code_of.update(IncomeSource.objects.filter(pk__in=missing).values_list("pk", "code"))
+    for source_id, amount in rows:
+        income[code_of[source_id]] += amount
     projects = list(budget.projects.select_related("department").order_by("sort", "id"))
     items: dict[int, list] = defaultdict(list)
     for it in ProjectItem.objects.filter(project__budget=budget).order_by("project", "sort", "id"):
@@ -330,6 +348,8 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
     budget = Budget.objects.select_related(
         "three_public", "staffing", "assets", "narrative", "unit", "fiscal_year"
     ).get(pk=budget.pk)
+    functional_names, functional_names_en = _catalogue_names(FunctionalCode, fy)
+    economic_names, economic_names_en = _catalogue_names(EconomicCode, fy)
     data = BudgetData(
         budget=budget,
         lines=lines,
@@ -343,25 +363,54 @@ def budget_data(budget: Budget, *, with_previous: bool = True) -> BudgetData:
         staffing=_one(budget, "staffing"),
         assets=_one(budget, "assets"),
         narrative=_one(budget, "narrative"),
-        comparison={c.key: c.amount for c in budget.comparison_figures.all()},
-        functional_names=dict(FunctionalCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
-        economic_names=dict(EconomicCode.objects.filter(fiscal_year=fy).values_list("code", "name")),
-        functional_names_en=dict(
-            FunctionalCode.objects.filter(fiscal_year=fy).exclude(name_en="").values_list("code", "name_en")
-        ),
-        economic_names_en=dict(
-            EconomicCode.objects.filter(fiscal_year=fy).exclude(name_en="").values_list("code", "name_en")
-        ),
+        comparison={
+            key: amount
+            for key, amount in budget.comparison_figures.order_by("key").values_list("key", "amount")
+        },
+        functional_names=functional_names,
+        economic_names=economic_names,
+        functional_names_en=functional_names_en,
+        economic_names_en=economic_names_en,
     )
     if with_previous:
-        prev = (
-            Budget.objects.filter(unit=budget.unit, fiscal_year__year=fy.year - 1, state__in=APPROVED_STATES)
-            .select_related("fiscal_year", "unit")
-            .first()
-        )
-        if prev is not None:
-            data.previous = budget_data(prev, with_previous=False)
+        data.previous = _previous_data(budget)
     return data
+
+
+def _previous_data(budget: Budget) -> BudgetData | None:
+    """Last year's approved budget, with only what `previous_figure` reads: its lines' kinds, projects and
+    amounts, its income by source, its projects' names, its 三公 figures and its narrative (four queries)."""
+    prev = (
+        Budget.objects.filter(
+            unit_id=budget.unit_id, fiscal_year__year=budget.fiscal_year.year - 1, state__in=APPROVED_STATES
+        )
+        .select_related("fiscal_year", "unit", "three_public", "narrative")
+        .first()
+    )
+    if prev is None:
+        return None
+    income: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for code, amount in prev.income_lines.order_by().values_list("source__code", "amount"):
+        income[code] += amount
+    return BudgetData(
+        budget=prev,
+        lines=list(
+            prev.lines.order_by("kind", "sort", "id").only("id", "budget_id", "kind", "project_id", "amount")
+        ),
+        income=dict(income),
+        sources={},
+        projects=list(prev.projects.order_by("sort", "id").only("id", "budget_id", "name")),
+        items={},
+        indicators=[],
+        procurements=[],
+        three_public=_one(prev, "three_public"),
+        staffing=None,
+        assets=None,
+        narrative=_one(prev, "narrative"),
+        comparison={},
+        functional_names={},
+        economic_names={},
+    )
 
 
 def previous_figure(data: BudgetData, key: str) -> Decimal | None:

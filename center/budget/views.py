@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,75 +48,12 @@ from .selectors import (
     published_budgets,
     version_diff,
 )
+from .table_html import drill_link_maker, rendered_tables
 from .tables import all_tables, table_by_number
 
 
 def _drill_url(budget, drill: dict | None) -> str:
-    if drill is None:
-        return ""
-    q = QueryDict(mutable=True)
-    for k, v in drill.items():
-        q[k] = str(v)
-    return reverse("budget:drill", args=[budget.pk]) + ("?" + q.urlencode() if q else "")
-
-
-def _render_tables(budget, tables):
-    """Tables for the template: headings grid and rows with drill-down links per amount cell."""
-    out = []
-    for t in tables:
-        rows = []
-        for row, printed in zip(t.rows, t.printed(), strict=False):
-            cells = []
-            for cell, text in zip(row.cells, printed, strict=False):
-                stripped = text.lstrip(" ")
-                cells.append(
-                    {
-                        "text": stripped,
-                        "zh": cell.zh,
-                        "lead": cell.lead,
-                        "body": cell.text,
-                        "level": (len(text) - len(stripped)) // 2,
-                        "amount": cell.is_amount,
-                        "link": _drill_url(budget, cell.drill) if cell.is_amount else "",
-                    }
-                )
-            rows.append({"cells": cells, "level": row.level, "kind": row.kind})
-        if t.number == "表11":
-            _layout_table11(rows)
-        out.append({"t": t, "headers": t.header_grid() if t.columns and any(t.columns) else [], "rows": rows})
-    return out
-
-
-# Column spans of 表11's kinds of rows (6 columns), as the printed table lays them out.
-_T11_SPANS = {2: [1, 5], 4: [1, 2, 1, 2], 5: [1, 1, 1, 2, 1], 6: [1, 1, 1, 1, 1, 1]}
-
-
-def _layout_table11(rows) -> None:
-    """Merge repeated section labels (and 一级/二级 labels) down the rows; widen short rows to 6 columns."""
-    for row in rows:
-        if row["kind"] == "header":
-            for cell in row["cells"]:
-                cell["text"] = cell["text"].replace("/", " ")
-        spans = _T11_SPANS.get(len(row["cells"]), [1] * len(row["cells"]))
-        for cell, span in zip(row["cells"], spans, strict=False):
-            cell["colspan"], cell["rowspan"], cell["hidden"] = span, 1, False
-    for col in (0, 1, 2):
-        start = None
-        for i, row in enumerate(rows):
-            cells = row["cells"]
-            if col > 0 and len(cells) != 5:
-                start = None
-                continue
-            if (
-                start is not None
-                and len(cells) > col
-                and cells[col]["text"] == rows[start]["cells"][col]["text"]
-                and (col == 0 or all(cells[c]["text"] == rows[start]["cells"][c]["text"] for c in range(col)))
-            ):
-                rows[start]["cells"][col]["rowspan"] += 1
-                cells[col]["hidden"] = True
-            else:
-                start = i
+    return drill_link_maker(budget.pk)(drill)
 
 
 @access(BUDGET_READERS)
@@ -274,9 +211,10 @@ def _disclosure_page(request, budget, *, public: bool):
     context = {
         "budget": budget,
         "sections": compose(data) if only != "tables" else [],
-        "tables": _render_tables(budget, all_tables(data, get_language())) if only != "text" else [],
+        "tables": rendered_tables(budget, all_tables(data, get_language()), drill=not public)
+        if only != "text"
+        else [],
         "public": public,
-        "drill": not public,
     }
     return render(request, "budget/public_disclosure.html" if public else "budget/disclosure.html", context)
 
@@ -291,7 +229,7 @@ def table_page(request, pk: int, number: int):
     return render(
         request,
         "budget/table.html",
-        {"budget": budget, "tables": _render_tables(budget, [table]), "drill": True},
+        {"budget": budget, "tables": rendered_tables(budget, [table], drill=True)},
     )
 
 

@@ -44,10 +44,8 @@ def group_parties(group):
     orgs = {o for o, _e, _n in parties if o}
     if orgs:
         # The matched organisation: a unit recorded twice (same normalised name) is avoided under both records.
-        keys = (
-            Organisation.objects.filter(pk__in=orgs).exclude(name_key="").values_list("name_key", flat=True)
-        )
-        orgs |= set(Organisation.objects.filter(name_key__in=list(keys)).values_list("pk", flat=True))
+        keys = Organisation.objects.filter(pk__in=orgs).exclude(name_key="").values("name_key")
+        orgs |= set(Organisation.objects.filter(name_key__in=keys).values_list("pk", flat=True))
     people = {e for _o, e, _n in parties if e}
     names = {n for _o, _e, n in parties if n}
     codes = sorted(apps.values_list("code", flat=True))
@@ -83,6 +81,60 @@ INLINE_RULES = {
 }  # decided from the pool scan's own columns
 
 
+PERSONAL_TIES = (
+    RelationKind.RELATIVE,
+    RelationKind.TEACHER_STUDENT,
+    RelationKind.COAUTHOR,
+    RelationKind.OTHER,
+)
+
+
+def _relation_sets(rules: dict, today: date, orgs: set, people: set, names: set) -> dict[str, dict[int, str]]:
+    """The two rules read from experts' declared relations (a former employer among the applicants; a personal
+    tie with an applicant, declared by either side), from one query over the relations either rule may use."""
+    former = AvoidanceKind.FORMER_EMPLOYER in rules
+    declared = AvoidanceKind.DECLARED_RELATION in rules
+    former_since = _years_before(today, rules[AvoidanceKind.FORMER_EMPLOYER]) if former else None
+    declared_since = _years_before(today, rules[AvoidanceKind.DECLARED_RELATION]) if declared else None
+    wanted = Q(pk__in=[])
+    if former:
+        wanted |= Q(kind=RelationKind.FORMER_EMPLOYER, organisation_id__in=orgs) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=former_since)
+        )
+    if declared:
+        wanted |= (
+            Q(kind__in=PERSONAL_TIES)
+            & (Q(end_date__isnull=True) | Q(end_date__gte=declared_since))
+            & (
+                Q(other_expert_id__in=people)
+                | Q(other_name__in=names)
+                | Q(expert_id__in=people, other_expert__isnull=False)
+            )
+        )
+    rows = list(
+        ExpertRelation.objects.filter(wanted)
+        .order_by("kind", "id")
+        .values_list("expert_id", "kind", "organisation_id", "other_expert_id", "other_name", "end_date")
+    )
+    out: dict[str, dict[int, str]] = {}
+    if former:
+        hits = out[AvoidanceKind.FORMER_EMPLOYER.value] = {}
+        for eid, kind, org, _other, _name, end in rows:
+            if kind == RelationKind.FORMER_EMPLOYER and org in orgs and (end is None or end >= former_since):
+                hits[eid] = f"org#{org} until {end or '—'}"
+    if declared:
+        hits = out[AvoidanceKind.DECLARED_RELATION.value] = {}
+        personal = [r for r in rows if r[1] in PERSONAL_TIES and (r[5] is None or r[5] >= declared_since)]
+        for eid, kind, _org, other, name, _end in personal:
+            if other in people or name in names:
+                hits[eid] = f"{kind} → {('expert#' + str(other)) if other else name}"
+        # Ties declared the other way round: by an applicant who is in the pool.
+        for eid, kind, _org, other, _name, _end in personal:
+            if eid in people and other is not None:
+                hits.setdefault(other, f"{kind} ← expert#{eid}")
+    return out
+
+
 def _avoidance_sets(group, params, as_of, skip=()) -> dict[str, dict[int, str]]:
     """For each avoidance rule of the group: {expert_id: detail} of those it excludes."""
     today = as_of.date()
@@ -90,40 +142,16 @@ def _avoidance_sets(group, params, as_of, skip=()) -> dict[str, dict[int, str]]:
     people = set(params["applicant_experts"])
     names = set(params["applicant_names"])
     out: dict[str, dict[int, str]] = {}
+    rules = {kind: param for kind, param in params["avoidance"] if kind not in skip}
+    if AvoidanceKind.FORMER_EMPLOYER in rules or AvoidanceKind.DECLARED_RELATION in rules:
+        out.update(_relation_sets(rules, today, orgs, people, names))
     for kind, param in params["avoidance"]:
-        if kind in skip:
+        if kind in skip or kind in out:
             continue
         hits: dict[int, str] = {}
         if kind == AvoidanceKind.SAME_EMPLOYER:
             for eid, org in Expert.objects.filter(employer_id__in=orgs).values_list("id", "employer_id"):
                 hits[eid] = f"org#{org}"
-        elif kind == AvoidanceKind.FORMER_EMPLOYER:
-            since = _years_before(today, param)
-            qs = ExpertRelation.objects.filter(
-                kind=RelationKind.FORMER_EMPLOYER, organisation_id__in=orgs
-            ).filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-            for eid, org, end in qs.values_list("expert_id", "organisation_id", "end_date"):
-                hits[eid] = f"org#{org} until {end or '—'}"
-        elif kind == AvoidanceKind.DECLARED_RELATION:
-            since = _years_before(today, param)
-            personal = [
-                RelationKind.RELATIVE,
-                RelationKind.TEACHER_STUDENT,
-                RelationKind.COAUTHOR,
-                RelationKind.OTHER,
-            ]
-            window = Q(end_date__isnull=True) | Q(end_date__gte=since)
-            qs = ExpertRelation.objects.filter(window, kind__in=personal).filter(
-                Q(other_expert_id__in=people) | Q(other_name__in=names)
-            )
-            for eid, rk, other, name in qs.values_list("expert_id", "kind", "other_expert_id", "other_name"):
-                hits[eid] = f"{rk} → {('expert#' + str(other)) if other else name}"
-            # Ties declared the other way round: by an applicant who is in the pool.
-            back = ExpertRelation.objects.filter(
-                window, kind__in=personal, expert_id__in=people, other_expert__isnull=False
-            )
-            for other, rk, eid in back.values_list("other_expert_id", "kind", "expert_id"):
-                hits.setdefault(other, f"{rk} ← expert#{eid}")
         elif kind == AvoidanceKind.CO_APPLICANT:
             for eid in people:
                 hits[eid] = "applicant"
@@ -176,10 +204,11 @@ def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
             nodes = [d.pk]
         else:
             nodes = list(Discipline.objects.filter(path__startswith=d.path).values_list("id", flat=True))
-        discipline_ids = {
-            r[0]
-            for r in list(ExpertDiscipline.objects.filter(discipline_id__in=nodes).values_list("expert_id"))
-        }
+        discipline_ids = set(
+            ExpertDiscipline.objects.filter(discipline_id__in=nodes)
+            .order_by()
+            .values_list("expert_id", flat=True)
+        )
     avoid = _avoidance_sets(group, params, as_of, skip=INLINE_RULES)
     rules = dict(params["avoidance"])
     same_employer = AvoidanceKind.SAME_EMPLOYER in rules
@@ -193,24 +222,30 @@ def compute_pool(group, as_of) -> tuple[dict, list, dict[str, dict[str, list]]]:
     ids: dict[str, list[int]] = {rule: [] for rule in RULE_ORDER}
     details: dict[str, list[str]] = {rule: [] for rule in RULE_ORDER}
     admitted, min_level = ExpertState.ADMITTED.value, params["min_title_level"]
+    same_employer_rule = AvoidanceKind.SAME_EMPLOYER.value
+    low_credit_rule = AvoidanceKind.LOW_CREDIT.value
+    state_ids, state_details = ids["state"].append, details["state"].append
+    title_ids, title_details = ids["title"].append, details["title"].append
+    discipline_excluded = ids["discipline"].append
+    avoid_orgs = orgs if same_employer else ()
     pool = []
     columns = ("id", "state", "title_level", "employer_id", "region", "credit_score")
-    for eid, state, level, employer, region, credit in list(Expert.objects.order_by().values_list(*columns)):
+    for eid, state, level, employer, region, credit in Expert.objects.order_by().values_list(*columns):
         if state != admitted:
-            ids["state"].append(eid)
-            details["state"].append(state)
+            state_ids(eid)
+            state_details(state)
         elif level < min_level:
-            ids["title"].append(eid)
-            details["title"].append(str(level))
+            title_ids(eid)
+            title_details(str(level))
         elif discipline_ids is not None and eid not in discipline_ids:
-            ids["discipline"].append(eid)
+            discipline_excluded(eid)
         else:
-            if same_employer and employer in orgs:
-                hit = (AvoidanceKind.SAME_EMPLOYER.value, f"org#{employer}")
+            if employer in avoid_orgs:
+                hit = (same_employer_rule, f"org#{employer}")
             else:
                 hit = first.get(eid)
                 if hit is None and min_credit is not None and credit < min_credit:
-                    hit = (AvoidanceKind.LOW_CREDIT.value, f"{credit}<{min_credit}")
+                    hit = (low_credit_rule, f"{credit}<{min_credit}")
             if hit is None:
                 pool.append([eid, employer, region])
             else:

@@ -310,3 +310,22 @@ def test_ranking_is_uniform_over_the_eligible_pool():
     e1 = trials / n
     chi2_first = sum((c - e1) ** 2 / e1 for c in first.values())
     assert chi2_first < 43.8, chi2_first
+
+
+def test_fast_ranking_keys_are_the_published_hmac():
+    """The ranking hashes the key pads and the "<pool_hash>:" prefix once (speed); each key must still be the
+    HMAC-SHA256 the module docstring publishes (rank_key), so anyone can re-run a draw with hmac alone."""
+    pool = [[i, 1000 + i % 7, "sz" if i % 3 else "hk"] for i in (1, 2, 3, 10, 99, 12345, 987654)]
+    for value in ("2026 03 08", "seed", "x" * 80):
+        seed = drawing.seed_from_parts("public", {"value": value})
+        h = drawing.pool_hash({"size": 3}, pool)
+        order = drawing.ranked(pool, seed, h)
+        assert order == sorted((drawing.rank_key(seed, h, row[0]), row) for row in pool)
+        params = {"size": 3, "backups": 2, "max_per_org": 1, "min_non_local": 1, "min_international": 1}
+        for r in drawing.select(params, pool, seed, h):
+            assert r["key"] == drawing.rank_key(seed, h, r["expert_id"])
+    # a key longer than SHA-256's block (a record pasted with another seed) takes RFC 2104's hashed-key path
+    long_seed = "ab" * 70
+    assert drawing.ranked(pool, long_seed, "h") == sorted(
+        (drawing.rank_key(long_seed, "h", row[0]), row) for row in pool
+    )
