@@ -51,7 +51,7 @@ def test_duplicate_registration_shows_message_and_changes_nothing(make_event):
     c = Client()
     c.post(reverse("events:public_detail", args=[event.pk]), person(3))
     r = c.post(reverse("events:public_detail", args=[event.pk]), person(3))
-    assert r.status_code == 200 and "已报名" in r.content.decode()
+    assert r.status_code == 409 and "已报名" in r.content.decode()
     assert event.registrations.count() == 1
 
 
@@ -73,7 +73,7 @@ def test_invalid_registration_form_is_shown_again_with_the_event(make_event):
     event = make_event()
     r = Client().post(reverse("events:public_detail", args=[event.pk]), person(7) | {"email": "not-an-email"})
     html = r.content.decode()
-    assert r.status_code == 200 and event.title in html and "is-invalid" in html
+    assert r.status_code == 400 and event.title in html and "is-invalid" in html
     assert not event.registrations.exists()
 
 

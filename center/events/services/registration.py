@@ -29,6 +29,7 @@ from ..enums import (
     RegistrationState,
 )
 from ..models import Event, FormField, Registration, RegistrationFile
+from ..pages import seats_changed
 from ..rules import may_organise
 from ..tickets import new_token, random_code
 from .base import (
@@ -282,6 +283,7 @@ def _count_seats(event: Event, delta: int) -> None:
     if delta:
         locked_update(Event.objects.filter(pk=event.pk), confirmed_count=F("confirmed_count") + delta)
         event.confirmed_count += delta
+        seats_changed(event.pk)  # the public pages show it at once (a burst's seats: their few seconds' TTL)
 
 
 def _waiting_to_promote(event: Event, free: int, exclude: int | None = None) -> list[int]:
