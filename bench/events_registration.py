@@ -7,8 +7,9 @@ Checks that capacity held.
     .venv/bin/python bench/events_registration.py [--seconds 12] [--capacity 1200] [--connections 16] [--bad 0.1]
     BENCH_SQLITE=1 .venv/bin/python bench/events_registration.py          # SQLite instead of PostgreSQL
 
-PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_events (dropped and created again).
-`--bad 0.1` adds a fourth phase: a burst in which one request in ten is bad (a malformed form, a duplicate
+PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_events (dropped and created again);
+BENCH_PORT (default 8611) for the server. Phases, 12 s each: the floor, the event page, the clean registration
+burst, then (unless `--bad 0`) a burst on a second event in which one request in ten is bad (a malformed form, a duplicate
 person, a CSRF token from another cookie, no token, no cookie); the valid ones must keep their rate, every bad
 one must get a 4xx and nothing may be stored for them (rows are counted after).
 
@@ -327,7 +328,9 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1, help="more than 1: gthread workers with keep-alive")
-    ap.add_argument("--bad", type=float, default=0.0, help="share of bad requests in a fourth phase (0.1)")
+    ap.add_argument(
+        "--bad", type=float, default=0.1, help="share of bad requests in the fourth phase (0: no such phase)"
+    )
     args = ap.parse_args()
     setup_django()
     event = make_event(args.capacity)
@@ -381,10 +384,8 @@ def main() -> int:
         f"({note}) = {answered / elapsed / floor_rate:.0%} of the floor (target ≥ 25 %)"
     )
     web_ms, db_ms = regs[1] / done * 1000, regs[2] / done * 1000
-    db_name = "PostgreSQL" if db == "postgresql" else "database (in the web process)"
-    print(
-        f"CPU per registration: web {web_ms:.1f} ms + {db_name} {db_ms:.1f} ms; load {os.getloadavg()[0]:.1f}"
-    )
+    db_part = f" + PostgreSQL {db_ms:.1f} ms" if db == "postgresql" else " (SQLite's work included)"
+    print(f"CPU per registration: web {web_ms:.1f} ms{db_part}; load {os.getloadavg()[0]:.1f}")
     print(
         f"capacity {event.capacity}: confirmed rows {confirmed}, counter {event.confirmed_count}, waiting list {waiting}"
     )

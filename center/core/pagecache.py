@@ -118,6 +118,7 @@ def clear() -> None:
     cache().clear()
     _memo.clear()
     _local.clear()
+    _values.clear()
 
 
 def depends_on(model, tags: Callable[[object], Iterable[str]]) -> None:
@@ -138,6 +139,28 @@ def depends_on(model, tags: Callable[[object], Iterable[str]]) -> None:
         m2m_changed.connect(
             related_changed, sender=m2m.remote_field.through, weak=False, dispatch_uid=uid + m2m.name
         )
+
+
+# --- values derived from what tags cover --------------------------------------------------------------------
+
+_values: dict[tuple, object] = {}
+
+
+def remembered(key: str, tags: list[str], compute: Callable[[], object]):
+    """`compute()`, kept in this process until one of `tags` is invalidated (seen within
+    `PAGECACHE_VERSION_SECONDS`): for what every request of a burst reads and an area's writes invalidate anyway
+    (an event's registration form fields). Treat the value as read-only."""
+    try:
+        versions = _versions(tags)
+    except Exception:
+        logger.exception("page cache: read failed")
+        return compute()
+    stamp = (key, *(versions[t] for t in tags))
+    if stamp not in _values:
+        if len(_values) >= 256:
+            _values.clear()
+        _values[stamp] = compute()
+    return _values[stamp]
 
 
 # --- serving ----------------------------------------------------------------------------------------------

@@ -185,3 +185,18 @@ def test_other_public_pages_are_cached_and_dropped_by_their_writes(org):
     )
     page = c.get(url)
     assert page["X-Page-Cache"] == "miss" and "2027年专家征集" in page.content.decode()
+
+
+def test_a_new_form_field_is_asked_at_once(make_event, org):
+    from center.events.enums import FieldKind
+
+    event = make_event(capacity=5)
+    c = Client()
+    assert c.post(_url(event), person(1)).status_code == 302  # the fields are now remembered by this process
+    services.form_field_add(
+        actor=org["staff_exc"], event_id=event.pk, label="所在城市", kind=FieldKind.TEXT, required=True
+    )
+    page = c.get(_url(event))
+    assert page["X-Page-Cache"] == "miss" and "所在城市" in page.content.decode()
+    r = c.post(_url(event), person(2))
+    assert r.status_code == 400 and event.registrations.count() == 1

@@ -51,8 +51,11 @@ def test_duplicate_registration_shows_message_and_changes_nothing(make_event):
     c = Client()
     c.post(reverse("events:public_detail", args=[event.pk]), person(3))
     r = c.post(reverse("events:public_detail", args=[event.pk]), person(3))
-    assert r.status_code == 409 and "已报名" in r.content.decode()
-    assert event.registrations.count() == 1
+    assert r.status_code == 409 and "该电子邮箱已报名" in r.content.decode()
+    # The same phone with another e-mail: the phone's constraint refuses it, and the message says so.
+    r = c.post(reverse("events:public_detail", args=[event.pk]), person(3) | {"email": "other@example.com"})
+    assert r.status_code == 409 and "该手机号已报名" in r.content.decode()
+    assert event.registrations.count() == 1 and Event.objects.get(pk=event.pk).confirmed_count == 1
 
 
 def test_registration_after_close_refused(make_event):
