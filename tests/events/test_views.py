@@ -51,10 +51,12 @@ def test_duplicate_registration_shows_message_and_changes_nothing(make_event):
     c = Client()
     c.post(reverse("events:public_detail", args=[event.pk]), person(3))
     r = c.post(reverse("events:public_detail", args=[event.pk]), person(3))
-    assert r.status_code == 409 and "该电子邮箱已报名" in r.content.decode()
-    # The same phone with another e-mail: the phone's constraint refuses it, and the message says so.
+    assert r.status_code == 409 and "已报名" in r.content.decode()
+    # One of the two repeated: that field's unique constraint refuses it, and the message names it.
     r = c.post(reverse("events:public_detail", args=[event.pk]), person(3) | {"email": "other@example.com"})
     assert r.status_code == 409 and "该手机号已报名" in r.content.decode()
+    r = c.post(reverse("events:public_detail", args=[event.pk]), person(3) | {"phone": "13812345678"})
+    assert r.status_code == 409 and "该电子邮箱已报名" in r.content.decode()
     assert event.registrations.count() == 1 and Event.objects.get(pk=event.pk).confirmed_count == 1
 
 
