@@ -23,6 +23,27 @@ def _no_refusals_carried_over():
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Cached public pages belong to one test (a rolled-back test's ids come back in the next one)."""
+    from center.core import pagecache
+
+    pagecache.clear()
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_page_cache_directory():
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if "test-cache" in str(location):
+        shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
 def _chinese_first():
     """Every test starts in the site's language (Chinese): a test that switched the thread to English must not
     decide the language of the next one's messages."""

@@ -6,4 +6,6 @@ class BudgetConfig(AppConfig):
     label = "budget"
 
     def ready(self):
-        from . import labels, nav, todos  # noqa: F401  (register the sidebar entry and the workbench to-dos)
+        from . import labels, nav, pages, todos  # noqa: F401  (register the sidebar entry and the workbench to-dos)
+
+        pages.register()  # what the cached public pages depend on

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from center.core.errors import ApplicationError, ConflictError, NotFoundError
 from center.core.models import AuditEntry
+from center.core.pagecache import public_page
 from center.core.permissions import PUBLIC, access
 
 from . import charts, exports, services
@@ -22,6 +23,7 @@ from .checks import RULES, run_checks
 from .enums import ExpenditureKind, Severity, VersionStep
 from .models import BudgetVersion, EconomicCode, FiscalYear, FunctionalCode, IncomeSource, ProcurementKind
 from .narrative import compose
+from .pages import PUBLISHED
 from .rounding import fmt_wan, pct_change
 from .rules import (
     BUDGET_ACTORS,
@@ -159,12 +161,14 @@ def disclosure(request, pk: int):
 
 
 @access(PUBLIC)
+@public_page(tags=[PUBLISHED], query=("part",))
 def public_disclosure(request, pk: int):
     budget = published_budget_get(pk)
     return _disclosure_page(request, budget, public=True)
 
 
 @access(PUBLIC)
+@public_page(tags=[PUBLISHED])
 def public_budgets(request):
     """信息公开 › 部门预算: every published year (older years stay listed) with its downloads."""
     return render(request, "budget/public_list.html", {"budgets": published_budgets()})

@@ -31,11 +31,13 @@ def reset_request_info(token) -> None:
 class Unit:
     """The state of one unit of work (the outermost `@service` call, or a request run once): the audit
     entries it will append at its end, the row locks it took (recorded when the order check is on) and what
-    to undo outside the database if it rolls back (files it stored)."""
+    to undo outside the database if it rolls back (files it stored), and the cached public pages its commit
+    makes stale (center.core.pagecache)."""
 
     audit: list = field(default_factory=list)
     locks: list = field(default_factory=list)
     on_rollback: list = field(default_factory=list)
+    page_tags: set = field(default_factory=set)
 
 
 _unit: ContextVar[Unit | None] = ContextVar("center_unit", default=None)

@@ -8,7 +8,8 @@ chain head is the last row it locks and is held only for the append (center.core
 A unit that loses a lock race on PostgreSQL (a deadlock victim, a `lock_timeout`) or finds SQLite busy is run
 again from the start, a bounded number of times, when nothing outside it holds the transaction; it then gives
 up with `BusyError` (409, "busy, try again"). A unit that rolls back leaves nothing behind: the files it
-stored are removed (`on_rollback`).
+stored are removed (`on_rollback`). A unit that commits drops the cached public pages it changed
+(`pagecache.invalidate`) in its commit hook.
 
 A refusal (an `ApplicationError` carrying `audit=`) rolls its unit back — nothing changes — but the attempt
 itself must stay in the audit trail. Outside any transaction it is written at once; inside an outer one (a
@@ -21,13 +22,13 @@ import random
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from functools import wraps
+from functools import partial, wraps
 from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, pagecache
 from .context import Unit, current_unit, enter_unit, leave_unit
 from .enums import AuditOutcome
 from .errors import ApplicationError, BusyError
@@ -72,6 +73,9 @@ def run_unit(fn: Callable[[], T]) -> T:
             with transaction.atomic():
                 result = fn()
                 audit.append(unit.audit)
+                if unit.page_tags:
+                    # The cached public pages this unit changed are dropped once it has committed.
+                    transaction.on_commit(partial(pagecache.bump, frozenset(unit.page_tags)))
             return result
         except ApplicationError as exc:
             _undo(unit)

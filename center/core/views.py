@@ -14,6 +14,7 @@ from .audit import audit_export_rows, audit_log
 from .errors import ApplicationError
 from .files import attachment_create, stored_response
 from .notifications import notification_mark_read
+from .pagecache import public_page
 from .paging import IdPaginator
 from .permissions import PUBLIC, SIGNED_IN, access
 from .rules import AUDIT_READERS, DOCUMENT_READERS
@@ -40,6 +41,7 @@ def attempt(request, fn, ok: str):
 
 
 @access(PUBLIC)
+@public_page()
 def home(request):
     """The public front page: what the Center offers; staff go on to their workbench."""
     return render(request, "core/home.html")

@@ -7,4 +7,6 @@ class EventsConfig(AppConfig):
     verbose_name = "活动管理"
 
     def ready(self):
-        from . import labels, nav, todos  # noqa: F401  (sidebar entries, workbench to-dos)
+        from . import labels, nav, pages, todos  # noqa: F401  (sidebar entries, workbench to-dos)
+
+        pages.register()  # what the cached public pages depend on

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from center.control.selectors import application_execution, paid_through_control
 from center.core.enums import Scope
 from center.core.errors import NotFoundError
+from center.core.pagecache import remembered
 
 from .enums import COUNTED_STATES, PUBLIC_STATES, EventState, QuestionKind, RegistrationState
 from .models import Event, EventType, FormField, Registration, RoadshowApplication, SurveyAnswer
+from .pages import event_tags
 
 
 def event_scope_q(user, scope) -> Q:
@@ -117,8 +119,15 @@ def public_event_get(pk: int) -> Event:
 
 def registration_fields(event_id: int) -> list[FormField]:
     """The organiser's registration fields of an event (for a posted form: the event itself is checked under
-    its lock by `services.registration_create`). One query: every registration of a burst reads them."""
-    return list(FormField.objects.filter(event_id=event_id).order_by("sort", "id"))
+    its lock by `services.registration_create`). Every registration of a burst reads them: kept per process
+    until the event's page tag changes (a field added or removed, center.events.pages)."""
+    return list(
+        remembered(
+            f"events.form_fields:{event_id}",
+            event_tags(event_id),
+            lambda: tuple(FormField.objects.filter(event_id=event_id).order_by("sort", "id")),
+        )
+    )
 
 
 def registrations_of(event: Event, *, state: str = "", q: str = ""):

@@ -21,10 +21,11 @@ from center.core.audit import audit_log
 from center.core.errors import ApplicationError, ForbiddenError, NotFoundError
 from center.core.files import stored_response
 from center.core.forms import int_or
+from center.core.pagecache import public_page
 from center.core.permissions import PUBLIC, access, record_denial
 from center.core.views import apply_errors
 
-from . import exports, rules, selectors, services
+from . import exports, pages, rules, selectors, services
 from .enums import (
     CHECKIN_STATES,
     TRANSITION_LABELS,
@@ -119,6 +120,7 @@ def _calendar_context(request, qs, *, public: bool) -> dict:
 
 
 @access(PUBLIC)
+@public_page(tags=[pages.PUBLIC], ttl=pages.seats_ttl, query=("type", "page"))
 def public_list(request):
     type_id = request.GET.get("type", "")
     qs = selectors.public_events(type_id=int(type_id) if type_id.isdigit() else None)
@@ -136,6 +138,7 @@ def public_list(request):
 
 
 @access(PUBLIC)
+@public_page(tags=[pages.PUBLIC], ttl=pages.seats_ttl, query=("month", "view"))
 def public_calendar(request):
     return render(
         request, "events/calendar.html", _calendar_context(request, selectors.public_events(), public=True)
@@ -143,6 +146,7 @@ def public_calendar(request):
 
 
 @access(PUBLIC)
+@public_page(tags=pages.event_tags, ttl=pages.seats_ttl)
 def public_detail(request, pk: int):
     if request.method == "POST":
         return _register(request, pk)
@@ -163,6 +167,7 @@ def _register(request, pk: int):
     """A registration: the form fields are read, and the event's state is checked by the service under the
     event's lock. The event itself is read only to show the form again (or 404 if it is not public)."""
     form = RegistrationForm(request.POST, request.FILES or None, fields=selectors.registration_fields(pk))
+    status = 400  # the form shown again with what is wrong: a 4xx, so that no client takes it for success
     if form.is_valid():
         answers, files = form.answers()
         data = form.cleaned_data
@@ -182,6 +187,7 @@ def _register(request, pk: int):
         except NotFoundError:
             raise
         except ApplicationError as exc:
+            status = exc.status_code  # a duplicate person: 409
             if exc.extra.get("code") != "registration_closed":
                 _apply_registration_error(form, exc)
         else:
@@ -195,6 +201,7 @@ def _register(request, pk: int):
         request,
         "events/public_detail.html",
         {"event": event, "form": form, "retention_days": services.retention_days()},
+        status=status,
     )
 
 

@@ -6,4 +6,6 @@ class ExpertsConfig(AppConfig):
     label = "experts"
 
     def ready(self):
-        from . import labels, nav, todos  # noqa: F401  (registers sidebar entries and to-dos)
+        from . import labels, nav, pages, todos  # noqa: F401  (registers sidebar entries and to-dos)
+
+        pages.register()  # what the cached public pages depend on

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.masking import mask_bank_account, mask_id_number
+from center.core.pagecache import public_page
 from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.views import apply_errors, attempt
 from center.events.enums import PUBLIC_STATES, EventState
@@ -21,6 +22,7 @@ from . import rules, selectors, services
 from .enums import STATE_TRANSITIONS, CallState, ExpertState, Region, RelationKind, TitleLevel, VettingState
 from .forms import ActivityForm, CallForm, ExpertForm, ImportForm
 from .models import CommitteeActivity, Discipline, Expert, ExpertApplication, RecruitmentCall
+from .pages import CALLS
 
 PAGE = 20
 
@@ -392,6 +394,7 @@ def _recent_events():
 
 
 @access(PUBLIC)
+@public_page(tags=[CALLS])
 def public_calls(request):
     return render(
         request,
@@ -401,6 +404,7 @@ def public_calls(request):
 
 
 @access(PUBLIC)
+@public_page(tags=[CALLS])
 def public_call(request, pk: int):
     call = selectors.public_calls().filter(pk=pk).first()
     if call is None:

@@ -6,4 +6,6 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
 
     def ready(self):
-        from . import labels, todos  # noqa: F401  (words for audit codes, to-dos)
+        from . import labels, pages, todos  # noqa: F401  (words for audit codes, to-dos)
+
+        pages.register()  # what the cached public pages depend on

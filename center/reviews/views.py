@@ -15,6 +15,7 @@ from center.control.selectors import application_execution, quotas_for
 from center.core.enums import Scope
 from center.core.errors import ApplicationError, NotFoundError
 from center.core.forms import int_or
+from center.core.pagecache import public_page
 from center.core.permissions import EXTERNAL, PUBLIC, access
 from center.core.rules import require
 from center.core.views import attempt
@@ -40,6 +41,7 @@ from .enums import (
     SeedSource,
 )
 from .models import Application, ApplicationResult, DrawPick, Flag, Objection, ReviewRound
+from .pages import NOTICES
 
 
 def _office(request):
@@ -746,11 +748,13 @@ def portal_document(request, pk: int, att: int):
 
 
 @access(PUBLIC)
+@public_page(tags=[NOTICES])
 def public_notices(request):
     return render(request, "reviews/public_notices.html", {"notices": selectors.public_notices()})
 
 
 @access(PUBLIC)
+@public_page(tags=[NOTICES], ttl=60)  # the objection form closes at a time: shown at most a minute longer
 def public_notice(request, pk: int):
     notice = selectors.public_notices().filter(pk=pk).first()
     if notice is None:

@@ -115,6 +115,40 @@ def database_config(default_sqlite: Path, url: str | None = None) -> dict:
     }
 
 
+def cache_config(url: str | None, default_dir: Path) -> dict:
+    """The cache of the public pages (center.core.pagecache) and anything else that uses Django's cache.
+
+    Default: files under var/cache (FileBasedCache): no server to run, shared by every worker process of the
+    machine (gunicorn workers, db_worker), safe with SQLite (a database cache would take SQLite's one write
+    lock for every page it stores, in the middle of a registration burst) and cheap to read. Several machines
+    behind one address need one shared cache: `CACHE_URL=redis://host:6379/1` (Django's RedisCache; install
+    the `redis` extra), see docs/deploy.md.
+    """
+    if url and url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "center",
+            "TIMEOUT": 300,
+        }
+    if url and url.startswith("file://"):
+        default_dir = Path(url.removeprefix("file://"))
+    elif url:
+        raise ValueError(f"CACHE_URL: redis://…, rediss://…, unix://… or file:///path, not {url!r}")
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(default_dir),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # pages × languages × query variants; culled beyond
+    }
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL"), VAR_DIR / "cache")}
+# How long a cached public page may live at most when nothing invalidates it (center.core.pagecache); pages
+# showing counters updated in bulk (an event's seats left) declare their own few seconds.
+PAGECACHE_TTL = 300
+PAGECACHE_SEATS_TTL = 5
+
 # Under test settings every row lock taken in a unit of work is checked against the declared order.
 LOCK_ORDER_CHECK = False
 DATABASES = {"default": database_config(Path(os.environ.get("SQLITE_PATH", VAR_DIR / "db.sqlite3")))}

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, VAR_DIR, database_config
+from .base import BASE_DIR, VAR_DIR, cache_config, database_config
 
 
 def _required(name: str) -> str:
@@ -24,6 +24,9 @@ FIELD_ENCRYPTION_KEYS = _required("FIELD_ENCRYPTION_KEYS").split(",")
 ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 DATABASES = {"default": database_config(BASE_DIR / "var" / "db.sqlite3")}
+# The public page cache: CACHE_URL=file:///var/lib/center/cache (one machine) or redis://… (several), see
+# docs/deploy.md; without it, var/cache in the checkout.
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL"), VAR_DIR / "cache")}
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

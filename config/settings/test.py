@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, VAR_DIR, cache_config
 
 DEBUG = False
 LOCK_ORDER_CHECK = True  # a lock taken out of the declared order fails the test (center.core.locks)
@@ -29,6 +29,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test{_suffix}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_center{_suffix}"}
+# The real page cache (files), one directory per run; tests/conftest.py empties it before each test.
+CACHES = {"default": cache_config(None, VAR_DIR / f"test-cache{_suffix}")}
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

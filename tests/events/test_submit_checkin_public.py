@@ -151,7 +151,7 @@ def test_registration_needs_consent_which_is_recorded(make_event):
     data = person(41)
     data.pop("consent")
     r = c.post(reverse("events:public_detail", args=[event.pk]), data)
-    assert r.status_code == 200 and "勾选同意" in r.content.decode()
+    assert r.status_code == 400 and "勾选同意" in r.content.decode()
     assert not Registration.objects.filter(event=event).exists()
     with pytest.raises(ApplicationError, match="勾选同意"):
         services.registration_create(event_id=event.pk, **data)

@@ -51,8 +51,13 @@ def test_duplicate_registration_shows_message_and_changes_nothing(make_event):
     c = Client()
     c.post(reverse("events:public_detail", args=[event.pk]), person(3))
     r = c.post(reverse("events:public_detail", args=[event.pk]), person(3))
-    assert r.status_code == 200 and "已报名" in r.content.decode()
-    assert event.registrations.count() == 1
+    assert r.status_code == 409 and "已报名" in r.content.decode()
+    # One of the two repeated: that field's unique constraint refuses it, and the message names it.
+    r = c.post(reverse("events:public_detail", args=[event.pk]), person(3) | {"email": "other@example.com"})
+    assert r.status_code == 409 and "该手机号已报名" in r.content.decode()
+    r = c.post(reverse("events:public_detail", args=[event.pk]), person(3) | {"phone": "13812345678"})
+    assert r.status_code == 409 and "该电子邮箱已报名" in r.content.decode()
+    assert event.registrations.count() == 1 and Event.objects.get(pk=event.pk).confirmed_count == 1
 
 
 def test_registration_after_close_refused(make_event):
@@ -73,7 +78,7 @@ def test_invalid_registration_form_is_shown_again_with_the_event(make_event):
     event = make_event()
     r = Client().post(reverse("events:public_detail", args=[event.pk]), person(7) | {"email": "not-an-email"})
     html = r.content.decode()
-    assert r.status_code == 200 and event.title in html and "is-invalid" in html
+    assert r.status_code == 400 and event.title in html and "is-invalid" in html
     assert not event.registrations.exists()
 
 

@@ -29,6 +29,7 @@ from ..enums import (
     RegistrationState,
 )
 from ..models import Event, FormField, Registration, RegistrationFile
+from ..pages import seats_changed
 from ..rules import may_organise
 from ..tickets import new_token, random_code
 from .base import (
@@ -140,21 +141,37 @@ def _clean_answers(fields, answers: dict, files: dict) -> tuple[dict, dict[str, 
 
 
 def _duplicate_check(event_id: int, email_index: str, phone_index: str) -> None:
-    """One query (every registration of a burst runs it): an active registration of this event with the same
-    e-mail or phone."""
+    """One query (a walk-in at the door): an active registration of this event with the same e-mail or phone.
+    Public registrations skip it and let the unique constraints say it (`registration_create`)."""
     found = list(
         Registration.objects.filter(event_id=event_id, state__in=sorted(ACTIVE_REGISTRATION_STATES))
         .filter(Q(email_index=email_index) | Q(phone_index=phone_index))
         .order_by()
         .values_list("email_index", flat=True)[:1]
     )
-    if not found:
-        return
-    if found[0] == email_index:
-        raise ConflictError(
+    if found:
+        raise _duplicate("email" if found[0] == email_index else "phone")
+
+
+def _duplicate(field: str | None) -> ConflictError:
+    if field == "email":
+        return ConflictError(
             _("该电子邮箱已报名此活动。请查看确认邮件中的链接管理您的报名。"), {"field": "email"}
         )
-    raise ConflictError(_("该手机号已报名此活动。请查看确认邮件中的链接管理您的报名。"), {"field": "phone"})
+    if field == "phone":
+        return ConflictError(
+            _("该手机号已报名此活动。请查看确认邮件中的链接管理您的报名。"), {"field": "phone"}
+        )
+    # A check-in code collided (once in ~10^12): the person simply tries again.
+    return ConflictError(_("该电子邮箱或手机号已报名此活动。"), {"field": "email"})
+
+
+def _duplicate_field(exc: IntegrityError) -> str | None:
+    """Which unique constraint refused the insert: its name (PostgreSQL) or the columns SQLite names."""
+    name = (
+        getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or str(exc).split("\n", 1)[0]
+    )
+    return "phone" if "phone" in name else "email" if "email" in name else None
 
 
 def registration_create(
@@ -207,14 +224,13 @@ def registration_create(
         "consented_at": timezone.now(),
         "consent_version": CONSENT_VERSION,
     }
-    # Outside the lock: a duplicate that races past this check is refused by the unique constraints.
-    _duplicate_check(event_id, email_index, fields["phone_index"])
+    # No query for duplicates before the unit (every registration of a burst would pay it for the rare one):
+    # the partial unique constraints refuse a second active registration of the same e-mail or phone, the unit
+    # rolls back (its seat included), and the constraint says which field to show the message on.
     try:
         return registration_submit(fields=fields, files=to_store, actor=actor)
     except IntegrityError as exc:
-        # The partial unique constraints caught a duplicate that raced past the check above
-        # (or, once in ~10^12, a check-in code collided: the person simply tries again).
-        raise ConflictError(_("该电子邮箱或手机号已报名此活动。"), {"field": "email"}) from exc
+        raise _duplicate(_duplicate_field(exc)) from exc
 
 
 # The personal-data statement shown on the public registration form (the template words it; a change of
@@ -282,6 +298,7 @@ def _count_seats(event: Event, delta: int) -> None:
     if delta:
         locked_update(Event.objects.filter(pk=event.pk), confirmed_count=F("confirmed_count") + delta)
         event.confirmed_count += delta
+        seats_changed(event.pk)  # the public pages show it at once (a burst's seats: their few seconds' TTL)
 
 
 def _waiting_to_promote(event: Event, free: int, exclude: int | None = None) -> list[int]:
