@@ -1,0 +1,1 @@
+"""Audit words of the performance area (both languages through gettext; registered from AppConfig.ready)."""
