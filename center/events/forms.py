@@ -49,12 +49,14 @@ class EventForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from center.budget.models import PerformanceIndicator, ProjectItem
+        from center.performance.faces import event_linkable
 
         self.fields["type"].queryset = EventType.objects.filter(active=True)
         self.fields["budget_item"].queryset = ProjectItem.objects.select_related("project", "project__budget")
         self.fields["budget_item"].label_from_instance = lambda i: f"{i.project.name} / {i.name}"
-        self.fields["indicators"].queryset = PerformanceIndicator.objects.select_related("project").filter(
-            level2__in=["数量指标", "满意度指标", "服务对象满意度指标", "质量指标"]
+        # Only indicators measured by events held or their audience satisfaction (the performance area's face).
+        self.fields["indicators"].queryset = event_linkable(
+            PerformanceIndicator.objects.select_related("project")
         )
         self.fields["indicators"].label_from_instance = lambda i: (
             f"{i.project.name if i.project else ''} · {i}"

@@ -30,9 +30,10 @@ VALUE = {"max_digits": 14, "decimal_places": 2}
 
 
 class IndicatorBinding(models.Model):
-    """A 三级 indicator's declared source: where its actual value comes from, with the source's parameters."""
+    """A 三级 indicator's declared source: where its actual value comes from, with the source's parameters.
+    Locked after its budget (rank: document)."""
 
-    lock_rank = LockRank.MASTER
+    lock_rank = LockRank.DOCUMENT
 
     indicator = models.OneToOneField(
         "budget.PerformanceIndicator",

@@ -38,6 +38,7 @@ from center.budget.models import PerformanceIndicator
 
 from .enums import (
     SOURCE_DEFINITIONS,
+    STATUS_COLOURS,
     Rating,
     RecordState,
     SourceKind,
@@ -97,6 +98,15 @@ class IndicatorProgress:
     @property
     def met(self) -> bool:
         return self.status == Status.MET
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[Status(self.status)]
+
+    @property
+    def bar(self) -> int:
+        """The progress bar's width (0–100)."""
+        return int(min(self.progress or 0, HUNDRED))
 
 
 @dataclass
