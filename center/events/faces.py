@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .enums import COUNTED_STATES
 from .models import Event, EventType
@@ -49,3 +50,9 @@ def held_events(year: int) -> list[HeldEvent]:
 def event_types() -> list[tuple[str, str]]:
     """(code, name) of every event type, in the list's order."""
     return list(EventType.objects.order_by("sort", "id").values_list("code", "name"))
+
+
+def event_type_labels() -> list[tuple[str, str]]:
+    """(code, name in the reader's language) of every event type, for a choice list."""
+    lang = get_language() or ""
+    return [(t.code, t.display_name(lang)) for t in EventType.objects.order_by("sort", "id")]
