@@ -168,9 +168,10 @@ def _display(value: Decimal | None, indicator) -> str:
 
 
 def through_month(year: int, as_of: date) -> int | None:
-    """Which accounting periods of `year` count on `as_of`: all that is posted (None) when `as_of` is today
-    or later; else none before the year, the periods up to its month within it, all after it."""
-    if as_of >= timezone.localdate() or as_of.year > year:
+    """Which accounting periods (months posted, control's `LedgerEntry.period`) of `year` count on `as_of`:
+    all that is posted (None) when `as_of` is today or later or the year's last day or later; none before
+    the year; within it, the periods up to its month."""
+    if as_of >= timezone.localdate() or as_of >= date(year, 12, 31):
         return None
     return 0 if as_of.year < year else as_of.month
 
