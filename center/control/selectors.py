@@ -343,3 +343,41 @@ def settings_for(year: int):
     from . import config_cache
 
     return config_cache.settings_for(year)
+
+
+def execution_by_project(budget_id: int, through_month: int | None = None) -> dict:
+    """预算执行率's figures for the performance area: for a budget's quotas, the adjusted budget (approved +
+    adjusted) and the amount executed, by project (key: project id; None for basic spending) and for the unit
+    (key "unit"). `through_month` (1–12): executions posted in accounting periods up to that month only
+    (reversals of those executions netted out); None: everything executed so far. Two queries at most."""
+    quotas = list(
+        Quota.objects.filter(budget_id=budget_id).values(
+            "pk", "project_id", "approved", "adjusted", "executed"
+        )
+    )
+    executed = {q["pk"]: q["executed"] for q in quotas}
+    if through_month is not None:
+        executed = dict.fromkeys(executed, Decimal(0))
+        rows = (
+            LedgerEntry.objects.filter(
+                quota_id__in=list(executed),  # the (quota, kind, period) index, no join
+                period__lte=through_month,
+                kind__in=[EntryKind.EXECUTE, EntryKind.REVERSE],
+            )
+            .values("quota_id", "kind", "reverses__kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )  # summed in the database: one row per quota and kind
+        for row in rows:
+            if row["kind"] == EntryKind.EXECUTE:
+                executed[row["quota_id"]] += row["total"]
+            elif row["reverses__kind"] == EntryKind.EXECUTE:
+                executed[row["quota_id"]] -= row["total"]
+    out: dict = {"unit": (Decimal(0), Decimal(0))}
+    for q in quotas:
+        budgeted = q["approved"] + q["adjusted"]
+        b, e = out.get(q["project_id"], (Decimal(0), Decimal(0)))
+        out[q["project_id"]] = (b + budgeted, e + executed[q["pk"]])
+        ub, ue = out["unit"]
+        out["unit"] = (ub + budgeted, ue + executed[q["pk"]])
+    return out

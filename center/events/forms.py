@@ -51,6 +51,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from center.budget.models import PerformanceIndicator, ProjectItem
+        from center.performance.faces import event_linkable
 
         self.fields["type"].queryset = EventType.objects.filter(active=True)
         # The budgets of this year and later (an event is planned ahead), plus what the event already names:
@@ -65,10 +66,11 @@ class EventForm(BootstrapMixin, forms.ModelForm):
             f"{i.project.budget.fiscal_year.year} {i.project.name} / {i.name}"
         )
         kept = Q(pk__in=instance.indicators.values("pk")) if instance else Q(pk__in=[])
-        self.fields["indicators"].queryset = (
-            PerformanceIndicator.objects.select_related("project", "budget__fiscal_year")
-            .filter(level2__in=["数量指标", "满意度指标", "服务对象满意度指标", "质量指标"])
-            .filter(Q(budget__fiscal_year__year__gte=year) | kept)
+        # Only indicators measured by events held or their audience satisfaction (the performance area's face).
+        self.fields["indicators"].queryset = event_linkable(
+            PerformanceIndicator.objects.select_related("project", "budget__fiscal_year").filter(
+                Q(budget__fiscal_year__year__gte=year) | kept
+            )
         )
         self.fields["indicators"].label_from_instance = lambda i: (
             f"{i.budget.fiscal_year.year} {i.project.name if i.project else ''} · {i}"

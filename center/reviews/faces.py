@@ -1,7 +1,7 @@
 """What the review area offers the expert pool, so that experts never read reviews' tables: who is available
-for a draw now, and an expert's review record (assignments, credit events). Reads only."""
+for a draw now, and an expert's review record (assignments, credit events); and for the performance area the review rounds organised in a year. Reads only."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -33,3 +33,18 @@ def expert_assignments(expert_id: int, limit: int = 20):
 def expert_credit_events(expert_id: int, limit: int = 20):
     """An expert's credit events, newest first."""
     return CreditEvent.objects.filter(expert_id=expert_id)[:limit]
+
+
+def organised_rounds(year: int) -> list[tuple[int, str, date]]:
+    """Review rounds of `year` that were organised (scoring started, results locked or published): their id,
+    title and the day the round was set up. For the performance area; one query."""
+    from .enums import RoundState
+    from .models import ReviewRound
+
+    rows = (
+        ReviewRound.objects.filter(year=year)
+        .exclude(state=RoundState.DRAFT)
+        .order_by("created_at", "id")
+        .values_list("pk", "title", "created_at")
+    )
+    return [(pk, title, timezone.localdate(created)) for pk, title, created in rows]

@@ -44,8 +44,11 @@ def test_scale_seed_builds_a_consistent_year_of_the_requested_size():
     assert ledger_check() == []
     assert audit_chain_check().problem is None
     assert built["budget years"] == [2022, 2023, 2024, 2025, 2026]
-    # ~100,000 ledger entries per 1× (the demo's included), 20,000 experts, 200 rounds, 50,000 registrations
-    assert 0.9 * 100_000 * FACTOR <= built["ledger entries"] <= 1.3 * 100_000 * FACTOR
+    # ~100,000 ledger entries per 1× (the demo's included: at this tiny factor the demo's two years alone may
+    # exceed the target, so the bound on what the generator adds is separate), 20,000 experts, 200 rounds,
+    # 50,000 registrations
+    assert built["ledger entries"] >= 0.9 * 100_000 * FACTOR
+    assert built["ledger entries"] - demo["ledger entries"] <= 1.3 * 100_000 * FACTOR
     assert built["experts"] - demo["experts"] == 20_000 * FACTOR
     assert built["rounds"] - demo["rounds"] == 200 * FACTOR
     assert built["draws"] > demo["draws"]

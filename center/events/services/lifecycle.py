@@ -131,6 +131,34 @@ def _validate_event_fields(fields: dict, event: Event | None = None) -> None:
         raise ApplicationError(_("报名截止时间不能晚于活动结束时间。"), {"field": "registration_closes_at"})
 
 
+def _linkable_indicators(indicators):
+    """The indicators an event may count towards, as given (instances or ids), or a clear refusal: only an
+    indicator whose declared source is events held or satisfaction (the performance area says which)."""
+    if indicators is None:
+        return None
+    from center.budget.models import PerformanceIndicator
+    from center.performance.faces import event_linkable_ids
+
+    ids = []
+    for i in indicators:
+        pk = getattr(i, "pk", i)
+        try:
+            ids.append(int(pk))
+        except (TypeError, ValueError):
+            raise ApplicationError(_("绩效指标编号无效。"), {"field": "indicators"}) from None
+    found = {i.pk: i for i in PerformanceIndicator.objects.filter(pk__in=ids)}
+    linkable = event_linkable_ids(PerformanceIndicator.objects.filter(pk__in=ids))
+    refused = [pk for pk in ids if pk not in linkable]
+    if refused:
+        names = "、".join(found[pk].name if pk in found else str(pk) for pk in refused)
+        raise ApplicationError(
+            _("活动只能计入数据来源为“活动举办场数”或“活动受众满意度”的绩效指标，不能计入：%(n)s。")
+            % {"n": names},
+            {"field": "indicators", "refused": refused},
+        )
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
 @service
 def event_create(*, actor, indicators=None, **fields) -> Event:
     """Plan an event in the actor's department (state: planned). Side effect: audit entry."""
@@ -145,6 +173,7 @@ def event_create(*, actor, indicators=None, **fields) -> Event:
                 _("请填写“%(f)s”。") % {"f": Event._meta.get_field(name).verbose_name}, {"field": name}
             )
     _validate_event_fields(fields)
+    indicators = _linkable_indicators(indicators)
     event = Event(department_id=actor.department_id, owner=actor, state=EventState.PLANNED, **fields)
     event.save()
     if indicators is not None:
@@ -175,6 +204,7 @@ def event_update(*, actor, event_id: int, indicators=None, **fields) -> Event:
     ):
         raise ApplicationError(_("活动批准后计划经费不能直接修改，请走预算调整。"), {"field": "planned_cost"})
     _validate_event_fields(fields, event)
+    indicators = _linkable_indicators(indicators)
     before = snapshot(event, EVENT_AUDITED_FIELDS)
     before_ind = sorted(event.indicators.values_list("pk", flat=True))
     for k, v in fields.items():
