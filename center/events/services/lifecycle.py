@@ -152,7 +152,8 @@ def _linkable_indicators(indicators):
     if refused:
         names = "、".join(found[pk].name if pk in found else str(pk) for pk in refused)
         raise ApplicationError(
-            _("活动只能计入数据来源为“活动举办场数”或“活动受众满意度”的绩效指标，不能计入：%(n)s。") % {"n": names},
+            _("活动只能计入数据来源为“活动举办场数”或“活动受众满意度”的绩效指标，不能计入：%(n)s。")
+            % {"n": names},
             {"field": "indicators", "refused": refused},
         )
     return [found[pk] for pk in dict.fromkeys(ids)]
