@@ -142,6 +142,10 @@ FREE_TEXT = {
     "core.notification": ["body"],
     "core.attachment": ["original_name"],
     "budget.narrative": ["unit_full_name"],
+    "performance.manualvalue": ["note"],
+    "performance.record": ["title", "acceptance_note"],
+    "performance.indicatorbinding": ["note"],
+    "performance.evaluation": ["execution_explanation", "conclusion", "problems", "return_comment"],
 }
 
 
@@ -161,6 +165,12 @@ def main_pages() -> list[tuple[str | None, str]]:
     budget = Budget.objects.order_by("pk").first()
     rnd = ReviewRound.objects.get(code="QNKJ-2026")
     event = Event.objects.filter(state="reported").order_by("pk").first()
+    from center.budget.models import PerformanceIndicator
+    from center.performance.models import Evaluation
+
+    evaluation = Evaluation.objects.filter(project__isnull=True).order_by("pk").first()
+    devices = PerformanceIndicator.objects.filter(name="购买办公设备").order_by("pk").first()
+    upkeep = PerformanceIndicator.objects.filter(name="专家委网站和专家库维护").order_by("pk").first()
     return [
         ("finance", reverse("core:workbench")),
         ("head_exp", reverse("core:workbench")),
@@ -185,6 +195,12 @@ def main_pages() -> list[tuple[str | None, str]]:
         (None, reverse("events:public_detail", args=[event.pk])),
         (None, reverse("experts:public_calls")),
         (None, reverse("reviews:public_notices")),
+        ("finance", reverse("performance:home") + "?year=2022"),
+        ("finance", reverse("performance:evaluations") + "?year=2022"),
+        ("finance", reverse("performance:rules")),
+        ("director", reverse("performance:evaluation", args=[evaluation.pk])),
+        ("finance", reverse("performance:indicator", args=[devices.pk])),
+        ("head_gen", reverse("performance:indicator", args=[upkeep.pk])),
     ]
 
 

@@ -63,9 +63,10 @@ def _merge():
     from tests.control import url_roles as control
     from tests.events import url_roles as events
     from tests.experts import url_roles as experts
+    from tests.performance import url_roles as performance
     from tests.reviews import url_roles as reviews
 
-    areas = [budget, control, experts, reviews, events]
+    areas = [budget, control, experts, reviews, events, performance]
     merged = dict(CORE_EXPECTATIONS)
     for area in areas:
         clash = set(merged) & set(area.EXPECTATIONS)

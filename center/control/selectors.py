@@ -338,16 +338,21 @@ def execution_by_project(budget_id: int, through_month: int | None = None) -> di
     executed = {q["pk"]: q["executed"] for q in quotas}
     if through_month is not None:
         executed = dict.fromkeys(executed, Decimal(0))
-        rows = LedgerEntry.objects.filter(
-            quota__budget_id=budget_id,
-            period__lte=through_month,
-            kind__in=[EntryKind.EXECUTE, EntryKind.REVERSE],
-        ).values_list("quota_id", "kind", "amount", "reverses__kind")
-        for quota_id, kind, amount, reversed_kind in rows:
-            if kind == EntryKind.EXECUTE:
-                executed[quota_id] += amount
-            elif reversed_kind == EntryKind.EXECUTE:
-                executed[quota_id] -= amount
+        rows = (
+            LedgerEntry.objects.filter(
+                quota__budget_id=budget_id,
+                period__lte=through_month,
+                kind__in=[EntryKind.EXECUTE, EntryKind.REVERSE],
+            )
+            .values("quota_id", "kind", "reverses__kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )  # summed in the database: one row per quota and kind
+        for row in rows:
+            if row["kind"] == EntryKind.EXECUTE:
+                executed[row["quota_id"]] += row["total"]
+            elif row["reverses__kind"] == EntryKind.EXECUTE:
+                executed[row["quota_id"]] -= row["total"]
     out: dict = {"unit": (Decimal(0), Decimal(0))}
     for q in quotas:
         budgeted = q["approved"] + q["adjusted"]

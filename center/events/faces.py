@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .enums import COUNTED_STATES
 from .models import Event, EventType
@@ -24,28 +25,44 @@ class HeldEvent:
 
 
 def held_events(year: int) -> list[HeldEvent]:
-    """Events starting in `year` that were held (held, reported or closed; never cancelled): two queries."""
-    qs = (
-        Event.objects.filter(starts_at__year=year, state__in=COUNTED_STATES)
-        .select_related("type", "budget_item")
-        .prefetch_related("indicators")
-        .order_by("starts_at", "id")
+    """Events starting in `year` that were held (held, reported or closed; never cancelled): two queries,
+    plain values (no model instances), so a year of thousands of events reads in milliseconds."""
+    held = Event.objects.filter(starts_at__year=year, state__in=COUNTED_STATES)
+    links: dict[int, set[int]] = {}
+    for event_id, indicator_id in Event.indicators.through.objects.filter(event__in=held).values_list(
+        "event_id", "performanceindicator_id"
+    ):
+        links.setdefault(event_id, set()).add(indicator_id)
+    rows = held.order_by("starts_at", "id").values_list(
+        "pk",
+        "title",
+        "type__code",
+        "budget_item__project_id",
+        "starts_at",
+        "satisfaction_rate",
+        "satisfaction_basis",
     )
     return [
         HeldEvent(
-            id=e.pk,
-            title=e.title,
-            type_code=e.type.code,
-            project_id=e.budget_item.project_id if e.budget_item_id else None,
-            indicator_ids=frozenset(i.pk for i in e.indicators.all()),
-            held_on=timezone.localdate(e.starts_at),
-            satisfaction_rate=e.satisfaction_rate,
-            satisfaction_basis=e.satisfaction_basis,
+            id=pk,
+            title=title,
+            type_code=code,
+            project_id=project_id,
+            indicator_ids=frozenset(links.get(pk, ())),
+            held_on=timezone.localdate(starts_at),
+            satisfaction_rate=rate,
+            satisfaction_basis=basis,
         )
-        for e in qs
+        for pk, title, code, project_id, starts_at, rate, basis in rows
     ]
 
 
 def event_types() -> list[tuple[str, str]]:
     """(code, name) of every event type, in the list's order."""
     return list(EventType.objects.order_by("sort", "id").values_list("code", "name"))
+
+
+def event_type_labels() -> list[tuple[str, str]]:
+    """(code, name in the reader's language) of every event type, for a choice list."""
+    lang = get_language() or ""
+    return [(t.code, t.display_name(lang)) for t in EventType.objects.order_by("sort", "id")]

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from .enums import Category, EvaluationState
 from .selectors import total_how
@@ -223,7 +224,7 @@ def evaluation_xlsx(ev, lines) -> bytes:
     ws.cell(r, 7, _num(ev.score))
     ws.cell(r, 8, f"等级：{ev.grade or '—'}")
     for c, mm_ in enumerate(WIDTHS_MM, start=1):
-        ws.column_dimensions[ws.cell(1, c).column_letter].width = round(mm_ / 2.2, 1)
+        ws.column_dimensions[get_column_letter(c)].width = round(mm_ / 2.2, 1)
     rep = wb.create_sheet("自评报告")
     rep.column_dimensions["A"].width = 100
     n = 1

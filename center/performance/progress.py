@@ -167,6 +167,15 @@ def _display(value: Decimal | None, indicator) -> str:
     return f"{_fmt(value)} {indicator.display_measure_unit()}".strip()
 
 
+def through_month(year: int, as_of: date) -> int | None:
+    """Which accounting periods (months posted, control's `LedgerEntry.period`) of `year` count on `as_of`:
+    all that is posted (None) when `as_of` is today or later or the year's last day or later; none before
+    the year; within it, the periods up to its month."""
+    if as_of >= timezone.localdate() or as_of >= date(year, 12, 31):
+        return None
+    return 0 if as_of.year < year else as_of.month
+
+
 # --------------------------------------------------------------------------- the data, loaded in bulk
 
 
@@ -185,12 +194,7 @@ class _Data:
         self.events = [e for e in held_events(year) if e.held_on <= as_of]
         self.calls = [c for c in published_calls(year) if c.published_on is None or c.published_on <= as_of]
         self.rounds = [r for r in organised_rounds(year) if r[2] <= as_of]
-        through = None
-        if as_of.year < year:
-            through = 0
-        elif as_of.year == year and as_of < timezone.localdate():
-            through = as_of.month
-        self.execution = execution_by_project(budget.pk, through)
+        self.execution = execution_by_project(budget.pk, through_month(year, as_of))
         self.values: dict[int, list[ManualValue]] = defaultdict(list)
         for v in (
             ManualValue.objects.filter(binding__indicator__budget=budget, as_of__lte=as_of)
@@ -446,15 +450,7 @@ def execution_figures(budget, project=None, as_of: date | None = None) -> Execut
     from center.control.selectors import execution_by_project
 
     as_of = _today(as_of)
-    year = budget.fiscal_year.year
-    through = (
-        0
-        if as_of.year < year
-        else as_of.month
-        if as_of.year == year and as_of < timezone.localdate()
-        else None
-    )
-    figures = execution_by_project(budget.pk, through)
+    figures = execution_by_project(budget.pk, through_month(budget.fiscal_year.year, as_of))
     b, e = figures.get("unit" if project is None else project.pk, (Decimal(0), Decimal(0)))
     return Execution(b, e)
 

@@ -118,9 +118,9 @@ def project(request, pk: int):
 
 
 def _event_type_choices():
-    from center.events.faces import event_types
+    from center.events.faces import event_type_labels
 
-    return event_types()
+    return event_type_labels()
 
 
 def _binding_form(indicator, binding, data=None):

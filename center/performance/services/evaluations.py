@@ -127,31 +127,51 @@ def _rescore_now(evaluation: Evaluation) -> None:
     rule = rule_for_year(evaluation.budget.fiscal_year.year)
     lines, execution = _lines_for(evaluation, rule)
     result = score(lines, rule)
-    evaluation.lines.all().delete()
-    objs = []
+    existing = {ln.indicator_id: ln for ln in evaluation.lines.all()}
+    fields = [
+        "category",
+        "applicable",
+        "not_applicable_reason",
+        "rating",
+        "rating_pct",
+        "points",
+        "target_display",
+        "actual",
+        "actual_display",
+        "score",
+        "how",
+        "sort",
+    ]
+    new, changed = [], []
     for n, line in enumerate(result.lines):
         row = line.extra.get("row")
-        objs.append(
-            EvaluationLine(
-                evaluation=evaluation,
-                indicator_id=line.key,
-                category=line.category,
-                applicable=line.applicable,
-                not_applicable_reason=line.extra.get("reason", "") if not line.applicable else "",
-                rating=line.rating,
-                rating_pct=line.rating_pct,
-                points=line.points,
-                target_display=(row.target_display if row else "100%"),
-                actual=line.actual,
-                actual_display=(
-                    row.actual_display if row else (f"{line.actual}%" if line.actual is not None else "")
-                ),
-                score=line.score,
-                how=line.how,
-                sort=n,
-            )
-        )
-    EvaluationLine.objects.bulk_create(objs)
+        values = {
+            "category": line.category,
+            "applicable": line.applicable,
+            "not_applicable_reason": line.extra.get("reason", "") if not line.applicable else "",
+            "rating": line.rating,
+            "rating_pct": line.rating_pct,
+            "points": line.points,
+            "target_display": row.target_display if row else "100%",
+            "actual": line.actual,
+            "actual_display": row.actual_display
+            if row
+            else (f"{line.actual}%" if line.actual is not None else ""),
+            "score": line.score,
+            "how": line.how,
+            "sort": n,
+        }
+        obj = existing.pop(line.key, None)
+        if obj is None:
+            new.append(EvaluationLine(evaluation=evaluation, indicator_id=line.key, **values))
+        else:
+            for k, v in values.items():
+                setattr(obj, k, v)
+            changed.append(obj)
+    # lines stay the same rows (their ids are on the page); an indicator gone from the budget goes too
+    EvaluationLine.objects.filter(pk__in=[ln.pk for ln in existing.values()]).delete()
+    EvaluationLine.objects.bulk_update(changed, fields)
+    EvaluationLine.objects.bulk_create(new)
     evaluation.rule = rule.as_dict()
     evaluation.budgeted = execution.budgeted
     evaluation.executed = execution.executed
