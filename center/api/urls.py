@@ -11,6 +11,7 @@ from center.core.permissions import DELEGATED, SIGNED_IN, access
 from . import accounts, control, control_config, core, events
 from . import budget as budget_api
 from . import experts as experts_api
+from . import performance as performance_api
 from .auth import StaffOrExternalSession, TokenAuth
 
 # Every API error, whoever produces it (the handlers below, center/core/hygiene.py's middlewares), has this shape.
@@ -69,6 +70,7 @@ api.add_router("/control", control.router)
 api.add_router("/control/config", control_config.router)
 api.add_router("/events", events.router)
 api.add_router("/experts", experts_api.router)
+api.add_router("/performance", performance_api.router)
 
 
 def _error(request, message: str, status: int, extra: dict | None = None):

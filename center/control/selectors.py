@@ -340,7 +340,7 @@ def execution_by_project(budget_id: int, through_month: int | None = None) -> di
         executed = dict.fromkeys(executed, Decimal(0))
         rows = (
             LedgerEntry.objects.filter(
-                quota__budget_id=budget_id,
+                quota_id__in=list(executed),  # the (quota, kind, period) index, no join
                 period__lte=through_month,
                 kind__in=[EntryKind.EXECUTE, EntryKind.REVERSE],
             )

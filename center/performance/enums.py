@@ -70,19 +70,19 @@ SOURCE_DEFINITIONS = {
 
 
 class Rating(models.TextChoices):
-    ACHIEVED = "achieved", _("达成")
-    PARTLY = "partly", _("部分达成")
-    NOT = "not", _("未达成")
+    ACHIEVED = "achieved", pgettext_lazy("rating", "达成")
+    PARTLY = "partly", pgettext_lazy("rating", "部分达成")
+    NOT = "not", pgettext_lazy("rating", "未达成")
 
 
 class Status(models.TextChoices):
     """The traffic light of an indicator's progress (see progress.py for the rule)."""
 
-    MET = "met", _("已达成")
-    ON_TRACK = "on_track", _("正常")
-    LAGGING = "lagging", _("滞后")
-    OFF_TRACK = "off_track", _("严重滞后")
-    NO_DATA = "no_data", _("暂无数据")
+    MET = "met", pgettext_lazy("traffic light", "已达成")
+    ON_TRACK = "on_track", pgettext_lazy("traffic light", "正常")
+    LAGGING = "lagging", pgettext_lazy("traffic light", "滞后")
+    OFF_TRACK = "off_track", pgettext_lazy("traffic light", "严重滞后")
+    NO_DATA = "no_data", pgettext_lazy("traffic light", "暂无数据")
 
 
 STATUS_COLOURS = {
@@ -130,7 +130,7 @@ EVALUATION = Machine(
 )
 EVALUATION_VERB_LABELS = {
     "submit": _("提交审定"),
-    "return": _("退回修改"),
+    "return": pgettext_lazy("action", "退回修改"),
     "approve": _("审定"),
 }
 EDITABLE_EVALUATION_STATES = frozenset({EvaluationState.DRAFT, EvaluationState.RETURNED})

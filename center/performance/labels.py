@@ -51,7 +51,7 @@ register(
         "as_of": pgettext_lazy("audit field", "截至日期"),
         "files": pgettext_lazy("audit field", "证明材料数"),
         "accepted_on": pgettext_lazy("audit field", "验收日期"),
-        "indicator": pgettext_lazy("audit field", "指标"),
+        "indicator": pgettext_lazy("audit field", "绩效指标"),
         "score": pgettext_lazy("audit field", "总分"),
         "grade": pgettext_lazy("audit field", "等级"),
         "applicable": pgettext_lazy("audit field", "适用"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.locks import LockRank
 
@@ -39,7 +40,7 @@ class IndicatorBinding(models.Model):
         "budget.PerformanceIndicator",
         on_delete=models.CASCADE,
         related_name="binding",
-        verbose_name=_("指标"),
+        verbose_name=pgettext_lazy("performance", "绩效指标"),
     )
     source = models.CharField(_("数据来源"), max_length=20, choices=SourceKind.choices)
     # events: the event type codes counted (blank: only events linked to the indicator explicitly)

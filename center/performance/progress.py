@@ -159,6 +159,20 @@ def _fmt(value: Decimal | None) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
+def target_text(indicator) -> str:
+    """The target as the reader reads it: 及时 / 有效保障 in their language (budget's 表11 words)."""
+    if indicator.kind == "qualitative":
+        from center.budget.tables import QUALITATIVE_TARGETS
+
+        word = QUALITATIVE_TARGETS.get((indicator.value or "").strip())
+        return str(word) if word else indicator.value
+    return indicator.target_display
+
+
+def display_value(value: Decimal | None, indicator) -> str:
+    return _display(value, indicator)
+
+
 def _display(value: Decimal | None, indicator) -> str:
     if value is None:
         return ""
@@ -402,7 +416,7 @@ def _compute(budget, indicators, as_of: date) -> list[IndicatorProgress]:
             source=source,
             definition=str(SOURCE_DEFINITIONS.get(source, "")),
             target=target_number(ind.value) if ind.kind == "quantitative" else None,
-            target_display=ind.target_display,
+            target_display=target_text(ind),
             reverse=ind.comparator in ("<=", "<"),
             deadline=(b.deadline if b and b.deadline else year_end),
         )

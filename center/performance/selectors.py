@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from center.budget.models import Budget, PerformanceIndicator, Project
 from center.core.errors import NotFoundError
 
-from .enums import Category
+from .enums import Category, Rating
 from .models import Evaluation, IndicatorBinding, ManualValue, Record
-from .progress import is_met, target_number
+from .progress import display_value, is_met, target_number, target_text
 from .scoring import Rule, score_execution, score_qualitative, score_quantitative
 
 
@@ -117,6 +117,14 @@ def evaluation_lines(ev):
     rule = Rule.of(ev.rule or {})
     for ln in lines:
         ln.how_display = explain(ln, rule)
+        if ln.indicator is None:
+            ln.target_text, ln.actual_text = ln.target_display, ln.actual_display
+            continue
+        ln.target_text = target_text(ln.indicator)
+        if ln.rating and ln.actual is None:
+            ln.actual_text = str(Rating(ln.rating).label)
+        else:
+            ln.actual_text = display_value(ln.actual, ln.indicator)
     return lines
 
 

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('note', models.TextField(blank=True, verbose_name='口径补充说明')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('base', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='derived_bindings', to='budget.performanceindicator', verbose_name='依据的数量指标')),
-                ('indicator', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='binding', to='budget.performanceindicator', verbose_name='指标')),
+                ('indicator', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='binding', to='budget.performanceindicator', verbose_name='绩效指标')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
