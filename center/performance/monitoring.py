@@ -230,6 +230,10 @@ class StatementView:
         return [str(Cause(c).label) for c in self.causes if c in Cause.values]
 
     @property
+    def causes_text(self) -> str:
+        return _("、").join(self.cause_labels)
+
+    @property
     def likelihood_label(self) -> str:
         return str(Likelihood(self.likelihood).label) if self.likelihood in Likelihood.values else ""
 
