@@ -568,3 +568,16 @@ def test_exports_are_a_valid_pdf_and_workbook_in_the_layout_of_the_monitoring_ta
     assert any("活动集中在下半年举办" in c for c in cells)
     assert "2022年项目支出绩效目标执行监控表" in cells
     assert len(entries) >= 2
+
+
+def test_the_demo_submits_the_2022_round_and_runs_twice_without_change(org, budget22):
+    from center.performance.demo import seed_monitoring
+
+    seed_monitoring(io.StringIO())
+    rnd = MonitoringRound.objects.get(budget=budget22)
+    reports = MonitoringReport.objects.filter(round=rnd)
+    assert reports.count() > 1 and all(r.state == ReportState.SUBMITTED and r.snapshot for r in reports)
+    assert all(monitoring.missing_statements(r.snapshot) == [] for r in reports)
+    entries = AuditEntry.objects.count()
+    seed_monitoring(io.StringIO())
+    assert AuditEntry.objects.count() == entries
