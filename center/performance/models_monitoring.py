@@ -81,7 +81,7 @@ class MonitoringReport(models.Model):
 
     class Meta:
         verbose_name = _("绩效监控表")
-        ordering = ["round", "project__task_sort", "project__sort", "id"]
+        ordering = ["round", models.F("project__task_sort").asc(nulls_last=True), "project__sort", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "project"], name="monitoring_one_report_per_project"),
             models.UniqueConstraint(
