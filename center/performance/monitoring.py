@@ -80,7 +80,7 @@ def _actual_text(r) -> str:
         return str(Rating(r.rating).label)
     if r.actual is None:
         return ""
-    return progress._display(r.actual, r.indicator)
+    return progress.display_value(r.actual, r.indicator)
 
 
 def rows_of(report: MonitoringReport, as_of: date) -> list:
@@ -116,7 +116,7 @@ def _compute(report: MonitoringReport) -> dict:
                 "level1": _both(ind.display_level1),
                 "level2": _both(ind.display_level2),
                 "name": {"zh": ind.name, "en": ind.name_en or ind.name},
-                "target": _both(lambda ind=ind: ind.target_display),
+                "target": _both(lambda ind=ind: progress.target_text(ind)),
                 "actual": _both(lambda r=r: _actual_text(r)),
                 "progress": _dec(r.progress),
                 "expected": _dec(r.expected),
