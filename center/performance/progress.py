@@ -212,16 +212,26 @@ class _Data:
         self.values: dict[int, list[ManualValue]] = defaultdict(list)
         for v in (
             ManualValue.objects.filter(binding__indicator__budget=budget, as_of__lte=as_of)
-            .select_related("entered_by")
-            .prefetch_related("attachments")
+            .only("pk", "binding_id", "value", "rating", "as_of", "note")
             .order_by("as_of", "id")
         ):
             self.values[v.binding_id].append(v)
         self.records: dict[int, list[Record]] = defaultdict(list)
-        for r in Record.objects.filter(
-            binding__indicator__budget=budget, state=RecordState.ACCEPTED, accepted_on__lte=as_of
-        ).order_by("accepted_on", "id"):
+        for r in (
+            Record.objects.filter(
+                binding__indicator__budget=budget, state=RecordState.ACCEPTED, accepted_on__lte=as_of
+            )
+            .only("pk", "binding_id", "title", "accepted_on")
+            .order_by("accepted_on", "id")
+        ):
             self.records[r.binding_id].append(r)
+        # events by project and by indicator, so each indicator reads only its own
+        self.events_by_project: dict[int | None, list] = defaultdict(list)
+        self.events_by_indicator: dict[int, list] = defaultdict(list)
+        for e in self.events:
+            self.events_by_project[e.project_id].append(e)
+            for pk in e.indicator_ids:
+                self.events_by_indicator[pk].append(e)
 
 
 def _indicators(budget):
@@ -250,25 +260,26 @@ def _count(row: IndicatorProgress, dated: list[Evidence]) -> None:
         row.met_on = dated[int(row.target) - 1].on
 
 
+def _candidates(data: _Data, ind) -> list:
+    """The events an indicator may count: those linked to it, and those under its project's budget items
+    (every event for a unit-wide indicator), in date order, each once."""
+    pool = data.events if ind.project_id is None else data.events_by_project.get(ind.project_id, [])
+    linked = data.events_by_indicator.get(ind.pk, [])
+    if not linked:
+        return pool
+    seen = {e.id for e in pool}
+    return sorted([*pool, *(e for e in linked if e.id not in seen)], key=lambda e: (e.held_on, e.id))
+
+
 def _events(row, data: _Data, ind, b) -> None:
     types = set(b.event_types or [])
-    picked = [
-        e
-        for e in data.events
-        if ind.pk in e.indicator_ids
-        or (types and e.type_code in types and (ind.project_id is None or e.project_id == ind.project_id))
-    ]
+    picked = [e for e in _candidates(data, ind) if ind.pk in e.indicator_ids or e.type_code in types]
     _count(row, [Evidence(e.title, e.held_on, "event", e.id) for e in picked])
 
 
 def _satisfaction(row, data: _Data, ind, b) -> None:
-    picked = [
-        e
-        for e in data.events
-        if ind.pk in e.indicator_ids or ind.project_id is None or e.project_id == ind.project_id
-    ]
     num, den = Decimal(0), 0
-    for e in picked:
+    for e in _candidates(data, ind):
         if e.satisfaction_rate is not None and e.satisfaction_basis:
             num += e.satisfaction_rate * e.satisfaction_basis
             den += e.satisfaction_basis
