@@ -40,7 +40,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP)
-	for b in budget_disclosure control_dashboard control_mixed experts_draw experts_search experts_import events_registration events_checkin login page_actions; do \
+	for b in budget_disclosure control_dashboard control_mixed experts_draw experts_search experts_import events_registration events_checkin login page_actions performance_recompute; do \
 		echo "== $$b"; $(PY) bench/$$b.py || exit 1; done
 
 clean:

@@ -142,6 +142,13 @@ def _binding_form(indicator, binding, data=None):
     )
 
 
+def _default_day(indicator):
+    """Today, or the budget year's last day for a closed year."""
+    from datetime import date
+
+    return min(timezone.localdate(), date(indicator.budget.fiscal_year.year, 12, 31))
+
+
 def _indicator_page(request, indicator, *, binding_form=None, value_form=None, record_form=None, status=200):
     binding = selectors.binding_of(indicator)
     rows = (
@@ -163,10 +170,14 @@ def _indicator_page(request, indicator, *, binding_form=None, value_form=None, r
             "binding_form": binding_form or _binding_form(indicator, binding),
             "value_form": value_form
             or (
-                ValueForm(rated=source == SourceKind.RATING, prefix="v") if source in MANUAL_SOURCES else None
+                ValueForm(
+                    rated=source == SourceKind.RATING, prefix="v", initial={"as_of": _default_day(indicator)}
+                )
+                if source in MANUAL_SOURCES
+                else None
             ),
             "record_form": record_form or (RecordForm(prefix="r") if source in RECORD_SOURCES else None),
-            "accept_form": AcceptForm(prefix="a", initial={"accepted_on": timezone.localdate()}),
+            "accept_form": AcceptForm(prefix="a", initial={"accepted_on": _default_day(indicator)}),
             "values": selectors.values_of(binding),
             "records": selectors.records_of(binding),
             "may_bind": allowed("performance.bind", request.user, indicator),
