@@ -146,6 +146,8 @@ FREE_TEXT = {
     "performance.record": ["title", "acceptance_note"],
     "performance.indicatorbinding": ["note"],
     "performance.evaluation": ["execution_explanation", "conclusion", "problems", "return_comment"],
+    "performance.monitoringstatement": ["action", "forecast"],
+    "performance.monitoringreport": ["return_comment"],
 }
 
 
@@ -201,6 +203,18 @@ def main_pages() -> list[tuple[str | None, str]]:
         ("director", reverse("performance:evaluation", args=[evaluation.pk])),
         ("finance", reverse("performance:indicator", args=[devices.pk])),
         ("head_gen", reverse("performance:indicator", args=[upkeep.pk])),
+        *_monitoring_pages(),
+    ]
+
+
+def _monitoring_pages() -> list[tuple[str, str]]:
+    from center.performance.models_monitoring import MonitoringReport
+
+    report = MonitoringReport.objects.filter(project__name="科技智库与交流").order_by("pk").first()
+    return [
+        ("finance", reverse("performance:monitoring")),
+        ("finance", reverse("performance:monitoring_round", args=[report.round_id])),
+        ("director", reverse("performance:monitoring_report", args=[report.pk])),
     ]
 
 

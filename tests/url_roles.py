@@ -64,9 +64,10 @@ def _merge():
     from tests.events import url_roles as events
     from tests.experts import url_roles as experts
     from tests.performance import url_roles as performance
+    from tests.performance import url_roles_monitoring as monitoring
     from tests.reviews import url_roles as reviews
 
-    areas = [budget, control, experts, reviews, events, performance]
+    areas = [budget, control, experts, reviews, events, performance, monitoring]
     merged = dict(CORE_EXPECTATIONS)
     for area in areas:
         clash = set(merged) & set(area.EXPECTATIONS)

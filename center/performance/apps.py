@@ -7,4 +7,5 @@ class PerformanceConfig(AppConfig):
     verbose_name = "预算绩效管理"
 
     def ready(self):
-        from . import labels, nav, todos  # noqa: F401  (audit words, sidebar entries, workbench to-dos)
+        # audit words, sidebar entries, workbench to-dos (the self-evaluation's and the monitoring's)
+        from . import labels, nav, todos, todos_monitoring  # noqa: F401

@@ -150,3 +150,98 @@ def seed(stdout) -> None:
         f"  performance: {len(indicators)} indicators of {YEAR} bound, {accepted} records accepted, "
         f"{approved} self-evaluations approved (unit: {unit.score if unit else '—'} {unit.grade if unit else ''})"
     )
+    seed_monitoring(stdout)  # 双监控: the 2022 round submitted, the current year's as the date says
+
+
+# --------------------------------------------------------------------------- the mid-year monitoring (双监控)
+
+# What a department says about a lagging row, by the row's source: causes, explanation and corrective action.
+MONITORING_WORDS = {
+    "spending": (
+        ["other"],
+        "项目资金按合同节点和活动进度支付，上半年支付比例较低；下半年按合同节点加快支付，"
+        "9 月底前完成信息化项目进度款支付，确保全年执行率达到 90% 以上。",
+    ),
+    SourceKind.EVENTS: (
+        ["staff", "other"],
+        "受活动档期安排影响，主要活动集中在下半年举办；已排定 9—11 月活动计划并落实承办人员。",
+    ),
+    SourceKind.SATISFACTION: (
+        ["other"],
+        "相关活动安排在下半年举办，尚无满意度调查数据；活动结束后即时发放问卷。",
+    ),
+    SourceKind.MAINTENANCE: (["hardware"], "下半年例行维护尚未到期；已与运维单位确定 12 月维护计划。"),
+    SourceKind.MILESTONES: (
+        ["hardware", "funds"],
+        "系统建设按合同分期实施，上线验收安排在四季度；每月跟踪进度。",
+    ),
+    SourceKind.PROCUREMENT: (["funds"], "采购按政府采购程序实施，待合同签订后到货验收。"),
+    SourceKind.EXECUTION: (["funds"], "资金按合同节点支付，上半年支付较少；下半年加快支付进度。"),
+}
+MONITORING_DEFAULT_WORDS = (["other"], "相关工作按年度计划在下半年实施，完成后及时录入系统并附证明材料。")
+
+
+def _monitoring_entries(report) -> dict:
+    from . import monitoring
+
+    data = monitoring.report_data(report)
+    entries = {}
+    if data["spending"]["needs_statement"]:
+        causes, action = MONITORING_WORDS["spending"]
+        entries["spending"] = {"causes": causes, "likelihood": "possible", "action": action}
+    for row in data["rows"]:
+        if row["needs_statement"]:
+            causes, action = MONITORING_WORDS.get(row["source"], MONITORING_DEFAULT_WORDS)
+            entries[row["indicator_id"]] = {
+                "causes": causes,
+                "likelihood": "possible" if row["status"] == "off_track" else "certain",
+                "forecast": row["target"]["zh"],
+                "action": action,
+            }
+    return entries
+
+
+def _department_user(users, department_id, role):
+    return next(
+        (u for u in users.values() if u.department_id == department_id and u.has_role(role)),
+        None,
+    )
+
+
+def seed_monitoring(stdout) -> None:
+    """The 2022 round submitted (frozen snapshots) and the current year's round open or submitted depending on
+    today: before the period's end the departments are filling in; between the end and the deadline, half the
+    reports are in review; after the deadline every report is submitted. Idempotent (a year with a round is
+    left as it is)."""
+    from .models_monitoring import MonitoringReport, MonitoringRound
+    from .services import monitoring
+
+    users = _users()
+    finance, director = users["finance"], users["director"]
+    today = timezone.localdate()
+    done = []
+    for year in sorted({YEAR, today.year}):
+        budget = Budget.objects.filter(fiscal_year__year=year, indicators__isnull=False).distinct().first()
+        if budget is None or MonitoringRound.objects.filter(budget=budget).exists():
+            continue
+        rnd = monitoring.round_open(actor=finance, budget_id=budget.pk)
+        if today <= rnd.period_end:
+            done.append(f"{year}: open")
+            continue
+        reports = list(MonitoringReport.objects.filter(round=rnd).select_related("round", "project"))
+        for n, report in enumerate(reports):
+            filler = finance if report.project_id is None else None
+            filler = filler or _department_user(users, report.department_id, "staff") or finance
+            monitoring.statements_save(actor=filler, report_id=report.pk, entries=_monitoring_entries(report))
+            if today <= rnd.due_on and n % 2:
+                continue  # still with the department
+            head = _department_user(users, report.department_id, "dept_head")
+            monitoring.report_head_review(actor=head, report_id=report.pk)
+            if today <= rnd.due_on:
+                continue  # with finance
+            monitoring.report_finance_review(actor=finance, report_id=report.pk)
+            monitoring.report_submit(actor=director, report_id=report.pk)
+        submitted = MonitoringReport.objects.filter(round=rnd, state="submitted").count()
+        done.append(f"{year}: {submitted}/{len(reports)} submitted")
+    if done:
+        stdout.write(f"  performance: mid-year monitoring {', '.join(done)}")

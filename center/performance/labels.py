@@ -77,3 +77,43 @@ register(
         "rating": Rating.choices,
     },
 )
+
+# --------------------------------------------------------------------------- the mid-year monitoring (双监控)
+
+from .monitoring_enums import Cause, Likelihood  # noqa: E402
+
+register(
+    entities={
+        "performance.monitoring": pgettext_lazy("audit entity", "绩效监控表"),
+        "performance.monitoring_round": pgettext_lazy("audit entity", "绩效运行监控"),
+        "performance.monitoringreport": pgettext_lazy("audit entity", "绩效监控表"),
+        "performance.monitoringround": pgettext_lazy("audit entity", "绩效运行监控"),
+    },
+    verbs={
+        "opened": pgettext_lazy("audit verb", "开启"),
+        "statements_saved": pgettext_lazy("audit verb", "填写偏差说明"),
+        "head_review": pgettext_lazy("audit verb", "部门负责人审核"),
+        "finance_review": pgettext_lazy("audit verb", "财务审核"),
+    },
+    actions={
+        "performance.monitoring_round.opened": _("开启绩效运行监控"),
+        "performance.monitoring_round.updated": _("修改绩效运行监控期间或报送期限"),
+        "performance.monitoring.statements_saved": _("填写绩效监控偏差说明"),
+        "performance.monitoring.head_review": _("部门负责人审核绩效监控表"),
+        "performance.monitoring.finance_review": _("财务审核绩效监控表"),
+        "performance.monitoring.submit": _("审定并报送绩效监控表"),
+        "performance.monitoring.return": _("退回绩效监控表"),
+    },
+    fields={
+        "period_end": pgettext_lazy("audit field", "监控截止日期"),
+        "due_on": pgettext_lazy("audit field", "报送期限"),
+        "reports": pgettext_lazy("audit field", "监控表数量"),
+        "rows": pgettext_lazy("audit field", "说明的指标"),
+        "causes": pgettext_lazy("audit field", "偏差原因"),
+        "likelihood": pgettext_lazy("audit field", "完成目标可能性"),
+    },
+    values={
+        "causes": Cause.choices,
+        "likelihood": Likelihood.choices,
+    },
+)

@@ -272,3 +272,6 @@ class EvaluationLine(models.Model):
 
     def __str__(self) -> str:
         return self.indicator.display_name() if self.indicator_id else str(Category.EXECUTION.label)
+
+
+from .models_monitoring import MonitoringReport, MonitoringRound, MonitoringStatement  # noqa: E402,F401 (双监控)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -23,3 +23,4 @@ urlpatterns = [
     path("evaluations/<int:pk>/lines/<int:line_id>/", views.evaluation_line, name="evaluation_line"),
     path("evaluations/<int:pk>/<slug:verb>/", views.evaluation_action, name="evaluation_action"),
 ]
+urlpatterns += [path("monitoring/", include("center.performance.urls_monitoring"))]  # 双监控

@@ -17,7 +17,7 @@ from center.core import labels
 from center.core.statemachine import Machine
 
 ROOT = Path(__file__).resolve().parents[2] / "center"
-AREAS = ("security", "core", "accounts", "budget", "control", "experts", "reviews", "events")
+AREAS = ("security", "core", "accounts", "budget", "control", "experts", "reviews", "events", "performance")
 CODE = re.compile(rf"^({'|'.join(AREAS)})\.[a-z_]+\.[a-z_]+$")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -49,7 +49,7 @@ def written_codes() -> set[str]:
                     machine = getattr(module, head.value.value.id, None)
                     if isinstance(machine, Machine):
                         codes.add(machine.prefix + tail.value)
-    for path in ROOT.glob("*/enums.py"):
+    for path in ROOT.glob("*/*enums.py"):  # enums.py and an area's second machine file (monitoring_enums.py)
         module = importlib.import_module(_module_name(path))
         for value in vars(module).values():
             if isinstance(value, Machine):
