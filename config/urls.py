@@ -11,6 +11,7 @@ urlpatterns = [
     path("budget/", include("center.budget.urls")),
     path("control/", include("center.control.urls")),
     path("events/", include("center.events.urls")),
+    path("assessment/", include("center.assessment.urls")),
     path("experts/", include("center.experts.urls")),
     path("reviews/", include("center.reviews.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),

@@ -59,13 +59,14 @@ CORE_EXPECTATIONS: dict[str, dict] = {
 
 
 def _merge():
+    from tests.assessment import url_roles as assessment
     from tests.budget import url_roles as budget
     from tests.control import url_roles as control
     from tests.events import url_roles as events
     from tests.experts import url_roles as experts
     from tests.reviews import url_roles as reviews
 
-    areas = [budget, control, experts, reviews, events]
+    areas = [budget, control, experts, reviews, events, assessment]
     merged = dict(CORE_EXPECTATIONS)
     for area in areas:
         clash = set(merged) & set(area.EXPECTATIONS)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "center.experts",
     "center.reviews",
     "center.events",
+    "center.assessment",
 ]
 
 MIDDLEWARE = [
