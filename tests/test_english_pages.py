@@ -142,6 +142,7 @@ FREE_TEXT = {
     "core.notification": ["body"],
     "core.attachment": ["original_name"],
     "budget.narrative": ["unit_full_name"],
+    "assessment.itemscore": ["note"],
 }
 
 
@@ -154,6 +155,7 @@ def _existing_fields(label: str, fields: list[str]) -> list[str]:
 
 def main_pages() -> list[tuple[str | None, str]]:
     """(user, path) of the main pages of every area; None: anonymous."""
+    from center.assessment.models import Evaluation
     from center.budget.models import Budget
     from center.events.models import Event
     from center.reviews.models import ReviewRound
@@ -161,6 +163,7 @@ def main_pages() -> list[tuple[str | None, str]]:
     budget = Budget.objects.order_by("pk").first()
     rnd = ReviewRound.objects.get(code="QNKJ-2026")
     event = Event.objects.filter(state="reported").order_by("pk").first()
+    evaluation = Evaluation.objects.order_by("pk").first()
     return [
         ("finance", reverse("core:workbench")),
         ("head_exp", reverse("core:workbench")),
@@ -174,6 +177,9 @@ def main_pages() -> list[tuple[str | None, str]]:
         ("finance", reverse("control:config")),
         ("finance", reverse("control:application_list")),
         ("finance", reverse("control:approvals")),
+        ("finance", reverse("assessment:list")),
+        ("auditor", reverse("assessment:detail", args=[evaluation.pk])),
+        ("director", reverse("assessment:report", args=[evaluation.pk])),
         ("staff_exp", reverse("experts:expert_list")),
         ("staff_exp", reverse("experts:call_list")),
         ("head_exp", reverse("reviews:round_list")),

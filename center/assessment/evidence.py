@@ -415,7 +415,8 @@ def execution_variance(c: Check, year: int) -> CheckResult:
             share = part
             break
     bands = _("；").join(
-        _("≤%(l)s%% 得 %(p)s%%") % {"l": limit, "p": _q(part * 100).normalize()} for limit, part in c.bands
+        _("≤%(l)s%% 得 %(p)s%%") % {"l": format(limit.normalize(), "f"), "p": f"{part * 100:.0f}"}
+        for limit, part in c.bands
     )
     explanation = _(
         "差异率 =｜执行数 − 年初批复数｜÷ 年初批复数 = %(v)s%%。分档：%(bands)s，其余不得分。"
