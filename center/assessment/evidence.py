@@ -6,11 +6,14 @@ A check's points come from the sheet (data/basic_2016.json); the checks of one i
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.money import format_yuan
@@ -87,6 +90,56 @@ def run(check_: Check, year: int) -> CheckResult:
     return CHECKS[check_.code](check_, year)
 
 
+# One sheet reads each area selector once: several checks share a selector's answer (separation, claims, quotas).
+_memo: ContextVar[dict | None] = ContextVar("assessment_evidence_memo", default=None)
+
+
+@contextmanager
+def shared_reads(*, fresh: bool = False):
+    """Within the block, each selector answer is read once and shared by the checks that use it; `fresh`: verify
+    the audit chain now rather than reuse a recent verification."""
+    token = _memo.set({"fresh": fresh})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _once(fn, year: int):
+    memo = _memo.get()
+    if memo is None:
+        return fn(year)
+    key = (fn.__module__, fn.__name__, year)
+    if key not in memo:
+        memo[key] = fn(year)
+    return memo[key]
+
+
+# Verifying the whole audit chain reads every entry. A page shows the last verification while the chain head
+# has not moved and it is recent; a submission (the frozen result) always verifies afresh.
+CHAIN_RECHECK_SECONDS = 600
+_chain: dict = {}
+
+
+def verified_chain(*, fresh: bool = False):
+    """(report, verified at): the audit chain's verification, reused while its head is unchanged and recent."""
+    from center.core.audit import audit_chain_check
+    from center.core.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    now = timezone.now()
+    cached = _chain.get("result")
+    if (
+        not fresh
+        and cached is not None
+        and _chain.get("head") == head
+        and (now - cached[1]).total_seconds() < CHAIN_RECHECK_SECONDS
+    ):
+        return cached
+    _chain.update(head=head, result=(audit_chain_check(), now))
+    return _chain["result"]
+
+
 # --- 3.1 权力运行机制的构建 --------------------------------------------------------------------------------
 
 
@@ -95,7 +148,7 @@ def approval_flows(c: Check, year: int) -> CheckResult:
     from center.control.selectors import approval_flow_counts, refusal_counts
 
     flows = approval_flow_counts()
-    refused = refusal_counts(year)["control.approval.refused"]
+    refused = _once(refusal_counts, year)["control.approval.refused"]
     ok = flows.get("application", 0) > 0 and flows.get("reimbursement", 0) > 0
     return CheckResult(
         c.code,
@@ -166,9 +219,7 @@ def delegation(c: Check, year: int) -> CheckResult:
 
 @check("audit_chain")
 def audit_chain(c: Check, year: int) -> CheckResult:
-    from center.core.audit import audit_chain_check
-
-    report = audit_chain_check()
+    report, verified_at = verified_chain(fresh=(_memo.get() or {}).get("fresh", False))
     ok = report.problem is None
     return CheckResult(
         c.code,
@@ -181,6 +232,7 @@ def audit_chain(c: Check, year: int) -> CheckResult:
         [
             Fact(_("审计日志记录数"), str(report.head.seq), reverse("core:audit_list")),
             Fact(_("校验结果"), _("完整") if ok else _("被改动")),
+            Fact(_("校验时间"), timezone.localtime(verified_at).strftime("%Y-%m-%d %H:%M")),
         ],
         "" if ok else _("按运维手册从备份和锚点核查审计日志被改动的记录。"),
     )
@@ -233,8 +285,8 @@ def role_conflicts(c: Check, year: int) -> CheckResult:
 def approval_separation(c: Check, year: int) -> CheckResult:
     from center.control.selectors import refusal_counts, separation_facts
 
-    f = separation_facts(year)
-    refused = refusal_counts(year)["control.approval.refused"]
+    f = _once(separation_facts, year)
+    refused = _once(refusal_counts, year)["control.approval.refused"]
     bad = f["self_approved"] + f["approved_twice"]
     ok = bad == 0
     return CheckResult(
@@ -261,8 +313,8 @@ def approval_separation(c: Check, year: int) -> CheckResult:
 def payer_separation(c: Check, year: int) -> CheckResult:
     from center.control.selectors import refusal_counts, separation_facts
 
-    f = separation_facts(year)
-    refused = refusal_counts(year)["control.payment.incompatible_refused"]
+    f = _once(separation_facts, year)
+    refused = _once(refusal_counts, year)["control.payment.incompatible_refused"]
     ok = f["payer_conflicts"] == 0
     return CheckResult(
         c.code,
@@ -343,7 +395,7 @@ def role_accounts(c: Check, year: int) -> CheckResult:
 def quotas_issued(c: Check, year: int) -> CheckResult:
     from center.control.selectors import quota_facts
 
-    f = quota_facts(year)
+    f = _once(quota_facts, year)
     ok = f["quotas"] > 0 and f["issued"] == f["quotas"]
     return CheckResult(
         c.code,
@@ -396,7 +448,7 @@ def execution_variance(c: Check, year: int) -> CheckResult:
 
     from center.control.selectors import quota_facts
 
-    f = quota_facts(year)
+    f = _once(quota_facts, year)
     budget = f["approved"]
     if not budget:
         return CheckResult(
@@ -468,7 +520,7 @@ def three_public(c: Check, year: int) -> CheckResult:
 def quota_overrun(c: Check, year: int) -> CheckResult:
     from center.control.selectors import refusal_counts
 
-    refused = refusal_counts(year)["control.quota.overrun_refused"]
+    refused = _once(refusal_counts, year)["control.quota.overrun_refused"]
     return CheckResult(
         c.code,
         _("超指标支出被阻断"),
@@ -483,7 +535,7 @@ def quota_overrun(c: Check, year: int) -> CheckResult:
 def prior_application(c: Check, year: int) -> CheckResult:
     from center.control.selectors import claim_facts
 
-    f = claim_facts(year)
+    f = _once(claim_facts, year)
     ok = f["large_without_application"] == 0
     return CheckResult(
         c.code,
@@ -510,8 +562,8 @@ def prior_application(c: Check, year: int) -> CheckResult:
 def duplicate_invoice(c: Check, year: int) -> CheckResult:
     from center.control.selectors import claim_facts, refusal_counts
 
-    f = claim_facts(year)
-    refused = refusal_counts(year)["control.invoice.duplicate_refused"]
+    f = _once(claim_facts, year)
+    refused = _once(refusal_counts, year)["control.invoice.duplicate_refused"]
     ok = f["duplicate_invoices"] == 0
     return CheckResult(
         c.code,

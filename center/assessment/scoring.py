@@ -8,7 +8,7 @@ from django.utils import translation
 
 from center.core.translated import is_english
 
-from .evidence import CheckResult, Fact, run
+from .evidence import CheckResult, Fact, run, shared_reads
 from .sheet import Indicator, Item, sheet
 
 CENT = Decimal("0.01")
@@ -99,10 +99,15 @@ def _frozen(snapshot: dict, code: str) -> list[CheckResult]:
     ]
 
 
-def score_evaluation(evaluation, *, live: bool | None = None) -> Scored:
+def score_evaluation(evaluation, *, live: bool | None = None, fresh: bool = False) -> Scored:
     """Every item of the sheet with its score. `live`: compute the checks from today's records (a draft's
-    default); otherwise read them from the snapshot taken at submission."""
+    default); otherwise read them from the snapshot taken at submission. `fresh`: verify the audit chain now."""
     live = not evaluation.snapshot if live is None else live
+    with shared_reads(fresh=fresh):
+        return _score(evaluation, live)
+
+
+def _score(evaluation, live: bool) -> Scored:
     hands = {s.code: s for s in evaluation.scores.select_related("scored_by").prefetch_related("attachments")}
     indicators = []
     for ind in sheet().indicators:
@@ -145,7 +150,7 @@ def snapshot_of(evaluation) -> dict:
     frozen = {}
     for key, language in (("zh", "zh-hans"), ("en", "en")):
         with translation.override(language):
-            scored = score_evaluation(evaluation, live=True)
+            scored = score_evaluation(evaluation, live=True, fresh=key == "zh")
         frozen[key] = {r.item.code: [c.to_json() for c in r.checks] for r in scored.rows if r.checks}
     frozen["totals"] = scored.totals.to_json()
     return frozen

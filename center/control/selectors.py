@@ -412,23 +412,30 @@ def separation_facts(year: int) -> dict[str, int]:
         .filter(n__gt=1)
         .count()
     )
-    payer_conflicts = 0
-    from . import approvals
+    # who approved what (any round; the payer check of `rules.may_pay`), read in one query
     from .models import Payment
 
-    for p in Payment.objects.filter(Q(reimbursement__year=year) | Q(advance__year=year)).select_related(
-        "reimbursement", "advance"
+    approvers: dict[tuple[str, int], set[int]] = {}
+    rows = _year_tasks(year).filter(state=TaskState.APPROVED)
+    for model_name, oid, actor, assignee in rows.values_list(
+        "content_type__model", "object_id", "acted_by_id", "assignee_id"
     ):
+        approvers.setdefault((model_name, oid), set()).update(pk for pk in (actor, assignee) if pk)
+    payer_conflicts = 0
+    payments = Payment.objects.filter(Q(reimbursement__year=year) | Q(advance__year=year)).select_related(
+        "reimbursement", "advance"
+    )
+    for p in payments:
         doc = p.reimbursement or p.advance
-        if p.paid_by_id == doc.applicant_id or p.paid_by_id in approvals.approvers_of(doc):
+        if p.paid_by_id == doc.applicant_id or p.paid_by_id in approvers.get(
+            (doc._meta.model_name, doc.pk), ()
+        ):
             payer_conflicts += 1
-    approved_tasks = _year_tasks(year).filter(state=TaskState.APPROVED).count()
-    payments = Payment.objects.filter(Q(reimbursement__year=year) | Q(advance__year=year)).count()
     return {
-        "approved_tasks": approved_tasks,
+        "approved_tasks": rows.count(),
         "self_approved": self_approved,
         "approved_twice": twice,
-        "payments": payments,
+        "payments": len(payments),
         "payer_conflicts": payer_conflicts,
     }
 

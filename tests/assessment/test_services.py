@@ -198,3 +198,18 @@ def test_every_state_and_verb(org, evaluation, state, verb):
             fn(actor=actor, evaluation_id=evaluation.pk)
         evaluation.refresh_from_db()
         assert evaluation.state == state and AuditEntry.objects.count() == before
+
+
+def test_workbench_rows(org, evaluation):
+    from center.core.workbench import TODO, todos_for, work_for
+
+    titles = [w.title for w in work_for(org["finance"], TODO)]
+    assert str(evaluation) in titles  # a draft to score
+    assert str(evaluation) not in [w.title for w in work_for(org["director"], TODO)]
+    score_all_manual(org, evaluation)
+    services.evaluation_submit(actor=org["finance"], evaluation_id=evaluation.pk)
+    rows = [w for w in work_for(org["director"], TODO) if w.title == str(evaluation)]
+    assert rows and rows[0].approval
+    assert any(t.title == str(evaluation) for t in todos_for(org["director"]))
+    assert str(evaluation) not in [w.title for w in work_for(org["finance"], TODO)]
+    assert str(evaluation) not in [w.title for w in work_for(org["auditor"], TODO)]
