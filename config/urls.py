@@ -12,6 +12,7 @@ urlpatterns = [
     path("control/", include("center.control.urls")),
     path("events/", include("center.events.urls")),
     path("performance/", include("center.performance.urls")),
+    path("assessment/", include("center.assessment.urls")),
     path("experts/", include("center.experts.urls")),
     path("reviews/", include("center.reviews.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),

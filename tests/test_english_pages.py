@@ -148,6 +148,7 @@ FREE_TEXT = {
     "performance.evaluation": ["execution_explanation", "conclusion", "problems", "return_comment"],
     "performance.monitoringstatement": ["action", "forecast"],
     "performance.monitoringreport": ["return_comment"],
+    "assessment.itemscore": ["note"],
 }
 
 
@@ -160,6 +161,7 @@ def _existing_fields(label: str, fields: list[str]) -> list[str]:
 
 def main_pages() -> list[tuple[str | None, str]]:
     """(user, path) of the main pages of every area; None: anonymous."""
+    from center.assessment.models import Evaluation
     from center.budget.models import Budget
     from center.events.models import Event
     from center.reviews.models import ReviewRound
@@ -168,9 +170,10 @@ def main_pages() -> list[tuple[str | None, str]]:
     rnd = ReviewRound.objects.get(code=f"QNKJ-{timezone.localdate().year}")
     event = Event.objects.filter(state="reported").order_by("pk").first()
     from center.budget.models import PerformanceIndicator
-    from center.performance.models import Evaluation
+    from center.performance.models import Evaluation as SelfEvaluation
 
-    evaluation = Evaluation.objects.filter(project__isnull=True).order_by("pk").first()
+    evaluation = Evaluation.objects.order_by("pk").first()
+    self_evaluation = SelfEvaluation.objects.filter(project__isnull=True).order_by("pk").first()
     devices = PerformanceIndicator.objects.filter(name="购买办公设备").order_by("pk").first()
     upkeep = PerformanceIndicator.objects.filter(name="专家委网站和专家库维护").order_by("pk").first()
     return [
@@ -186,6 +189,9 @@ def main_pages() -> list[tuple[str | None, str]]:
         ("finance", reverse("control:config")),
         ("finance", reverse("control:application_list")),
         ("finance", reverse("control:approvals")),
+        ("finance", reverse("assessment:list")),
+        ("auditor", reverse("assessment:detail", args=[evaluation.pk])),
+        ("director", reverse("assessment:report", args=[evaluation.pk])),
         ("staff_exp", reverse("experts:expert_list")),
         ("staff_exp", reverse("experts:call_list")),
         ("head_exp", reverse("reviews:round_list")),
@@ -200,7 +206,7 @@ def main_pages() -> list[tuple[str | None, str]]:
         ("finance", reverse("performance:home") + "?year=2022"),
         ("finance", reverse("performance:evaluations") + "?year=2022"),
         ("finance", reverse("performance:rules")),
-        ("director", reverse("performance:evaluation", args=[evaluation.pk])),
+        ("director", reverse("performance:evaluation", args=[self_evaluation.pk])),
         ("finance", reverse("performance:indicator", args=[devices.pk])),
         ("head_gen", reverse("performance:indicator", args=[upkeep.pk])),
         *_monitoring_pages(),

@@ -59,6 +59,7 @@ CORE_EXPECTATIONS: dict[str, dict] = {
 
 
 def _merge():
+    from tests.assessment import url_roles as assessment
     from tests.budget import url_roles as budget
     from tests.control import url_roles as control
     from tests.events import url_roles as events
@@ -67,7 +68,7 @@ def _merge():
     from tests.performance import url_roles_monitoring as monitoring
     from tests.reviews import url_roles as reviews
 
-    areas = [budget, control, experts, reviews, events, performance, monitoring]
+    areas = [budget, control, experts, reviews, events, performance, monitoring, assessment]
     merged = dict(CORE_EXPECTATIONS)
     for area in areas:
         clash = set(merged) & set(area.EXPECTATIONS)

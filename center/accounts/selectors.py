@@ -84,3 +84,45 @@ def delegations_given(user):
 
 def delegations_received(user):
     return Delegation.objects.filter(delegate=user).select_related("delegator")[:50]
+
+
+# --- for the internal-control evaluation (center/assessment): separation of incompatible posts ------------
+
+
+def role_holders() -> dict[str, int]:
+    """Active staff accounts holding each role."""
+    counts: dict[str, int] = {}
+    rows = UserRole.objects.filter(user__is_active=True, user__kind=AccountKind.STAFF).values_list(
+        "role", flat=True
+    )
+    for role in rows:
+        counts[role] = counts.get(role, 0) + 1
+    return counts
+
+
+def incompatible_role_holders() -> list[tuple[User, str]]:
+    """Active accounts whose roles one person may never hold together (the rule `user_set_roles` enforces),
+    with the reason; empty when the posts are separated as they should be."""
+    from center.core.errors import ApplicationError
+
+    from .services import check_role_combination
+
+    found = []
+    users = User.objects.filter(is_active=True, kind=AccountKind.STAFF).prefetch_related("roles")
+    for user in users.order_by("id"):
+        try:
+            check_role_combination({r.role for r in user.roles.all()})
+        except ApplicationError as exc:
+            found.append((user, exc.message))
+    return found
+
+
+def delegations_in_year(year: int) -> int:
+    """Delegations whose period overlaps the calendar year."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime(year, 1, 1))
+    end = timezone.make_aware(datetime(year + 1, 1, 1))
+    return Delegation.objects.filter(starts_at__lt=end, ends_at__gt=start).count()

@@ -91,7 +91,7 @@ def user_create(
         phone=phone,
         password_changed_at=timezone.now(),
     )
-    _check_role_combination(set(roles or []))
+    check_role_combination(set(roles or []))
     _validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -106,7 +106,7 @@ def user_create(
     return user
 
 
-def _check_role_combination(roles: set[str]) -> None:
+def check_role_combination(roles: set[str]) -> None:
     """不相容岗位: roles one person may never hold together."""
     if Role.SYSADMIN in roles and len(roles) > 1:
         raise ApplicationError(_("系统管理员角色不能与业务角色或审计角色兼任。"), {"field": "roles"})
@@ -161,7 +161,7 @@ def user_set_roles(*, actor, user_id: int, roles: list[str]) -> User:
     if user.pk == actor.pk and wanted != {Role.SYSADMIN}:
         # Separation of system administration from business duties: an admin cannot make themself an approver.
         raise ForbiddenError(_("系统管理员不能给自己分配业务角色。"))
-    _check_role_combination(wanted)
+    check_role_combination(wanted)
     before = sorted(user.role_codes)
     UserRole.objects.filter(user=user).exclude(role__in=wanted).delete()
     for role in wanted:

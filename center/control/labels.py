@@ -35,6 +35,7 @@ register(
         "control.approval.approved": _("审批同意"),
         "control.approval.chased": _("催办"),
         "control.approval.refused": _("审批操作被拒绝"),
+        "control.quota.overrun_refused": _("超指标支出被拒绝"),
         "control.settings.type_codes_updated": _("修改申请类型可用经济科目"),
         "control.approval.rejected": _("审批驳回"),
         "control.approval.returned": _("审批退回修改"),

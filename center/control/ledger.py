@@ -101,6 +101,13 @@ def post(
             _("指标“%(q)s”可用余额不足：可用 %(avail)s 元，本次需要 %(need)s 元。")
             % {"q": quota.name, "avail": f"{quota.available:,.2f}", "need": f"{amount:,.2f}"},
             {"quota": quota.pk, "available": str(quota.available), "requested": str(amount)},
+            # kept in the audit trail although nothing changes: the internal-control evaluation counts them
+            audit={
+                "action": "control.quota.overrun_refused",
+                "actor": actor,
+                "target": quota,
+                "extra": {"kind": kind, "requested": str(amount), "available": str(quota.available)},
+            },
         )
     if new["frozen"] < 0 or new["executed"] < 0 or new["approved"] < 0:
         raise ApplicationError(_("指标冻结或执行数不足以完成本次操作。"), {"quota": quota.pk})

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -381,3 +381,232 @@ def execution_by_project(budget_id: int, through_month: int | None = None) -> di
         ub, ue = out["unit"]
         out["unit"] = (ub + budgeted, ue + executed[q["pk"]])
     return out
+
+
+# --- internal-control evidence: what the internal-control evaluation (center/assessment) reads -------------
+# Each answers for one budget year (documents and quotas of that year), counting from the records themselves.
+
+REFUSAL_ACTIONS = (
+    "control.approval.refused",  # an approval by the applicant, by someone without the task, twice in a chain
+    "control.payment.incompatible_refused",  # a payment by the applicant or an approver of the document
+    "control.payment.duplicate_refused",
+    "control.invoice.duplicate_refused",
+    "control.quota.overrun_refused",  # a movement that would have made a quota's available balance negative
+)
+
+
+def refusal_counts(year: int) -> dict[str, int]:
+    """Refusals written to the audit trail about this year's documents and quotas, by action code."""
+    from django.db.models import CharField, Count
+    from django.db.models.functions import Cast
+
+    from center.core.models import AuditEntry
+
+    from .models import Invoice
+
+    targets = {
+        "control.application": Application.objects.filter(year=year),
+        "control.reimbursement": Reimbursement.objects.filter(year=year),
+        "control.advance": Advance.objects.filter(year=year),
+        "control.quota": Quota.objects.filter(year=year),
+        "control.invoice": Invoice.objects.filter(reimbursement__year=year),
+    }
+    q = Q()
+    for target_type, qs in targets.items():
+        ids = qs.annotate(key=Cast("pk", CharField())).values("key")
+        q |= Q(target_type=target_type, target_id__in=ids)
+    # a refusal about no stored row (an invoice listed twice on one new claim) counts in the year it happened
+    q |= Q(target_id="", created_at__year=year)
+    counts = dict.fromkeys(REFUSAL_ACTIONS, 0)
+    rows = (
+        AuditEntry.objects.filter(q, action__in=REFUSAL_ACTIONS)
+        .values("action")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts.update({r["action"]: r["n"] for r in rows})
+    return counts
+
+
+def approval_flow_counts() -> dict[str, int]:
+    """Active approval flows by document type (application, reimbursement)."""
+    from .models import ApprovalFlow
+
+    counts = {"application": 0, "reimbursement": 0}
+    for doc_type in ApprovalFlow.objects.filter(active=True).values_list("doc_type", flat=True):
+        counts[doc_type] = counts.get(doc_type, 0) + 1
+    return counts
+
+
+def _year_tasks(year: int):
+    """Approval tasks of the year's applications, claims and advances."""
+    q = Q()
+    for model in (Application, Reimbursement, Advance):
+        q |= Q(
+            content_type__app_label="control",
+            content_type__model=model._meta.model_name,
+            object_id__in=model.objects.filter(year=year).values("pk"),
+        )
+    return ApprovalTask.objects.filter(q)
+
+
+def separation_facts(year: int) -> dict[str, int]:
+    """Incompatible duties in the year's records: approvals made by the document's own applicant, one person
+    approving twice in one chain round, payments by the applicant or an approver. All three should be 0."""
+    from django.db.models import Count
+
+    self_approved = 0
+    for model in (Application, Reimbursement, Advance):
+        applicants = dict(model.objects.filter(year=year).values_list("pk", "applicant_id"))
+        tasks = _year_tasks(year).filter(content_type__model=model._meta.model_name, state=TaskState.APPROVED)
+        self_approved += sum(
+            1 for oid, actor in tasks.values_list("object_id", "acted_by_id") if applicants.get(oid) == actor
+        )
+    twice = (
+        _year_tasks(year)
+        .filter(state=TaskState.APPROVED, acted_by__isnull=False)
+        .values("content_type_id", "object_id", "round", "acted_by_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    # who approved what (any round; the payer check of `rules.may_pay`), read in one query
+    from .models import Payment
+
+    approvers: dict[tuple[str, int], set[int]] = {}
+    rows = _year_tasks(year).filter(state=TaskState.APPROVED)
+    for model_name, oid, actor, assignee in rows.values_list(
+        "content_type__model", "object_id", "acted_by_id", "assignee_id"
+    ):
+        approvers.setdefault((model_name, oid), set()).update(pk for pk in (actor, assignee) if pk)
+    payer_conflicts = 0
+    payments = Payment.objects.filter(Q(reimbursement__year=year) | Q(advance__year=year)).select_related(
+        "reimbursement", "advance"
+    )
+    for p in payments:
+        doc = p.reimbursement or p.advance
+        if p.paid_by_id == doc.applicant_id or p.paid_by_id in approvers.get(
+            (doc._meta.model_name, doc.pk), ()
+        ):
+            payer_conflicts += 1
+    return {
+        "approved_tasks": rows.count(),
+        "self_approved": self_approved,
+        "approved_twice": twice,
+        "payments": len(payments),
+        "payer_conflicts": payer_conflicts,
+    }
+
+
+def delegated_approvals(year: int) -> dict[str, int]:
+    """Approvals made on someone's behalf (the actor is not the task's assignee) and how many of them no recorded
+    delegation covered at the moment of acting (should be 0: the approval rule refuses them)."""
+    from center.accounts.models import Delegation
+
+    acted = (
+        _year_tasks(year)
+        .filter(acted_by__isnull=False, acted_at__isnull=False)
+        .exclude(acted_by=F("assignee"))
+        .exclude(state=TaskState.TRANSFERRED)
+    )
+    uncovered = 0
+    total = 0
+    for assignee, actor, when in acted.values_list("assignee_id", "acted_by_id", "acted_at"):
+        total += 1
+        covered = Delegation.objects.filter(
+            delegator_id=assignee, delegate_id=actor, starts_at__lte=when, ends_at__gt=when
+        ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=when))
+        if not covered.exists():
+            uncovered += 1
+    return {"delegated": total, "uncovered": uncovered}
+
+
+def collective_decision_facts(year: int) -> dict:
+    """Approved documents at or above the 三重一大 threshold and how many of them carry no minutes."""
+    threshold = settings_for(year).collective_threshold
+    done = [DocState.APPROVED, DocState.PAID, DocState.CLOSED]
+    above = without = 0
+    for model in (Application, Reimbursement):
+        qs = model.objects.filter(year=year, state__in=done, amount__gte=threshold)
+        above += qs.count()
+        without += qs.filter(minutes__isnull=True).count()
+    return {"threshold": threshold, "above": above, "without_minutes": without}
+
+
+def three_public_facts(year: int) -> dict[str, int]:
+    """三公 quotas of the year and how many are hard-controlled; reception spending standards set."""
+    from .enums import ApplicationType, ControlLevel
+    from .models import SpendingStandard
+
+    quotas = Quota.objects.filter(year=year, economic__code__in=THREE_PUBLIC_CODES)
+    return {
+        "quotas": quotas.count(),
+        "hard": quotas.filter(control_level=ControlLevel.HARD).count(),
+        "reception_standards": SpendingStandard.objects.filter(
+            year=year, app_type=ApplicationType.RECEPTION
+        ).count(),
+    }
+
+
+def claim_facts(year: int) -> dict:
+    """Claims of the year with and without a prior application; those without one above the small-claim
+    threshold (should be 0: the claim service refuses them); invoice numbers accepted on two live claims."""
+    from django.db.models import Count
+
+    from .models import Invoice
+
+    threshold = settings_for(year).small_reimbursement_threshold
+    live = Reimbursement.objects.filter(year=year).exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN])
+    duplicates = (
+        Invoice.objects.filter(
+            reimbursement__in=Reimbursement.objects.exclude(state__in=[DocState.REJECTED, DocState.WITHDRAWN])
+        )
+        .values("code", "number")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1, number__in=Invoice.objects.filter(reimbursement__in=live).values("number"))
+        .count()
+    )
+    return {
+        "threshold": threshold,
+        "with_application": live.filter(application__isnull=False).count(),
+        "without_application": live.filter(application__isnull=True).count(),
+        "large_without_application": live.filter(application__isnull=True, amount__gt=threshold).count(),
+        "invoices": Invoice.objects.filter(reimbursement__in=live).count(),
+        "duplicate_invoices": duplicates,
+    }
+
+
+def quota_facts(year: int) -> dict:
+    """The year's quotas: how many were issued, the approved (年初), adjusted and executed totals."""
+    quotas = Quota.objects.filter(year=year)
+    sums = quotas.aggregate(approved=Sum("approved"), adjusted=Sum("adjusted"), executed=Sum("executed"))
+    issued = (
+        LedgerEntry.objects.filter(quota__year=year, kind=EntryKind.ISSUE)
+        .values("quota_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "quotas": quotas.count(),
+        "issued": issued,
+        "departments": quotas.values("department_id").distinct().count(),
+        "approved": sums["approved"] or Decimal(0),
+        "adjusted": sums["adjusted"] or Decimal(0),
+        "executed": sums["executed"] or Decimal(0),
+    }
+
+
+def adjustment_facts(year: int) -> dict[str, int]:
+    """The year's adjustments: approved ones, pending ones, approved by their own requester (should be 0),
+    approved without the finance bureau's number where one is required (should be 0)."""
+    from .models import Adjustment
+
+    adjustments = Adjustment.objects.filter(year=year)
+    approved = adjustments.filter(state=DocState.APPROVED)
+    return {
+        "total": adjustments.count(),
+        "approved": approved.count(),
+        "pending": adjustments.filter(state=DocState.PENDING).count(),
+        "self_approved": approved.filter(approved_by=F("created_by")).count(),
+        "missing_bureau": approved.filter(needs_bureau=True, bureau_doc_no="").count(),
+    }

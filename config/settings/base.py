@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "center.reviews",
     "center.events",
     "center.performance",
+    "center.assessment",
 ]
 
 MIDDLEWARE = [

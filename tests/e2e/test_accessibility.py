@@ -29,6 +29,7 @@ def page_plan() -> list[tuple[str | None, list[tuple[str, str]]]]:
     """[(username or None for a visitor, [(what, path), …]), …] over the demo data."""
     from django.contrib.contenttypes.models import ContentType
 
+    from center.assessment.models import Evaluation
     from center.budget.models import Budget
     from center.control.models import Application, ApprovalTask
     from center.events.models import Event
@@ -36,6 +37,7 @@ def page_plan() -> list[tuple[str | None, list[tuple[str, str]]]]:
     from center.reviews.models import PublicNotice, ReviewRound, ScoreSheet
 
     budget = Budget.objects.order_by("-pk").first()
+    evaluation = Evaluation.objects.order_by("pk").first()
     task = (
         ApprovalTask.objects.filter(
             state="pending", content_type=ContentType.objects.get_for_model(Application)
@@ -97,6 +99,10 @@ def page_plan() -> list[tuple[str | None, list[tuple[str, str]]]]:
                 ("表7", f"/budget/{budget.pk}/tables/7/"),
                 ("budget check", f"/budget/{budget.pk}/check/"),
                 ("quota list", "/control/quotas/"),
+                ("internal-control evaluations", "/assessment/"),
+                ("internal-control evaluation", f"/assessment/{evaluation.pk}/"),
+                ("hand score form", f"/assessment/{evaluation.pk}/items/1.3/"),
+                ("internal-control report", f"/assessment/{evaluation.pk}/report/"),
             ],
         ),
         ("auditor", [("audit list", "/audit/")]),

@@ -77,6 +77,11 @@ def _invoice_taken(code: str, number: str) -> bool:
     return qs.exists() if not code else qs.filter(code=code).exists()
 
 
+def _invoice_row(code: str, number: str):
+    qs = Invoice.objects.filter(number=number)
+    return (qs if not code else qs.filter(code=code)).order_by("id").first()
+
+
 def _store_invoices(actor, invoices, *, kept=()) -> list[tuple[dict, Attachment]]:
     """Check and store the new invoices of a claim (`kept`: the invoices it keeps, on a resubmission). Each
     invoice is reimbursed once in the whole system; a duplicate is refused and the attempt audited."""
@@ -94,6 +99,8 @@ def _store_invoices(actor, invoices, *, kept=()) -> list[tuple[dict, Attachment]
                 audit={
                     "action": "control.invoice.duplicate_refused",
                     "actor": actor,
+                    # the invoice already reimbursed (none when the same claim lists it twice)
+                    "target": _invoice_row(code, number),
                     "extra": {"invoice": shown},
                 },
             )
