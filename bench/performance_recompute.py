@@ -68,7 +68,7 @@ def load():
 
     call_command("migrate", verbosity=0)
     accounts_demo.seed(_Quiet())
-    budget_demo.seed(_Quiet(), with_2023=False)
+    budget_demo.seed(_Quiet(), with_current=False)
     users = {u.username: u for u in User.objects.all()}
     budget = Budget.objects.get(fiscal_year__year=2022)
     types = [

@@ -17,7 +17,7 @@ EVIDENCE = [("验收单.pdf", PDF)]
 @pytest.fixture
 def budget(org):
     """The seed's 2022 budget (表11: 38 indicators), every indicator bound to its proposed source."""
-    budget_demo.seed(io.StringIO(), with_2023=False)
+    budget_demo.seed(io.StringIO(), with_current=False)
     b = Budget.objects.select_related("fiscal_year", "unit").get(fiscal_year__year=2022)
     services.bindings_suggest(actor=None, budget_id=b.pk)
     return b

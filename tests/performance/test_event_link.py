@@ -30,6 +30,16 @@ def _event(org, event_types, indicators):
 
 
 def test_the_form_offers_only_event_sourced_indicators(ind, event_types):
+    """The form offers this year's budget (an event is planned ahead): prepare it from 2022 and bind it."""
+    import io
+
+    from center.budget import demo as budget_demo
+    from center.budget.models import Budget
+    from center.performance import services
+
+    budget_demo.seed(io.StringIO(), with_current=True)
+    current = Budget.objects.get(fiscal_year__year=timezone.localdate().year)
+    services.bindings_suggest(actor=None, budget_id=current.pk)
     offered = set(EventForm().fields["indicators"].queryset.values_list("name", flat=True))
     assert "举办创新周主题活动" in offered and "受众满意度" in offered and "组织开展学术研讨会" in offered
     assert "购买办公设备" not in offered
@@ -71,7 +81,7 @@ def test_an_unbound_indicator_is_judged_by_its_proposed_source(org, event_types)
     from center.budget import demo as budget_demo
     from center.budget.models import PerformanceIndicator
 
-    budget_demo.seed(io.StringIO(), with_2023=False)
+    budget_demo.seed(io.StringIO(), with_current=False)
     week = PerformanceIndicator.objects.filter(name="举办创新周主题活动").first()
     devices = PerformanceIndicator.objects.filter(name="购买办公设备").first()
     assert _event(org, event_types, [week]).indicators.count() == 1

@@ -33,7 +33,7 @@ def budget22(org):
     spent through the ledger: the spending is behind the time line)."""
     from center.control import services as control
 
-    budget_demo.seed(io.StringIO(), with_2023=False)
+    budget_demo.seed(io.StringIO(), with_current=False)
     b = Budget.objects.select_related("fiscal_year", "unit").get(fiscal_year__year=2022)
     perf.bindings_suggest(actor=None, budget_id=b.pk)
     control.quotas_issue_from_budget(actor=org["finance"], budget=b)
