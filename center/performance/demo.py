@@ -86,6 +86,7 @@ def seed(stdout) -> None:
     budget = Budget.objects.filter(fiscal_year__year=YEAR, indicators__isnull=False).distinct().first()
     if budget is None or Evaluation.objects.filter(budget=budget).exists():
         stdout.write("  performance: indicators bound to their sources")
+        seed_monitoring(stdout)  # idempotent: a database seeded before the monitoring existed gets it too
         return
     today = timezone.localdate()
     indicators = list(PerformanceIndicator.objects.filter(budget=budget).select_related("project", "binding"))
@@ -137,7 +138,7 @@ def seed(stdout) -> None:
         }
         if ev.execution_rate is not None and float(ev.execution_rate) < explain_below:
             texts["execution_explanation"] = (
-                "部分年度支出未通过指标台账执行（演示数据只录入了部分支出），执行率偏低。"
+                "部分活动因故取消或延期，相应支出未在年内执行，执行率低于 90%。"
             )
         services.evaluation_update(actor=finance, evaluation_id=ev.pk, **texts)
         services.evaluation_submit(actor=finance, evaluation_id=ev.pk)
